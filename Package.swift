@@ -1,0 +1,86 @@
+// swift-tools-version:6.1
+import PackageDescription
+
+/// Every Portico target is built under the same rules: Swift 6 language mode with
+/// strict concurrency, so a C callback or a shared frame that crosses threads is
+/// checked by the compiler, not found on a board.
+let settings: [SwiftSetting] = [
+    .enableUpcomingFeature("ExistentialAny"),
+    .enableUpcomingFeature("MemberImportVisibility"),
+]
+
+let package = Package(
+    name: "portico",
+    platforms: [.macOS(.v15)],
+    products: [
+        .executable(name: "portico", targets: ["portico"]),
+    ],
+    dependencies: [
+        .package(url: "https://github.com/apple/swift-argument-parser.git", from: "1.8.2"),
+        .package(url: "https://github.com/apple/swift-log.git", from: "1.16.2"),
+        .package(url: "https://github.com/apple/swift-nio.git", from: "2.101.2"),
+        .package(url: "https://github.com/swift-server/swift-service-lifecycle.git", from: "2.13.0"),
+        .package(url: "https://github.com/apple/swift-http-types.git", from: "1.8.0", traits: []),
+        // Without its default traits Hummingbird leaves out full Foundation and ICU:
+        // a third of the binary and less memory on a small board.
+        .package(url: "https://github.com/hummingbird-project/hummingbird.git", from: "2.28.1", traits: []),
+    ],
+    targets: [
+        // C libraries from Debian's -dev packages.
+        .systemLibrary(
+            name: "CTurboJPEG",
+            path: "Sources/CTurboJPEG",
+            pkgConfig: "libturbojpeg",
+            providers: [.apt(["libturbojpeg0-dev"])]
+        ),
+
+        // The core: profile, plugin protocols, frame hub, web, lifecycle. It knows
+        // protocols only; concrete plugins are named in the executable's registry.
+        .target(
+            name: "PorticoCore",
+            dependencies: [
+                "CTurboJPEG",
+                .product(name: "Logging", package: "swift-log"),
+                .product(name: "NIOCore", package: "swift-nio"),
+                .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
+                .product(name: "UnixSignals", package: "swift-service-lifecycle"),
+                .product(name: "Hummingbird", package: "hummingbird"),
+                .product(name: "HTTPTypes", package: "swift-http-types"),
+            ],
+            swiftSettings: settings
+        ),
+
+        // Compiled-in plugins, one target each.
+        .target(
+            name: "TestPatternCamera",
+            dependencies: ["PorticoCore", .product(name: "Logging", package: "swift-log")],
+            path: "Plugins/TestPatternCamera",
+            swiftSettings: settings
+        ),
+
+        .executableTarget(
+            name: "portico",
+            dependencies: [
+                "PorticoCore",
+                "TestPatternCamera",
+                .product(name: "ArgumentParser", package: "swift-argument-parser"),
+                .product(name: "Logging", package: "swift-log"),
+                .product(name: "NIOCore", package: "swift-nio"),
+                .product(name: "NIOPosix", package: "swift-nio"),
+                .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
+            ],
+            swiftSettings: settings
+        ),
+
+        .testTarget(
+            name: "PorticoTests",
+            dependencies: [
+                "PorticoCore",
+                "TestPatternCamera",
+                "portico",
+                "CTurboJPEG",
+            ],
+            swiftSettings: settings
+        ),
+    ]
+)

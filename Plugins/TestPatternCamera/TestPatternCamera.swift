@@ -1,0 +1,48 @@
+import Logging
+import PorticoCore
+
+/// A camera for boards without one: generated frames at the profile's size, rate and
+/// quality, encoded exactly as a real camera's would be, so everything downstream
+/// (hub, stream, snapshot, benchmarks) runs for real.
+public struct TestPatternCamera: CameraSource {
+    public let settings: CameraSettings
+
+    public init(settings: CameraSettings) {
+        self.settings = settings
+    }
+
+    /// The plugin entry for the registry: `[camera] source = "test-pattern"`, no keys of its own.
+    public static let plugin = Plugin<CameraSettings, any CameraSource>(
+        name: "test-pattern",
+        summary: "generated moving pattern with frame counter and clock; needs no hardware"
+    ) { _, settings in
+        TestPatternCamera(settings: settings)
+    }
+
+    public func run(publishingInto hub: FrameHub, logger: Logger) async throws {
+        let settings = self.settings
+        logger.info("test pattern running", metadata: ["size": "\(settings.size)", "fps": "\(settings.fps)"])
+        try await DedicatedThread.run(name: "test-pattern") { stop in
+            let encoder = try JPEGEncoder(quality: settings.quality)
+            var painter = TestPatternPainter(size: settings.size)
+            let interval = Duration.seconds(1) / settings.fps
+            let start = ContinuousClock.now
+            var slot = 0
+            var painted = 0
+            while !stop.isSet {
+                let timestamp = TestPatternPainter.wallClock()
+                painter.paint(frame: painted, wallClock: timestamp)
+                let jpeg = try encoder.encode(painter.image)
+                hub.publish(jpeg: jpeg, size: settings.size, timestamp: timestamp)
+                painted += 1
+                slot += 1
+                // Paced by absolute deadlines so the rate does not drift; when the
+                // machine falls behind, missed slots are skipped, not made up in a burst.
+                let now = ContinuousClock.now
+                let behind = Int((now - start) / interval)
+                if behind > slot { slot = behind }
+                if !stop.sleep(until: start + interval * slot) { break }
+            }
+        }
+    }
+}

@@ -1,0 +1,21 @@
+import NIOCore
+
+/// One encoded picture, shared by every client that sends it.
+///
+/// A class so that every stream writes the same bytes (a `ByteBuffer` shares its
+/// storage) and so the hub can tell when the last client has let go of an old frame.
+public final class Frame: Sendable {
+    /// Counts from 1 in publishing order; clients ask for "the next after N".
+    public let sequence: UInt64
+    public let jpeg: ByteBuffer
+    public let size: FrameSize
+    /// Wall-clock seconds since 1970 at capture, for ustreamer's `X-Timestamp` part header.
+    public let timestamp: Double
+
+    public init(sequence: UInt64, jpeg: ByteBuffer, size: FrameSize, timestamp: Double) {
+        self.sequence = sequence
+        self.jpeg = jpeg
+        self.size = size
+        self.timestamp = timestamp
+    }
+}

@@ -1,0 +1,149 @@
+import NIOCore
+import Synchronization
+
+/// Hands the newest frame to every client that wants one.
+///
+/// The hub keeps only the newest frame. A client asks for the next frame after the
+/// last one it got and receives whatever is newest then, so a slow client skips
+/// frames instead of queueing them, never holds back the others, and costs at most
+/// the one frame it is still sending. Nothing is copied per client.
+public final class FrameHub: Sendable {
+    private struct Waiter {
+        var after: UInt64
+        var continuation: CheckedContinuation<Frame?, Never>?
+    }
+
+    private struct State {
+        var latest: Frame?
+        var nextSequence: UInt64 = 1
+        var waiters: [Int: Waiter] = [:]
+        var nextWaiterID = 0
+        var closed = false
+        var clients = 0
+        var rate = RateMeter()
+    }
+
+    private let state = Mutex(State())
+
+    public init() {}
+
+    /// Publishes a newly encoded frame and wakes every client waiting for one.
+    @discardableResult
+    public func publish(jpeg: ByteBuffer, size: FrameSize, timestamp: Double, now: ContinuousClock.Instant = .now) -> Frame {
+        var ready: [CheckedContinuation<Frame?, Never>] = []
+        let frame = state.withLock { state -> Frame in
+            let frame = Frame(sequence: state.nextSequence, jpeg: jpeg, size: size, timestamp: timestamp)
+            state.nextSequence += 1
+            state.latest = frame
+            state.rate.record(now)
+            for (id, waiter) in state.waiters where waiter.after < frame.sequence {
+                if let continuation = waiter.continuation { ready.append(continuation) }
+                state.waiters[id] = nil
+            }
+            return frame
+        }
+        for continuation in ready { continuation.resume(returning: frame) }
+        return frame
+    }
+
+    /// The newest frame, if any was published.
+    public var latest: Frame? { state.withLock { $0.latest } }
+
+    /// The first frame newer than `sequence`: at once if there is one, else when it is
+    /// published. Nil when the hub is closed or the calling task is cancelled.
+    public func next(after sequence: UInt64) async -> Frame? {
+        if let ready = state.withLock({ state -> Frame?? in
+            if state.closed { return .some(nil) }
+            if let latest = state.latest, latest.sequence > sequence { return .some(latest) }
+            return nil
+        }) {
+            return ready
+        }
+        let id = state.withLock { state -> Int in
+            let id = state.nextWaiterID
+            state.nextWaiterID += 1
+            state.waiters[id] = Waiter(after: sequence, continuation: nil)
+            return id
+        }
+        return await withTaskCancellationHandler {
+            await withCheckedContinuation { (continuation: CheckedContinuation<Frame?, Never>) in
+                let immediate: Frame?? = state.withLock { state in
+                    // Cancelled, closed or published between registering and suspending.
+                    guard state.waiters[id] != nil else { return .some(nil) }
+                    if state.closed {
+                        state.waiters[id] = nil
+                        return .some(nil)
+                    }
+                    if let latest = state.latest, latest.sequence > sequence {
+                        state.waiters[id] = nil
+                        return .some(latest)
+                    }
+                    state.waiters[id]?.continuation = continuation
+                    return nil
+                }
+                if let immediate { continuation.resume(returning: immediate) }
+            }
+        } onCancel: {
+            let continuation = state.withLock { state in state.waiters.removeValue(forKey: id)?.continuation }
+            continuation?.resume(returning: nil)
+        }
+    }
+
+    /// Waits up to `timeout` for a first frame, for `/snapshot` right after start.
+    public func firstFrame(within timeout: Duration) async -> Frame? {
+        if let latest { return latest }
+        return await withTaskGroup(of: Frame?.self) { group in
+            group.addTask { await self.next(after: 0) }
+            group.addTask {
+                try? await Task.sleep(for: timeout)
+                return nil
+            }
+            let first = await group.next() ?? nil
+            group.cancelAll()
+            return first
+        }
+    }
+
+    /// Ends every wait with nil; later waits end at once. Used when the camera stops.
+    public func close() {
+        let waiting = state.withLock { state in
+            state.closed = true
+            let continuations = state.waiters.values.compactMap(\.continuation)
+            state.waiters.removeAll()
+            return continuations
+        }
+        for continuation in waiting { continuation.resume(returning: nil) }
+    }
+
+    public var isClosed: Bool { state.withLock { $0.closed } }
+
+    // MARK: - Clients, for /state
+
+    /// Counts a stream client for as long as `body` runs.
+    public func withClient<T>(_ body: () async throws -> T) async rethrows -> T {
+        state.withLock { $0.clients += 1 }
+        defer { state.withLock { $0.clients -= 1 } }
+        return try await body()
+    }
+
+    public var statistics: Statistics {
+        state.withLock { state in
+            Statistics(
+                published: (state.latest?.sequence ?? 0),
+                framesPerSecond: state.rate.perSecond(at: .now),
+                clients: state.clients,
+                waiting: state.waiters.count)
+        }
+    }
+
+    public struct Statistics: Sendable, Equatable {
+        /// Frames published since start.
+        public var published: UInt64
+        /// Over the last few seconds.
+        public var framesPerSecond: Double
+        /// Stream clients connected now.
+        public var clients: Int
+        /// Clients parked in `next(after:)`, waiting for the next frame.
+        public var waiting: Int
+    }
+}

@@ -1,0 +1,82 @@
+import Logging
+import ServiceLifecycle
+import UnixSignals
+
+/// A running board: starts the pieces its profile names and nothing else, and stops
+/// them cleanly on SIGTERM or SIGINT.
+public struct Daemon: Sendable {
+    public struct Configuration: Sendable {
+        public var profile: Profile
+        /// Overrides `[http] address`/`port` from the command line; port 0 picks a free port.
+        public var httpAddress: String?
+        public var httpPort: Int?
+        public var gracefulShutdownSignals: [UnixSignal]
+        /// After this the pieces still running are cancelled, so a stuck client or
+        /// device can never keep the process alive past a service manager's patience.
+        public var shutdownLimit: Duration
+
+        public init(
+            profile: Profile, httpAddress: String? = nil, httpPort: Int? = nil,
+            gracefulShutdownSignals: [UnixSignal] = [.sigterm, .sigint], shutdownLimit: Duration = .milliseconds(1500)
+        ) {
+            self.profile = profile
+            self.httpAddress = httpAddress
+            self.httpPort = httpPort
+            self.gracefulShutdownSignals = gracefulShutdownSignals
+            self.shutdownLimit = shutdownLimit
+        }
+    }
+
+    public let configuration: Configuration
+    let logger: Logger
+
+    public init(configuration: Configuration, logger: Logger) {
+        self.configuration = configuration
+        self.logger = logger
+    }
+
+    /// Runs until a shutdown signal or cancellation. `onListening` gets the HTTP port once bound.
+    public func run(onListening: @escaping @Sendable (Int) async -> Void = { _ in }) async throws {
+        let profile = configuration.profile
+        let hub = profile.camera.map { _ in FrameHub() }
+        let state = StateReporter(profile: profile, hub: hub)
+
+        let web = WebServer(
+            configuration: .init(
+                address: configuration.httpAddress ?? profile.http.address,
+                port: configuration.httpPort ?? profile.http.port),
+            name: profile.name, hub: hub, logger: Self.logger(logger, piece: "http"),
+            state: { state.report() })
+
+        // Shutdown runs in reverse order: the camera stops first and closes the hub,
+        // which ends the streams, then the web server has nothing left to wait for.
+        var services: [ServiceGroupConfiguration.ServiceConfiguration] = [
+            .init(service: web.application(onListening: { port in
+                logger.info("serving http://\(configuration.httpAddress ?? profile.http.address):\(port)/")
+                await onListening(port)
+            }))
+        ]
+        if let camera = profile.camera, let hub {
+            logger.info("starting camera", metadata: ["plugin": "\(camera.pluginName)", "settings": "\(camera.settings)"])
+            services.append(.init(service: CameraService(
+                source: camera.instance, hub: hub, logger: Self.logger(logger, piece: "camera"))))
+        }
+        for piece in profile.pieces where !piece.isPresent {
+            logger.info("not starting \(piece.section)", metadata: ["reason": "\(piece.detail)"])
+        }
+
+        var groupConfiguration = ServiceGroupConfiguration(
+            services: services, gracefulShutdownSignals: configuration.gracefulShutdownSignals, logger: logger)
+        groupConfiguration.maximumGracefulShutdownDuration = configuration.shutdownLimit
+        groupConfiguration.maximumCancellationDuration = .milliseconds(400)
+        try await ServiceGroup(configuration: groupConfiguration).run()
+        logger.info("stopped")
+    }
+
+    /// Each piece logs under its own name, so a board's journal says which piece spoke.
+    static func logger(_ base: Logger, piece: String) -> Logger {
+        var logger = base
+        logger[metadataKey: "piece"] = "\(piece)"
+        return logger
+    }
+}

@@ -1,0 +1,26 @@
+/// The `[camera]` keys every camera source shares.
+public struct CameraSettings: Sendable, Equatable, CustomStringConvertible {
+    public var size: FrameSize
+    public var fps: Int
+    /// JPEG quality, 1–100.
+    public var quality: Int
+
+    public static let sides = 16...8192
+    public static let fpsRange = 1...120
+    public static let qualityRange = 1...100
+
+    public init(size: FrameSize = FrameSize(width: 640, height: 480), fps: Int = 15, quality: Int = 80) {
+        self.size = size
+        self.fps = fps
+        self.quality = quality
+    }
+
+    public init(reading section: inout ProfileSection) {
+        let defaults = CameraSettings()
+        self.size = section.size("size", sides: Self.sides, default: defaults.size) ?? defaults.size
+        self.fps = section.integer("fps", in: Self.fpsRange, default: defaults.fps) ?? defaults.fps
+        self.quality = section.integer("quality", in: Self.qualityRange, default: defaults.quality) ?? defaults.quality
+    }
+
+    public var description: String { "\(size) at \(fps) fps, JPEG quality \(quality)" }
+}

@@ -1,0 +1,23 @@
+/// An inclusive range of TCP/UDP ports, written `8081-8099` (or a single `8081`).
+public struct PortRange: Sendable, Hashable, CustomStringConvertible {
+    public var lower: Int
+    public var upper: Int
+
+    public init(_ lower: Int, _ upper: Int) {
+        self.lower = lower
+        self.upper = upper
+    }
+
+    public init?(parsing text: String) {
+        let parts = text.split(separator: "-", omittingEmptySubsequences: false)
+        guard (1...2).contains(parts.count),
+              parts.allSatisfy({ !$0.isEmpty && $0.allSatisfy(\.isNumber) }),
+              let lower = Int(parts[0]), let upper = Int(parts[parts.count - 1])
+        else { return nil }
+        self.init(lower, upper)
+    }
+
+    public var description: String { lower == upper ? "\(lower)" : "\(lower)-\(upper)" }
+
+    public func contains(_ port: Int) -> Bool { (lower...upper).contains(port) }
+}

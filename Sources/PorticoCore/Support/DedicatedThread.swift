@@ -1,0 +1,93 @@
+#if canImport(Glibc)
+import Glibc
+#elseif canImport(Musl)
+import Musl
+#endif
+import Synchronization
+
+/// Runs blocking work (capture loops, encoders, step pacing, C libraries that block)
+/// on a thread of its own, so it never occupies one of the few threads of Swift's
+/// concurrency pool; on a two-core board one blocked pool thread halves the server.
+public enum DedicatedThread {
+    /// Runs `body` on a new thread named `name` and returns its result.
+    ///
+    /// Cancelling the calling task sets `stop`; `body` is expected to check it often
+    /// (at least every 100 ms) and return.
+    public static func run<T: Sendable>(
+        name: String,
+        _ body: @escaping @Sendable (_ stop: StopFlag) throws -> T
+    ) async throws -> T {
+        let stop = StopFlag()
+        return try await withTaskCancellationHandler {
+            try await withCheckedThrowingContinuation { (continuation: CheckedContinuation<T, any Error>) in
+                let work = Work {
+                    continuation.resume(with: Result { try body(stop) })
+                }
+                let context = Unmanaged.passRetained(Box(work: work, name: name)).toOpaque()
+                var thread = pthread_t()
+                let status = pthread_create(&thread, nil, { raw in
+                    let box = Unmanaged<Box>.fromOpaque(raw!).takeRetainedValue()
+                    box.work.run()
+                    return nil
+                }, context)
+                if status != 0 {
+                    Unmanaged<Box>.fromOpaque(context).release()
+                    continuation.resume(throwing: ThreadError(status: status, name: name))
+                } else {
+                    pthread_detach(thread)
+                }
+            }
+        } onCancel: {
+            stop.set()
+        }
+    }
+
+    private final class Box: @unchecked Sendable {
+        let work: Work
+        let name: String
+        init(work: Work, name: String) {
+            self.work = work
+            self.name = name
+        }
+    }
+
+    private struct Work: Sendable {
+        let run: @Sendable () -> Void
+        init(_ run: @escaping @Sendable () -> Void) { self.run = run }
+    }
+
+    public struct ThreadError: Error, CustomStringConvertible {
+        public let status: Int32
+        public let name: String
+        public var description: String {
+            "could not start thread '\(name)': \(String(cString: strerror(status))); the board may be out of memory or threads"
+        }
+    }
+}
+
+/// Set once, from any thread, when a dedicated thread should finish.
+public final class StopFlag: Sendable {
+    private let flag = Atomic<Bool>(false)
+
+    public init() {}
+
+    public func set() { flag.store(true, ordering: .releasing) }
+
+    public var isSet: Bool { flag.load(ordering: .acquiring) }
+
+    /// Sleeps until `deadline` on the monotonic clock, waking early when the flag is set.
+    /// Returns false when stopped.
+    public func sleep(until deadline: ContinuousClock.Instant) -> Bool {
+        let slice: Duration = .milliseconds(50)
+        while !isSet {
+            let now = ContinuousClock.now
+            if now >= deadline { return true }
+            let wait = min(deadline - now, slice)
+            let (seconds, attoseconds) = wait.components
+            var request = timespec(tv_sec: Int(seconds), tv_nsec: Int(attoseconds / 1_000_000_000))
+            var remaining = timespec()
+            _ = nanosleep(&request, &remaining)
+        }
+        return false
+    }
+}

@@ -1,0 +1,109 @@
+import FoundationEssentials
+import HTTPTypes
+import Hummingbird
+import Logging
+import NIOCore
+import ServiceLifecycle
+
+/// The camera's HTTP server: its page, `/snapshot`, `/stream` and `/state`.
+///
+/// Paths and picture headers follow ustreamer's; see `MJPEGStream`.
+public struct WebServer: Sendable {
+    public struct Configuration: Sendable {
+        public var address: String
+        public var port: Int
+        /// How long `/snapshot` waits for a first frame right after start before answering 503.
+        public var snapshotWait: Duration
+
+        public init(address: String, port: Int, snapshotWait: Duration = .seconds(3)) {
+            self.address = address
+            self.port = port
+            self.snapshotWait = snapshotWait
+        }
+    }
+
+    let configuration: Configuration
+    let state: @Sendable () -> StateReport
+    let name: String
+    /// Nil on a board without a camera.
+    let hub: FrameHub?
+    let logger: Logger
+
+    public init(configuration: Configuration, name: String, hub: FrameHub?, logger: Logger, state: @escaping @Sendable () -> StateReport) {
+        self.configuration = configuration
+        self.name = name
+        self.hub = hub
+        self.logger = logger
+        self.state = state
+    }
+
+    /// The server as a `Service`; `onListening` receives the bound port (useful with port 0).
+    public func application(onListening: @escaping @Sendable (Int) async -> Void = { _ in }) -> some Service {
+        let router = Router()
+        router.get("/") { _, _ in page() }
+        router.get("/snapshot") { _, _ in await snapshot() }
+        router.get("/stream") { _, _ in stream() }
+        router.get("/state") { _, _ in try stateResponse() }
+        return Application(
+            router: router,
+            configuration: .init(address: .hostname(configuration.address, port: configuration.port), serverName: "portico"),
+            onServerRunning: { channel in await onListening(channel.localAddress?.port ?? 0) },
+            logger: logger)
+    }
+
+    private func page() -> Response {
+        var headers = HTTPFields()
+        headers[.contentType] = "text/html; charset=utf-8"
+        return Response(status: .ok, headers: headers,
+                        body: .init(byteBuffer: ByteBuffer(string: IndexPage.html(name: name, hasCamera: hub != nil))))
+    }
+
+    private func snapshot() async -> Response {
+        guard let hub else { return noCamera() }
+        guard let frame = await hub.firstFrame(within: configuration.snapshotWait) else {
+            return plain(.serviceUnavailable, "no frame yet: the camera has not delivered a picture; see /state\n")
+        }
+        var headers = MJPEGStream.noCacheHeaders
+        headers[.contentType] = "image/jpeg"
+        headers[HTTPField.Name("X-Timestamp")!] = MJPEGStream.timestamp(frame.timestamp)
+        return Response(status: .ok, headers: headers, body: .init(byteBuffer: frame.jpeg))
+    }
+
+    private func stream() -> Response {
+        guard let hub else { return noCamera() }
+        var headers = MJPEGStream.noCacheHeaders
+        headers[.contentType] = MJPEGStream.contentType
+        return Response(status: .ok, headers: headers, body: ResponseBody { writer in
+            try await hub.withClient {
+                try await writer.write(MJPEGStream.opening)
+                var last: UInt64 = 0
+                while let frame = await hub.next(after: last) {
+                    try await writer.write(contentsOf: [MJPEGStream.partHeader(for: frame), frame.jpeg, MJPEGStream.closing])
+                    last = frame.sequence
+                }
+            }
+            try await writer.finish(nil)
+        })
+    }
+
+    private func stateResponse() throws -> Response {
+        let encoder = JSONEncoder()
+        encoder.outputFormatting = [.prettyPrinted, .sortedKeys, .withoutEscapingSlashes]
+        let data = try encoder.encode(state())
+        var headers = HTTPFields()
+        headers[.contentType] = "application/json"
+        headers[.cacheControl] = "no-store"
+        headers[.accessControlAllowOrigin] = "*"
+        return Response(status: .ok, headers: headers, body: .init(byteBuffer: ByteBuffer(bytes: data)))
+    }
+
+    private func noCamera() -> Response {
+        plain(.notFound, "this board has no camera: its profile has no [camera] section\n")
+    }
+
+    private func plain(_ status: HTTPResponse.Status, _ text: String) -> Response {
+        var headers = HTTPFields()
+        headers[.contentType] = "text/plain; charset=utf-8"
+        return Response(status: status, headers: headers, body: .init(byteBuffer: ByteBuffer(string: text)))
+    }
+}

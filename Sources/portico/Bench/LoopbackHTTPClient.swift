@@ -1,0 +1,233 @@
+#if canImport(Glibc)
+import Glibc
+#elseif canImport(Musl)
+import Musl
+#endif
+
+/// A small blocking HTTP/1.1 client for talking to a Portico on this machine: the
+/// benchmark's stream clients and the tests' probes. Plain sockets and blocking reads
+/// on threads of their own, so measuring the server does not share its event loops.
+struct LoopbackHTTPClient {
+    struct Failure: Error, CustomStringConvertible {
+        let description: String
+    }
+
+    struct Reply {
+        let status: Int
+        let headers: [(name: String, value: String)]
+        let body: [UInt8]
+
+        func header(_ name: String) -> String? {
+            headers.first { $0.name.lowercased() == name.lowercased() }?.value
+        }
+
+        var text: String { String(decoding: body, as: UTF8.self) }
+    }
+
+    /// GET `path` and read the whole reply.
+    static func get(host: String = "127.0.0.1", port: Int, path: String, timeout: Duration = .seconds(10)) throws -> Reply {
+        let connection = try Connection(host: host, port: port, timeout: timeout)
+        try connection.send("GET \(path) HTTP/1.1\r\nHost: \(host):\(port)\r\nConnection: close\r\n\r\n")
+        let head = try connection.readHead()
+        var body = BodyReader(connection: connection, headers: head.headers)
+        return Reply(status: head.status, headers: head.headers, body: try body.readAll())
+    }
+
+    /// GET `/stream` (or another MJPEG path) and return a reader of its frames.
+    static func openStream(host: String = "127.0.0.1", port: Int, path: String = "/stream", timeout: Duration = .seconds(10)) throws -> MJPEGReader {
+        let connection = try Connection(host: host, port: port, timeout: timeout)
+        try connection.send("GET \(path) HTTP/1.1\r\nHost: \(host):\(port)\r\n\r\n")
+        let head = try connection.readHead()
+        guard head.status == 200 else { throw Failure(description: "GET \(path) answered \(head.status)") }
+        return MJPEGReader(head: head.headers, body: BodyReader(connection: connection, headers: head.headers))
+    }
+
+    /// One TCP connection with a read buffer.
+    final class Connection {
+        let fd: Int32
+        private var buffer: [UInt8] = []
+        private var position = 0
+
+        init(host: String, port: Int, timeout: Duration) throws {
+            fd = socket(AF_INET, Int32(SOCK_STREAM.rawValue), 0)
+            guard fd >= 0 else { throw Failure(description: "socket: \(String(cString: strerror(errno)))") }
+            var time = timeval(tv_sec: Int(timeout.components.seconds), tv_usec: Int(timeout.components.attoseconds / 1_000_000_000_000))
+            setsockopt(fd, SOL_SOCKET, SO_RCVTIMEO, &time, socklen_t(MemoryLayout<timeval>.size))
+            setsockopt(fd, SOL_SOCKET, SO_SNDTIMEO, &time, socklen_t(MemoryLayout<timeval>.size))
+            var address = sockaddr_in()
+            address.sin_family = sa_family_t(AF_INET)
+            address.sin_port = in_port_t(UInt16(port).bigEndian)
+            guard inet_pton(AF_INET, host, &address.sin_addr) == 1 else {
+                close(fd)
+                throw Failure(description: "not an IPv4 address: \(host)")
+            }
+            let status = withUnsafePointer(to: &address) {
+                $0.withMemoryRebound(to: sockaddr.self, capacity: 1) { connect(fd, $0, socklen_t(MemoryLayout<sockaddr_in>.size)) }
+            }
+            guard status == 0 else {
+                let reason = String(cString: strerror(errno))
+                close(fd)
+                throw Failure(description: "connect to \(host):\(port): \(reason)")
+            }
+        }
+
+        deinit { close(fd) }
+
+        func send(_ text: String) throws {
+            var bytes = Array(text.utf8)[...]
+            while !bytes.isEmpty {
+                let sent = bytes.withUnsafeBytes { Glibc.send(fd, $0.baseAddress, $0.count, Int32(MSG_NOSIGNAL)) }
+                guard sent > 0 else { throw Failure(description: "send: \(String(cString: strerror(errno)))") }
+                bytes = bytes.dropFirst(sent)
+            }
+        }
+
+        /// Fills the buffer with more bytes; false at end of stream.
+        private func fill() throws -> Bool {
+            if position > 0 && position == buffer.count {
+                buffer.removeAll(keepingCapacity: true)
+                position = 0
+            }
+            var chunk = [UInt8](repeating: 0, count: 64 * 1024)
+            let count = chunk.withUnsafeMutableBytes { recv(fd, $0.baseAddress, $0.count, 0) }
+            if count < 0 {
+                let reason = errno == EAGAIN || errno == EWOULDBLOCK ? "timed out" : String(cString: strerror(errno))
+                throw Failure(description: "receive: \(reason)")
+            }
+            if count == 0 { return false }
+            buffer += chunk[0..<count]
+            return true
+        }
+
+        func readLine() throws -> String {
+            while true {
+                if let end = buffer[position...].firstIndex(of: UInt8(ascii: "\n")) {
+                    var line = buffer[position..<end]
+                    if line.last == UInt8(ascii: "\r") { line = line.dropLast() }
+                    position = end + 1
+                    return String(decoding: line, as: UTF8.self)
+                }
+                guard try fill() else { throw Failure(description: "connection closed in the middle of a line") }
+            }
+        }
+
+        /// Up to `count` bytes (fewer only at end of stream).
+        func read(upTo count: Int) throws -> ArraySlice<UInt8> {
+            if position == buffer.count, try !fill() { return [] }
+            let end = min(buffer.count, position + count)
+            defer { position = end }
+            return buffer[position..<end]
+        }
+
+        func readHead() throws -> (status: Int, headers: [(name: String, value: String)]) {
+            let statusLine = try readLine()
+            let parts = statusLine.split(separator: " ", maxSplits: 2)
+            guard parts.count >= 2, parts[0].hasPrefix("HTTP/1."), let status = Int(parts[1]) else {
+                throw Failure(description: "not an HTTP status line: \(statusLine)")
+            }
+            return (status, try readHeaders())
+        }
+
+        func readHeaders() throws -> [(name: String, value: String)] {
+            var headers: [(name: String, value: String)] = []
+            while true {
+                let line = try readLine()
+                if line.isEmpty { return headers }
+                guard let colon = line.firstIndex(of: ":") else { throw Failure(description: "bad header line: \(line)") }
+                headers.append((String(line[..<colon]), String(line[line.index(after: colon)...]).trimmingSpaces))
+            }
+        }
+    }
+
+    /// The body of one reply, undoing chunked transfer encoding where it is used.
+    struct BodyReader {
+        let connection: Connection
+        private let chunked: Bool
+        /// Bytes left in the current chunk, or in a Content-Length body.
+        private var remaining: Int?
+        private var finished = false
+
+        init(connection: Connection, headers: [(name: String, value: String)]) {
+            self.connection = connection
+            let find = { (name: String) in headers.first { $0.name.lowercased() == name }?.value }
+            chunked = find("transfer-encoding")?.lowercased().contains("chunked") ?? false
+            remaining = chunked ? 0 : find("content-length").flatMap { Int($0) }
+        }
+
+        /// Some body bytes; empty at the end of the body.
+        mutating func read(upTo count: Int) throws -> ArraySlice<UInt8> {
+            if finished { return [] }
+            if chunked {
+                if remaining == 0 {
+                    let sizeLine = try connection.readLine()
+                    guard let size = Int(sizeLine.split(separator: ";")[0].trimmingSpaces, radix: 16) else {
+                        throw Failure(description: "bad chunk size: \(sizeLine)")
+                    }
+                    if size == 0 {
+                        _ = try connection.readHeaders()
+                        finished = true
+                        return []
+                    }
+                    remaining = size
+                }
+                let bytes = try connection.read(upTo: min(count, remaining!))
+                guard !bytes.isEmpty else { throw Failure(description: "connection closed inside a chunk") }
+                remaining! -= bytes.count
+                if remaining == 0 { _ = try connection.readLine() }
+                return bytes
+            }
+            if let left = remaining {
+                if left == 0 {
+                    finished = true
+                    return []
+                }
+                let bytes = try connection.read(upTo: min(count, left))
+                guard !bytes.isEmpty else { throw Failure(description: "connection closed before Content-Length bytes") }
+                remaining = left - bytes.count
+                return bytes
+            }
+            let bytes = try connection.read(upTo: count)
+            if bytes.isEmpty { finished = true }
+            return bytes
+        }
+
+        mutating func readAll() throws -> [UInt8] {
+            var all: [UInt8] = []
+            while true {
+                let bytes = try read(upTo: 64 * 1024)
+                if bytes.isEmpty { return all }
+                all += bytes
+            }
+        }
+
+        mutating func readExactly(_ count: Int) throws -> [UInt8] {
+            var out: [UInt8] = []
+            out.reserveCapacity(count)
+            while out.count < count {
+                let bytes = try read(upTo: count - out.count)
+                guard !bytes.isEmpty else { throw Failure(description: "body ended \(count - out.count) bytes early") }
+                out += bytes
+            }
+            return out
+        }
+
+        mutating func readLine() throws -> String {
+            var line: [UInt8] = []
+            while true {
+                let byte = try read(upTo: 1)
+                guard let value = byte.first else { throw Failure(description: "body ended in the middle of a line") }
+                if value == UInt8(ascii: "\n") {
+                    if line.last == UInt8(ascii: "\r") { line.removeLast() }
+                    return String(decoding: line, as: UTF8.self)
+                }
+                line.append(value)
+            }
+        }
+    }
+}
+
+extension StringProtocol {
+    var trimmingSpaces: String {
+        String(drop { $0 == " " || $0 == "\t" }.reversed().drop { $0 == " " || $0 == "\t" }.reversed())
+    }
+}

@@ -1,0 +1,99 @@
+#if canImport(Glibc)
+import Glibc
+#elseif canImport(Musl)
+import Musl
+#endif
+
+/// A `portico run` child process on a loopback port, for measuring the server apart
+/// from the clients that load it.
+final class ServerProcess {
+    let pid: pid_t
+    let port: Int
+    private let profilePath: String
+
+    struct Failure: Error, CustomStringConvertible {
+        let description: String
+    }
+
+    /// Starts this same executable with `profile` (the text of a profile) on a free loopback port.
+    init(profile: String) throws {
+        port = try Self.freePort()
+        var template = Array("/tmp/portico-bench-XXXXXX.toml".utf8CString)
+        let fd = template.withUnsafeMutableBufferPointer { mkstemps($0.baseAddress!, 5) }
+        guard fd >= 0 else { throw Failure(description: "cannot create a temporary profile: \(String(cString: strerror(errno)))") }
+        profilePath = String(cString: template)
+        let bytes = Array(profile.utf8)
+        _ = bytes.withUnsafeBytes { write(fd, $0.baseAddress, $0.count) }
+        close(fd)
+
+        let arguments = ["portico", "run", "--profile", profilePath, "--http-address", "127.0.0.1", "--http-port", String(port)]
+        var argv: [UnsafeMutablePointer<CChar>?] = arguments.map { strdup($0) } + [nil]
+        defer { argv.forEach { free($0) } }
+        var child = pid_t()
+        let status = posix_spawn(&child, "/proc/self/exe", nil, nil, &argv, environ)
+        guard status == 0 else {
+            unlink(profilePath)
+            throw Failure(description: "cannot start the server: \(String(cString: strerror(status)))")
+        }
+        pid = child
+    }
+
+    deinit {
+        stop()
+        unlink(profilePath)
+    }
+
+    /// Waits until the server answers `/state`.
+    func waitUntilReady(timeout: Duration = .seconds(20)) throws {
+        let deadline = ContinuousClock.now + timeout
+        while ContinuousClock.now < deadline {
+            if let reply = try? LoopbackHTTPClient.get(port: port, path: "/state", timeout: .seconds(2)), reply.status == 200 {
+                return
+            }
+            usleep(50_000)
+        }
+        throw Failure(description: "the server did not answer on port \(port) within \(timeout)")
+    }
+
+    /// User plus system CPU time the server has used so far.
+    func cpuTime() throws -> Duration {
+        let fd = open("/proc/\(pid)/stat", O_RDONLY)
+        guard fd >= 0 else { throw Failure(description: "cannot read /proc/\(pid)/stat") }
+        defer { close(fd) }
+        var buffer = [UInt8](repeating: 0, count: 4096)
+        let count = buffer.withUnsafeMutableBytes { read(fd, $0.baseAddress, $0.count) }
+        let text = String(decoding: buffer[0..<max(0, count)], as: UTF8.self)
+        // Fields after the command name, which is in parentheses and may hold spaces.
+        guard let close = text.lastIndex(of: ")") else { throw Failure(description: "unexpected /proc stat format") }
+        let fields = text[text.index(after: close)...].split(separator: " ")
+        guard fields.count > 13, let user = Int(fields[11]), let system = Int(fields[12]) else {
+            throw Failure(description: "unexpected /proc stat format")
+        }
+        let ticks = sysconf(Int32(_SC_CLK_TCK))
+        return .milliseconds((user + system) * 1000 / ticks)
+    }
+
+    /// SIGTERM, then wait for it to exit.
+    func stop() {
+        guard kill(pid, 0) == 0 else { return }
+        kill(pid, SIGTERM)
+        var status: Int32 = 0
+        waitpid(pid, &status, 0)
+    }
+
+    static func freePort() throws -> Int {
+        let fd = socket(AF_INET, Int32(SOCK_STREAM.rawValue), 0)
+        defer { close(fd) }
+        var address = sockaddr_in()
+        address.sin_family = sa_family_t(AF_INET)
+        address.sin_addr.s_addr = inet_addr("127.0.0.1")
+        var length = socklen_t(MemoryLayout<sockaddr_in>.size)
+        let bound = withUnsafeMutablePointer(to: &address) {
+            $0.withMemoryRebound(to: sockaddr.self, capacity: 1) { pointer in
+                bind(fd, pointer, length) == 0 && getsockname(fd, pointer, &length) == 0
+            }
+        }
+        guard bound else { throw Failure(description: "no free loopback port") }
+        return Int(UInt16(bigEndian: address.sin_port))
+    }
+}

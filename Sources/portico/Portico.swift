@@ -1,0 +1,13 @@
+import ArgumentParser
+import PorticoCore
+
+@main
+struct Portico: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "portico",
+        abstract: "Camera firmware: streams a board's camera and shares one internet address with its neighbours.",
+        version: PorticoVersion.current,
+        subcommands: [RunCommand.self, ProbeCommand.self, BenchCommand.self],
+        defaultSubcommand: nil
+    )
+}

@@ -1,0 +1,37 @@
+import ArgumentParser
+import PorticoCore
+
+struct RunCommand: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "run",
+        abstract: "Run the board: start every piece its profile names, until SIGTERM or SIGINT.")
+
+    @OptionGroup var profile: ProfileOptions
+
+    @Option(name: .long, help: ArgumentHelp("Listen on this port instead of [http] port (0 picks a free one).", valueName: "port"))
+    var httpPort: Int?
+
+    @Option(name: .long, help: ArgumentHelp("Listen on this address instead of [http] address.", valueName: "address"))
+    var httpAddress: String?
+
+    func validate() throws {
+        if let httpPort, !(0...65535).contains(httpPort) {
+            throw ValidationError("--http-port \(httpPort) is out of range; use 1 to 65535, or 0 for any free port")
+        }
+    }
+
+    func run() async throws {
+        let logger = PorticoLogging.bootstrap()
+        let loaded: Profile
+        do {
+            loaded = try profile.load()
+        } catch {
+            throw InvalidProfile.exit(error)
+        }
+        let daemon = Daemon(
+            configuration: .init(profile: loaded, httpAddress: httpAddress, httpPort: httpPort),
+            logger: logger)
+        try await daemon.run()
+    }
+}
+
