@@ -1,0 +1,173 @@
+import PorticoCore
+import Testing
+
+@testable import portico
+
+@Suite("Board profiles")
+struct ProfileTests {
+    let loader = ProfileLoader(registry: CompiledInPlugins.registry)
+
+    @Test("board/sim parses: a test-pattern camera and nothing else")
+    func simProfile() throws {
+        let profile = try loader.load(path: Repository.path("board/sim"))
+        #expect(profile.name == "sim")
+        #expect(profile.file == Repository.path("board/sim/profile.toml"))
+        #expect(profile.http == HTTPSettings(address: "0.0.0.0", port: 8080))
+        let camera = try #require(profile.camera)
+        #expect(camera.pluginName == "test-pattern")
+        #expect(camera.settings == CameraSettings(size: FrameSize(width: 640, height: 480), fps: 15, quality: 80))
+        #expect(profile.mapping == nil && profile.election == nil && profile.panTilt == nil && profile.registrationSwitch == nil)
+        #expect(profile.pieces.filter(\.isPresent).map(\.section) == ["camera"])
+    }
+
+    @Test("the built-in default is board/sim/profile.toml, byte for byte")
+    func embeddedProfileMatchesFile() throws {
+        let file = try Repository.read("board/sim/profile.toml")
+        #expect(EmbeddedProfile.sim + "\n" == file)
+    }
+
+    @Test("every kind of value a profile can hold, with positions")
+    func parserValues() throws {
+        let document = try ProfileParser.parse(
+            """
+            # comment
+            name = "a\\tb\\u00e9"   # trailing comment
+            [s]
+            int = -1_000
+            hex = 0x1F
+            float = 2.5e3
+            flag = false
+            literal = 'C:\\path'
+            list = [
+              1, 2,  # comment inside
+              3,
+            ]
+            "quoted key" = true
+            """, file: "x.toml")
+        #expect(document.root.entries.map(\.key) == ["name"])
+        #expect(document.root.entries[0].value.kind == .string("a\tbé"))
+        #expect(document.root.entries[0].value.position == SourcePosition(line: 2, column: 8))
+        let section = try #require(document.sections.first)
+        #expect(section.name == "s" && section.headerPosition.line == 3)
+        let values = Dictionary(uniqueKeysWithValues: section.entries.map { ($0.key, $0.value.kind) })
+        #expect(values["int"] == .integer(-1000))
+        #expect(values["hex"] == .integer(31))
+        #expect(values["float"] == .float(2500))
+        #expect(values["flag"] == .boolean(false))
+        #expect(values["literal"] == .string("C:\\path"))
+        #expect(values["quoted key"] == .boolean(true))
+        guard case .array(let items) = values["list"] else {
+            Issue.record("list is not an array")
+            return
+        }
+        #expect(items.map(\.kind) == [.integer(1), .integer(2), .integer(3)])
+        #expect(items[2].position.line == 11)
+    }
+
+    @Test("durations, sizes and port ranges as profiles write them")
+    func valueFormats() {
+        #expect(ProfileDuration.parse("500ms") == .milliseconds(500))
+        #expect(ProfileDuration.parse("2s") == .seconds(2))
+        #expect(ProfileDuration.parse("1.5s") == .milliseconds(1500))
+        #expect(ProfileDuration.parse("5m") == .seconds(300))
+        #expect(ProfileDuration.parse("1h") == .seconds(3600))
+        #expect(ProfileDuration.parse("1 h") == nil)
+        #expect(ProfileDuration.parse("h") == nil)
+        #expect(ProfileDuration.parse("-1s") == nil)
+        #expect(ProfileDuration.format(.milliseconds(30)) == "30ms")
+        #expect(ProfileDuration.format(.seconds(3600)) == "1h")
+        #expect(FrameSize(parsing: "1280x720") == FrameSize(width: 1280, height: 720))
+        #expect(FrameSize(parsing: "1280X720") == nil)
+        #expect(FrameSize(parsing: "-2x4") == nil)
+        #expect(PortRange(parsing: "8081-8099") == PortRange(8081, 8099))
+        #expect(PortRange(parsing: "8081") == PortRange(8081, 8081))
+        #expect(PortRange(parsing: "80-") == nil)
+    }
+
+    /// A broken profile, the line and key its first matching error must name.
+    struct Broken: CustomTestStringConvertible, Sendable {
+        let label: String
+        let text: String
+        let code: ProfileError.Code
+        let line: Int
+        let key: String
+        /// Text the message or the valid choices must contain.
+        let mentions: String
+        var testDescription: String { label }
+    }
+
+    static let sim = """
+        name = "cam"
+        [camera]
+        source = "test-pattern"
+
+        """
+
+    static let broken: [Broken] = [
+        Broken(label: "unknown key", text: sim + "colour = true\n", code: .unknownKey, line: 4, key: "camera.colour", mentions: "quality"),
+        Broken(label: "unknown top-level key", text: "name = \"cam\"\nhostname = \"x\"\n", code: .unknownKey, line: 2, key: "hostname", mentions: "name"),
+        Broken(label: "unknown section", text: sim + "[lights]\non = true\n", code: .unknownSection, line: 4, key: "lights", mentions: "[pan_tilt]"),
+        Broken(label: "wrong type: fps as string", text: sim + "fps = \"15\"\n", code: .wrongType, line: 4, key: "camera.fps", mentions: "integer"),
+        Broken(label: "wrong type: quality as float", text: sim + "quality = 80.0\n", code: .wrongType, line: 4, key: "camera.quality", mentions: "integer"),
+        Broken(label: "fps 0", text: sim + "fps = 0\n", code: .outOfRange, line: 4, key: "camera.fps", mentions: "1 to 120"),
+        Broken(label: "fps 121", text: sim + "fps = 121\n", code: .outOfRange, line: 4, key: "camera.fps", mentions: "1 to 120"),
+        Broken(label: "quality 0", text: sim + "quality = 0\n", code: .outOfRange, line: 4, key: "camera.quality", mentions: "1 to 100"),
+        Broken(label: "quality 101", text: sim + "quality = 101\n", code: .outOfRange, line: 4, key: "camera.quality", mentions: "1 to 100"),
+        Broken(label: "size not WxH", text: sim + "size = \"1280*720\"\n", code: .invalidValue, line: 4, key: "camera.size", mentions: "WIDTHxHEIGHT"),
+        Broken(label: "size too small", text: sim + "size = \"8x8\"\n", code: .outOfRange, line: 4, key: "camera.size", mentions: "16 to 8192"),
+        Broken(label: "size odd", text: sim + "size = \"641x480\"\n", code: .invalidValue, line: 4, key: "camera.size", mentions: "even"),
+        Broken(label: "http port 0", text: sim + "[http]\nport = 0\n", code: .outOfRange, line: 5, key: "http.port", mentions: "1 to 65535"),
+        Broken(label: "http port 65536", text: sim + "[http]\nport = 65536\n", code: .outOfRange, line: 5, key: "http.port", mentions: "1 to 65535"),
+        Broken(label: "http address not IPv4", text: sim + "[http]\naddress = \"localhost\"\n", code: .invalidValue, line: 5, key: "http.address", mentions: "127.0.0.1"),
+        Broken(label: "mapping fixed port out of range", text: sim + "[mapping]\nbackend = \"upnp\"\nfixed_port = 70000\n", code: .outOfRange, line: 6, key: "mapping.fixed_port", mentions: "1 to 65535"),
+        Broken(label: "mapping port range reversed", text: sim + "[mapping]\nbackend = \"upnp\"\nports = \"9000-8000\"\n", code: .invalidValue, line: 6, key: "mapping.ports", mentions: "LOW <= HIGH"),
+        Broken(label: "duration without unit", text: sim + "[election]\npolicy = \"port-order\"\ninquiry = \"5\"\n", code: .invalidValue, line: 6, key: "election.inquiry", mentions: "500ms"),
+        Broken(label: "duration out of range", text: sim + "[switch]\ndriver = \"gpio\"\ndebounce = \"2s\"\n", code: .outOfRange, line: 6, key: "switch.debounce", mentions: "0s to 1s"),
+        Broken(label: "unknown plugin name", text: "name = \"cam\"\n[camera]\nsource = \"webcam\"\n", code: .unknownPlugin, line: 3, key: "camera.source", mentions: "\"test-pattern\""),
+        Broken(label: "family with no plugins compiled in", text: sim + "[mapping]\nbackend = \"upnp\"\n", code: .unknownPlugin, line: 5, key: "mapping.backend", mentions: "no mapping backend plugins"),
+        Broken(label: "missing plugin selector", text: "name = \"cam\"\n[camera]\nfps = 10\n", code: .missingKey, line: 2, key: "camera.source", mentions: "string"),
+        Broken(label: "missing name", text: "[camera]\nsource = \"test-pattern\"\n", code: .missingKey, line: 0, key: "name", mentions: "required"),
+        Broken(label: "name with spaces", text: "name = \"front door\"\n", code: .invalidValue, line: 1, key: "name", mentions: "letters, digits"),
+        Broken(label: "duplicate key", text: sim + "fps = 10\nfps = 12\n", code: .duplicateKey, line: 5, key: "camera.fps", mentions: "line 4"),
+        Broken(label: "duplicate section", text: sim + "[camera]\nfps = 10\n", code: .duplicateSection, line: 4, key: "camera", mentions: "line 2"),
+        Broken(label: "syntax: missing =", text: sim + "fps 10\n", code: .syntax, line: 4, key: "fps", mentions: "'='"),
+        Broken(label: "syntax: unterminated string", text: sim + "size = \"640x480\n", code: .syntax, line: 4, key: "size", mentions: "not closed"),
+        Broken(label: "syntax: bare word", text: sim + "size = big\n", code: .syntax, line: 4, key: "size", mentions: "quotes"),
+        Broken(label: "syntax: text after value", text: sim + "fps = 10 12\n", code: .syntax, line: 4, key: "", mentions: "one key = value per line"),
+        Broken(label: "unsupported: dotted key", text: sim + "camera.fps = 10\n", code: .unsupportedSyntax, line: 4, key: "camera", mentions: "dotted"),
+        Broken(label: "unsupported: inline table", text: sim + "size = { w = 1 }\n", code: .unsupportedSyntax, line: 4, key: "size", mentions: "inline tables"),
+        Broken(label: "array with wrong count", text: sim + "[pan_tilt]\ndriver = \"gpio-stepper\"\npan_limits = [1, 2, 3]\n", code: .invalidValue, line: 6, key: "pan_tilt.pan_limits", mentions: "2 entries"),
+    ]
+
+    @Test("a broken profile is refused with the line and key of the problem", arguments: broken)
+    func brokenProfile(_ case_: Broken) throws {
+        let errors = try #require(throws: ProfileErrors.self) {
+            try loader.load(text: case_.text, file: "board.toml")
+        }
+        let match = errors.errors.first { $0.code == case_.code && $0.key == case_.key }
+        let error = try #require(match, "no \(case_.code) error for '\(case_.key)' in:\n\(errors)")
+        #expect(error.line == case_.line, "\(error)")
+        #expect(error.file == "board.toml")
+        #expect(error.description.contains(case_.mentions), "\(error)")
+        if error.line > 0 {
+            #expect(error.description.hasPrefix("board.toml:\(error.line):"), "\(error)")
+        }
+    }
+
+    @Test("syntax errors on several lines are all reported in one run")
+    func severalErrors() throws {
+        let errors = try #require(throws: ProfileErrors.self) {
+            try loader.load(text: "name = \"cam\"\nfoo bar\n[camera]\nsource = \"test-pattern\"\nfps = x\n", file: "p.toml")
+        }
+        #expect(errors.errors.map(\.line) == [2, 5])
+    }
+
+    @Test("an unreadable file is an error that names it")
+    func missingFile() throws {
+        let errors = try #require(throws: ProfileErrors.self) {
+            try loader.load(path: "/nonexistent/portico/profile.toml")
+        }
+        #expect(errors.errors.first?.code == .unreadable)
+        #expect(errors.description.contains("/nonexistent/portico/profile.toml"))
+    }
+}
