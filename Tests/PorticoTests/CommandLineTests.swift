@@ -1,0 +1,102 @@
+#if canImport(Glibc)
+import Glibc
+#endif
+import FoundationEssentials
+import PorticoCore
+import Testing
+
+@testable import portico
+
+/// The executable as a board engineer uses it. Serialized: these start processes and
+/// bind ports, and two cores are shared with the rest of the suite.
+@Suite("portico command line", .serialized)
+struct CommandLineTests {
+    @Test("probe on board/sim: every section reported, exit 0")
+    func probeGood() throws {
+        let result = try Subprocess.run(["probe", "--profile", Repository.path("board/sim")])
+        #expect(result.status == 0, "\(result.error)")
+        #expect(result.output.contains("[camera]: starts test-pattern: 640x480 at 15 fps, JPEG quality 80"))
+        #expect(result.output.contains("[mapping]: nothing starts (no [mapping] section in"))
+        #expect(result.output.contains("[switch]: nothing starts"))
+        #expect(result.output.contains("profile is valid"))
+    }
+
+    @Test("probe without --profile checks the built-in sim profile")
+    func probeDefault() throws {
+        let result = try Subprocess.run(["probe"])
+        #expect(result.status == 0)
+        #expect(result.output.contains("built-in board/sim/profile.toml"))
+    }
+
+    @Test("probe on a bad profile: every problem with file:line, exit 2")
+    func probeBad() throws {
+        let path = try temporaryProfile("name = \"cam\"\n[camera]\nsource = \"webcam\"\nfps = 500\n[lights]\n")
+        defer { unlink(path) }
+        let result = try Subprocess.run(["probe", "--profile", path])
+        #expect(result.status == 2)
+        #expect(result.error.contains("\(path):3:10: camera.source: no camera source is called 'webcam' (valid: \"test-pattern\")"))
+        #expect(result.error.contains("\(path):4:7: camera.fps: 500 is out of range (valid: 1 to 120)"))
+        #expect(result.error.contains("\(path):5:1: lights: unknown section [lights]"))
+        #expect(result.error.contains("the profile has 3 problems; nothing was started"))
+        #expect(!result.output.contains("profile is valid"))
+    }
+
+    @Test("probe on a missing file names it, exit 2")
+    func probeMissing() throws {
+        let result = try Subprocess.run(["probe", "--profile", "/nonexistent/board"])
+        #expect(result.status == 2)
+        #expect(result.error.contains("/nonexistent/board: cannot open the profile"))
+    }
+
+    @Test("run with a bad profile starts nothing and exits 2")
+    func runBad() throws {
+        let port = try ServerProcess.freePort()
+        let path = try temporaryProfile("name = \"cam\"\n[camera]\nsource = \"test-pattern\"\nquality = 0\n[http]\nport = \(port)\n")
+        defer { unlink(path) }
+        let result = try Subprocess.run(["run", "--profile", path])
+        #expect(result.status == 2)
+        #expect(result.error.contains("\(path):4:11: camera.quality: 0 is out of range"))
+        #expect(throws: (any Error).self) { try LoopbackHTTPClient.get(port: port, path: "/state", timeout: .seconds(1)) }
+    }
+
+    @Test("run rejects an out-of-range --http-port")
+    func runBadPort() throws {
+        let result = try Subprocess.run(["run", "--http-port", "70000"])
+        #expect(result.status != 0)
+        #expect(result.error.contains("--http-port 70000 is out of range"))
+    }
+
+    @Test("--version and --help")
+    func versionAndHelp() throws {
+        let version = try Subprocess.run(["--version"])
+        #expect(version.status == 0 && version.output.contains(PorticoVersion.current))
+        let help = try Subprocess.run(["--help"])
+        #expect(help.status == 0)
+        for command in ["run", "probe", "bench"] { #expect(help.output.contains(command)) }
+    }
+
+    @Test("SIGTERM and SIGINT stop a running board within 2 s, with a stream client connected", arguments: [SIGTERM, SIGINT])
+    func cleanShutdown(signal: Int32) async throws {
+        let port = try ServerProcess.freePort()
+        let process = try Subprocess(["run", "--http-address", "127.0.0.1", "--http-port", String(port)])
+        // The built-in sim profile; a client watching the stream must not hold up shutdown.
+        let frames = try await blocking { () -> Int in
+            let deadline = ContinuousClock.now + .seconds(20)
+            while ContinuousClock.now < deadline {
+                if let reply = try? LoopbackHTTPClient.get(port: port, path: "/state", timeout: .seconds(1)), reply.status == 200 { break }
+                usleep(50_000)
+            }
+            var reader = try LoopbackHTTPClient.openStream(port: port)
+            for _ in 0..<3 { _ = try reader.next() }
+            process.signal(signal)
+            let start = ContinuousClock.now
+            let status = try process.wait(timeout: .seconds(5))
+            let elapsed = ContinuousClock.now - start
+            #expect(status == 0, "exit status \(status); stderr:\n\(process.errorOutput)")
+            #expect(elapsed < .seconds(2), "took \(elapsed)")
+            return 3
+        }
+        #expect(frames == 3)
+        #expect(process.errorOutput.contains("stopped"))
+    }
+}

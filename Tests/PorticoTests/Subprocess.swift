@@ -1,0 +1,97 @@
+#if canImport(Glibc)
+import Glibc
+#endif
+
+/// The `portico` executable run as a user runs it: arguments in, exit status and
+/// output out, signals delivered for real.
+final class Subprocess: @unchecked Sendable {
+    let pid: pid_t
+    private let outputPath: String
+    private let errorPath: String
+    private var exitStatus: Int32?
+
+    init(_ arguments: [String], executable: String = Repository.executable) throws {
+        outputPath = Self.temporaryPath("out")
+        errorPath = Self.temporaryPath("err")
+        var actions = posix_spawn_file_actions_t()
+        posix_spawn_file_actions_init(&actions)
+        defer { posix_spawn_file_actions_destroy(&actions) }
+        posix_spawn_file_actions_addopen(&actions, 0, "/dev/null", O_RDONLY, 0)
+        posix_spawn_file_actions_addopen(&actions, 1, outputPath, O_WRONLY | O_CREAT | O_TRUNC, 0o600)
+        posix_spawn_file_actions_addopen(&actions, 2, errorPath, O_WRONLY | O_CREAT | O_TRUNC, 0o600)
+        var argv: [UnsafeMutablePointer<CChar>?] = ([executable] + arguments).map { strdup($0) } + [nil]
+        defer { argv.forEach { free($0) } }
+        var child = pid_t()
+        let status = posix_spawn(&child, executable, &actions, nil, &argv, environ)
+        guard status == 0 else { throw TestFailure("cannot start \(executable): \(String(cString: strerror(status)))") }
+        pid = child
+    }
+
+    deinit {
+        if exitStatus == nil {
+            kill(pid, SIGKILL)
+            var status: Int32 = 0
+            waitpid(pid, &status, 0)
+        }
+        unlink(outputPath)
+        unlink(errorPath)
+    }
+
+    /// Runs to completion and returns (status, stdout, stderr).
+    static func run(_ arguments: [String], timeout: Duration = .seconds(30)) throws -> (status: Int32, output: String, error: String) {
+        let process = try Subprocess(arguments)
+        let status = try process.wait(timeout: timeout)
+        return (status, process.output, process.errorOutput)
+    }
+
+    func signal(_ number: Int32) { kill(pid, number) }
+
+    /// Waits for the exit and returns its status; a signal death is 128 + signal.
+    func wait(timeout: Duration) throws -> Int32 {
+        if let exitStatus { return exitStatus }
+        let deadline = ContinuousClock.now + timeout
+        while true {
+            var status: Int32 = 0
+            let result = waitpid(pid, &status, WNOHANG)
+            if result == pid {
+                let code = (status & 0x7f) == 0 ? (status >> 8) & 0xff : 128 + (status & 0x7f)
+                exitStatus = code
+                return code
+            }
+            if ContinuousClock.now >= deadline {
+                throw TestFailure("portico did not exit within \(timeout); stderr:\n\(errorOutput)")
+            }
+            usleep(5_000)
+        }
+    }
+
+    var output: String { (try? Self.contents(outputPath)) ?? "" }
+    var errorOutput: String { (try? Self.contents(errorPath)) ?? "" }
+
+    private static func temporaryPath(_ kind: String) -> String {
+        var template = Array("/tmp/portico-test-\(kind)-XXXXXX".utf8CString)
+        let fd = template.withUnsafeMutableBufferPointer { mkstemp($0.baseAddress!) }
+        close(fd)
+        return String(cString: template)
+    }
+
+    private static func contents(_ path: String) throws -> String {
+        guard let file = fopen(path, "r") else { throw TestFailure("cannot read \(path)") }
+        defer { fclose(file) }
+        var bytes: [UInt8] = []
+        var buffer = [UInt8](repeating: 0, count: 4096)
+        while case let count = fread(&buffer, 1, buffer.count, file), count > 0 { bytes += buffer[0..<count] }
+        return String(decoding: bytes, as: UTF8.self)
+    }
+}
+
+/// Writes `text` to a new temporary file and returns its path.
+func temporaryProfile(_ text: String) throws -> String {
+    var template = Array("/tmp/portico-profile-XXXXXX.toml".utf8CString)
+    let fd = template.withUnsafeMutableBufferPointer { mkstemps($0.baseAddress!, 5) }
+    guard fd >= 0 else { throw TestFailure("cannot create a temporary profile") }
+    let bytes = Array(text.utf8)
+    _ = bytes.withUnsafeBytes { write(fd, $0.baseAddress, $0.count) }
+    close(fd)
+    return String(cString: template)
+}
