@@ -6,7 +6,6 @@ import PackageDescription
 /// checked by the compiler, not found on a board.
 let settings: [SwiftSetting] = [
     .enableUpcomingFeature("ExistentialAny"),
-    .enableUpcomingFeature("MemberImportVisibility"),
 ]
 
 let package = Package(

@@ -47,7 +47,7 @@ public final class JPEGEncoder {
             throw JPEGError(code: .encode, message: "libturbojpeg: \(String(cString: tjGetErrorStr2(handle)))")
         }
         var buffer = allocator.buffer(capacity: Int(length))
-        scratch.withUnsafeBufferPointer { buffer.writeBytes(UnsafeRawBufferPointer(rebasing: UnsafeRawBufferPointer($0)[0..<Int(length)])) }
+        _ = scratch.withUnsafeBufferPointer { buffer.writeBytes(UnsafeRawBufferPointer(rebasing: UnsafeRawBufferPointer($0)[0..<Int(length)])) }
         return buffer
     }
 }

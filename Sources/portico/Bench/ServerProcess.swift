@@ -21,7 +21,7 @@ final class ServerProcess {
         var template = Array("/tmp/portico-bench-XXXXXX.toml".utf8CString)
         let fd = template.withUnsafeMutableBufferPointer { mkstemps($0.baseAddress!, 5) }
         guard fd >= 0 else { throw Failure(description: "cannot create a temporary profile: \(String(cString: strerror(errno)))") }
-        profilePath = String(cString: template)
+        profilePath = String(decoding: template.prefix { $0 != 0 }.map { UInt8(bitPattern: $0) }, as: UTF8.self)
         let bytes = Array(profile.utf8)
         _ = bytes.withUnsafeBytes { write(fd, $0.baseAddress, $0.count) }
         close(fd)
@@ -29,8 +29,17 @@ final class ServerProcess {
         let arguments = ["portico", "run", "--profile", profilePath, "--http-address", "127.0.0.1", "--http-port", String(port)]
         var argv: [UnsafeMutablePointer<CChar>?] = arguments.map { strdup($0) } + [nil]
         defer { argv.forEach { free($0) } }
+        // The server's own log would interleave with the figures; it keeps warnings and errors.
+        var environment: [UnsafeMutablePointer<CChar>?] = [strdup("PORTICO_LOG_LEVEL=warning")]
+        var index = 0
+        while let entry = environ[index] {
+            if !String(cString: entry).hasPrefix("PORTICO_LOG_LEVEL=") { environment.append(strdup(entry)) }
+            index += 1
+        }
+        environment.append(nil)
+        defer { environment.forEach { free($0) } }
         var child = pid_t()
-        let status = posix_spawn(&child, "/proc/self/exe", nil, nil, &argv, environ)
+        let status = posix_spawn(&child, "/proc/self/exe", nil, nil, &argv, &environment)
         guard status == 0 else {
             unlink(profilePath)
             throw Failure(description: "cannot start the server: \(String(cString: strerror(status)))")
