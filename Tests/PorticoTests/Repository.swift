@@ -13,7 +13,11 @@ enum Repository {
     static func path(_ relative: String) -> String { root + "/" + relative }
 
     static func read(_ relative: String) throws -> String {
-        guard let file = fopen(path(relative), "r") else { throw TestFailure("cannot open \(relative)") }
+        try readAbsolute(path(relative))
+    }
+
+    static func readAbsolute(_ path: String) throws -> String {
+        guard let file = fopen(path, "r") else { throw TestFailure("cannot open \(path)") }
         defer { fclose(file) }
         var bytes: [UInt8] = []
         var buffer = [UInt8](repeating: 0, count: 4096)
