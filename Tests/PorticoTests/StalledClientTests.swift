@@ -11,25 +11,20 @@ import Testing
 struct StalledClientTests {
     @Test("neither slows a reading client nor grows the server's memory")
     func stalledClient() async throws {
-        let port = try ServerProcess.freePort()
         // Large frames, so frames piling up for the stalled client would show in memory at once.
-        let path = try temporaryProfile("""
+        let server = try ServerProcess(profile: """
             name = "stall"
-            [http]
-            address = "127.0.0.1"
-            port = \(port)
             [camera]
             source = "test-pattern"
             size = "1920x1080"
             fps = 20
             quality = 95
             """)
-        defer { unlink(path) }
-        let server = try Subprocess(["run", "--profile", path])
-        defer { server.signal(SIGTERM); _ = try? server.wait(timeout: .seconds(5)) }
+        defer { server.stop() }
+        let port = server.port
 
         try await blocking {
-            try waitForServer(port: port)
+            try server.waitUntilReady()
             // Connected, asked for the stream, never reads a byte: its socket buffers fill
             // and the server can only keep or drop what it would send next.
             let stalled = try LoopbackHTTPClient.Connection(host: "127.0.0.1", port: port, timeout: .seconds(30))
@@ -57,15 +52,6 @@ struct StalledClientTests {
             withExtendedLifetime(stalled) {}
         }
     }
-}
-
-func waitForServer(port: Int) throws {
-    let deadline = ContinuousClock.now + .seconds(20)
-    while ContinuousClock.now < deadline {
-        if let reply = try? LoopbackHTTPClient.get(port: port, path: "/state", timeout: .seconds(1)), reply.status == 200 { return }
-        usleep(50_000)
-    }
-    throw TestFailure("no server on port \(port)")
 }
 
 /// VmRSS of a process, from /proc.
