@@ -6,7 +6,7 @@ import Musl
 
 /// A `portico run` child process on a loopback port, for measuring the server apart
 /// from the clients that load it.
-final class ServerProcess {
+final class ServerProcess: Sendable {
     let pid: pid_t
     let port: Int
     private let profilePath: String
