@@ -19,7 +19,7 @@ struct StalledClientTests {
             size = "1920x1080"
             fps = 20
             quality = 95
-            """)
+            """, executable: Repository.executable)
         defer { server.stop() }
         let port = server.port
 

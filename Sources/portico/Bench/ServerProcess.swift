@@ -15,8 +15,9 @@ final class ServerProcess: Sendable {
         let description: String
     }
 
-    /// Starts this same executable with `profile` (the text of a profile) on a free loopback port.
-    init(profile: String) throws {
+    /// Starts `executable` (by default this same one) with `profile`, the text of a
+    /// profile, on a free loopback port.
+    init(profile: String, executable: String = "/proc/self/exe") throws {
         port = try Self.freePort()
         var template = Array("/tmp/portico-bench-XXXXXX.toml".utf8CString)
         let fd = template.withUnsafeMutableBufferPointer { mkstemps($0.baseAddress!, 5) }
@@ -39,7 +40,7 @@ final class ServerProcess: Sendable {
         environment.append(nil)
         defer { environment.forEach { free($0) } }
         var child = pid_t()
-        let status = posix_spawn(&child, "/proc/self/exe", nil, nil, &argv, &environment)
+        let status = posix_spawn(&child, executable, nil, nil, &argv, &environment)
         guard status == 0 else {
             unlink(profilePath)
             throw Failure(description: "cannot start the server: \(String(cString: strerror(status)))")
