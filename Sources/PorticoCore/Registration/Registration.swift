@@ -1,0 +1,241 @@
+/// Keeps this camera's port mapped on the router: a pure state machine.
+///
+/// It is driven by events (replies from a `MappingBackend`, the switch, a router
+/// reboot noticed by the backend) and by time passed in as `now`, a duration since any
+/// fixed origin. It answers with actions for the driver to carry out. Nothing in it
+/// waits, sleeps or talks to a network, so tests run it in virtual time and the same
+/// code runs on the board.
+///
+/// The order of asking follows claim 2: the fixed port first; when the router says it
+/// is taken, the next port of the range; when the range is exhausted, the fixed port
+/// again after a pause (its holder may have left).
+public struct Registration: Sendable {
+    public struct Configuration: Sendable, Equatable {
+        public var fixedPort: Int
+        public var ports: PortRange
+        /// Lease asked for; renewed at half of it.
+        public var lease: Duration
+        public var internalAddress: String
+        public var internalPort: Int
+        /// `portico:<camera name>`.
+        public var description: String
+        /// First pause after a failure that is not a refusal of the port; doubles up to `maximumRetryDelay`.
+        public var retryDelay: Duration
+        public var maximumRetryDelay: Duration
+        /// How often a permanent mapping (lease 0) is asked for again, to notice that it is gone.
+        public var permanentRefresh: Duration
+
+        public init(
+            fixedPort: Int, ports: PortRange, lease: Duration, internalAddress: String, internalPort: Int,
+            description: String, retryDelay: Duration = .seconds(2), maximumRetryDelay: Duration = .seconds(60),
+            permanentRefresh: Duration = .seconds(300)
+        ) {
+            self.fixedPort = fixedPort
+            self.ports = ports
+            self.lease = lease
+            self.internalAddress = internalAddress
+            self.internalPort = internalPort
+            self.description = description
+            self.retryDelay = retryDelay
+            self.maximumRetryDelay = maximumRetryDelay
+            self.permanentRefresh = permanentRefresh
+        }
+    }
+
+    public enum Event: Sendable, Equatable {
+        /// Boot, or the registration switch.
+        case start
+        /// The long press, or shutdown: give the port back.
+        case withdraw
+        /// The router granted a mapping (possibly on another port than asked).
+        case mapped(PortMapping)
+        case mapFailed(MappingError)
+        case externalAddress(String)
+        case externalAddressFailed(MappingError)
+        /// The backend noticed the router restarted (UPnP BOOTID, NAT-PMP epoch): mappings may be gone.
+        case routerRestarted
+    }
+
+    public enum Action: Sendable, Equatable {
+        case map(PortMappingRequest)
+        case unmap(externalPort: Int)
+        case queryExternalAddress
+    }
+
+    public enum Phase: String, Sendable, Equatable, Codable {
+        /// Not registered: before the switch, or after withdrawing.
+        case idle
+        /// A map request is out; `requestedPort` says for which port.
+        case requesting
+        /// Mapped; renewal is due at `wakeup`.
+        case mapped
+        /// A failure; the next attempt is at `wakeup`.
+        case waiting
+    }
+
+    public let configuration: Configuration
+    public private(set) var phase: Phase = .idle
+    /// The port of the request in flight, or of the next attempt.
+    public private(set) var requestedPort: Int
+    /// What the router granted; kept through a failed renewal until its lease runs out.
+    public private(set) var mapping: PortMapping?
+    public private(set) var externalAddress: String?
+    /// When `advance(to:)` next has something to do; nil when nothing is scheduled.
+    public private(set) var wakeup: Duration?
+    public private(set) var lastError: MappingError?
+    /// Times the router's external address was seen to change.
+    public private(set) var addressChanges = 0
+    private var mappingExpires: Duration?
+    private var permanentOnly = false
+    private var failures = 0
+
+    public init(configuration: Configuration) {
+        self.configuration = configuration
+        self.requestedPort = configuration.fixedPort
+    }
+
+    // MARK: - Inputs
+
+    public mutating func handle(_ event: Event, at now: Duration) -> [Action] {
+        switch event {
+        case .start:
+            guard phase == .idle else { return [] }
+            failures = 0
+            return [.queryExternalAddress] + request(configuration.fixedPort, at: now)
+
+        case .withdraw:
+            let held = mapping?.externalPort
+            phase = .idle
+            mapping = nil
+            mappingExpires = nil
+            wakeup = nil
+            requestedPort = configuration.fixedPort
+            return held.map { [.unmap(externalPort: $0)] } ?? []
+
+        case .mapped(let granted):
+            guard phase == .requesting else { return [] }
+            if granted.externalPort != requestedPort {
+                // NAT-PMP grants a free port silently when the asked one is taken. Give it
+                // back and go on through the profile's range, as after a refusal, so every
+                // backend leaves cameras on the same predictable ports.
+                let refusal = MappingError(.conflict, message: "asked for port \(requestedPort), granted \(granted.externalPort)")
+                return [.unmap(externalPort: granted.externalPort)] + handle(.mapFailed(refusal), at: now)
+            }
+            mapping = granted
+            requestedPort = granted.externalPort
+            lastError = nil
+            failures = 0
+            phase = .mapped
+            if granted.lease == .zero {
+                mappingExpires = nil
+                wakeup = now + configuration.permanentRefresh
+            } else {
+                mappingExpires = now + granted.lease
+                wakeup = now + granted.lease / 2
+            }
+            return []
+
+        case .mapFailed(let error):
+            guard phase == .requesting else { return [] }
+            lastError = error
+            switch error.code {
+            case .onlyPermanentLeases where !permanentOnly:
+                permanentOnly = true
+                return request(requestedPort, at: now)
+            case .conflict, .notAuthorized:
+                // This port is not ours to have: the next one, or a pause and the fixed port again.
+                if mapping?.externalPort == requestedPort {
+                    mapping = nil
+                    mappingExpires = nil
+                }
+                if let next = nextPort(after: requestedPort) {
+                    return request(next, at: now)
+                }
+                return pause(retryingPort: configuration.fixedPort, at: now)
+            default:
+                return pause(retryingPort: requestedPort, at: now)
+            }
+
+        case .externalAddress(let address):
+            if let previous = externalAddress, previous != address { addressChanges += 1 }
+            externalAddress = address
+            return []
+
+        case .externalAddressFailed(let error):
+            lastError = error
+            return []
+
+        case .routerRestarted:
+            guard phase != .idle else { return [] }
+            // Whatever the router remembers, ask again at once for the port we had.
+            return [.queryExternalAddress] + request(mapping?.externalPort ?? requestedPort, at: now)
+        }
+    }
+
+    /// Carries out what is due at `now`: renewals, retries, a lease running out.
+    public mutating func advance(to now: Duration) -> [Action] {
+        if let expires = mappingExpires, now >= expires {
+            // Renewal never succeeded: the router has forgotten us by now.
+            mapping = nil
+            mappingExpires = nil
+        }
+        guard let due = wakeup, now >= due else { return [] }
+        switch phase {
+        case .mapped, .waiting:
+            return [.queryExternalAddress] + request(requestedPort, at: now)
+        case .requesting:
+            // A request that never got an answer: the driver's timeout failed to report.
+            return pause(retryingPort: requestedPort, at: now)
+        case .idle:
+            wakeup = nil
+            return []
+        }
+    }
+
+    // MARK: - Outcome
+
+    /// Whether this camera holds the fixed port: the one that may become representative.
+    public var holdsFixedPort: Bool { mapping?.externalPort == configuration.fixedPort }
+
+    public var status: RegistrationStatus {
+        let port = mapping?.externalPort
+        var url: String?
+        if let port, let externalAddress { url = "http://\(externalAddress):\(port)/" }
+        return RegistrationStatus(
+            phase: phase, externalAddress: externalAddress, externalPort: port, holdsFixedPort: holdsFixedPort,
+            externalURL: url,
+            addressKind: externalAddress.map(ExternalAddress.classify),
+            behindAnotherNAT: externalAddress.map(ExternalAddress.isBehindAnotherNAT) ?? false,
+            lastError: lastError?.description, addressChanges: addressChanges)
+    }
+
+    // MARK: - Helpers
+
+    private mutating func request(_ port: Int, at now: Duration) -> [Action] {
+        phase = .requesting
+        requestedPort = port
+        // A request that is never answered still ends: the driver reports a failure, or this does.
+        wakeup = now + .seconds(30)
+        return [.map(PortMappingRequest(
+            externalPort: port, internalAddress: configuration.internalAddress, internalPort: configuration.internalPort,
+            lease: permanentOnly ? .zero : configuration.lease, description: configuration.description))]
+    }
+
+    private mutating func pause(retryingPort port: Int, at now: Duration) -> [Action] {
+        failures += 1
+        var delay = configuration.retryDelay
+        for _ in 1..<min(failures, 16) where delay < configuration.maximumRetryDelay { delay = delay * 2 }
+        requestedPort = port
+        phase = mapping == nil ? .waiting : .mapped
+        wakeup = now + min(delay, configuration.maximumRetryDelay)
+        return []
+    }
+
+    /// The fixed port, then the range in order, skipping the fixed port if it lies inside.
+    private func nextPort(after port: Int) -> Int? {
+        let ports = configuration.ports
+        var next = port == configuration.fixedPort || !ports.contains(port) ? ports.lower : port + 1
+        if next == configuration.fixedPort { next += 1 }
+        return next <= ports.upper ? next : nil
+    }
+}

@@ -1,0 +1,27 @@
+/// The outcome of registration, as `/state` shows it.
+public struct RegistrationStatus: Sendable, Equatable, Codable {
+    public var phase: Registration.Phase
+    public var externalAddress: String?
+    public var externalPort: Int?
+    /// Holds the fixed port: this camera is the representative candidate.
+    public var holdsFixedPort: Bool
+    /// Where the internet reaches this camera, once mapped and the address is known.
+    public var externalURL: String?
+    public var addressKind: ExternalAddress.Kind?
+    /// The router's external address is private, CGNAT or reserved: the URL may not work from the internet.
+    public var behindAnotherNAT: Bool
+    public var lastError: String?
+    public var addressChanges: Int
+
+    enum CodingKeys: String, CodingKey {
+        case phase
+        case externalAddress = "external_address"
+        case externalPort = "external_port"
+        case holdsFixedPort = "holds_fixed_port"
+        case externalURL = "external_url"
+        case addressKind = "address_kind"
+        case behindAnotherNAT = "behind_another_nat"
+        case lastError = "last_error"
+        case addressChanges = "address_changes"
+    }
+}

@@ -1,0 +1,188 @@
+import PorticoCore
+import Testing
+
+/// The registration state machine in virtual time: events and instants in, actions out.
+@Suite("Registration state machine")
+struct RegistrationTests {
+    static let configuration = Registration.Configuration(
+        fixedPort: 8080, ports: PortRange(8081, 8083), lease: .seconds(60),
+        internalAddress: "198.51.100.11", internalPort: 8080, description: "portico:cam1")
+
+    static func request(_ port: Int, lease: Duration = .seconds(60)) -> Registration.Action {
+        .map(PortMappingRequest(externalPort: port, internalAddress: "198.51.100.11", internalPort: 8080,
+                                lease: lease, description: "portico:cam1"))
+    }
+
+    static func granted(_ port: Int, lease: Duration = .seconds(60)) -> Registration.Event {
+        .mapped(PortMapping(externalPort: port, internalAddress: "198.51.100.11", internalPort: 8080,
+                            lease: lease, description: "portico:cam1"))
+    }
+
+    static let conflict = Registration.Event.mapFailed(MappingError(.conflict, routerCode: 718, message: "ConflictInMappingEntry"))
+
+    @Test("the fixed port first; granted: holds it, URL known, renewal at half the lease")
+    func fixedPort() {
+        var machine = Registration(configuration: Self.configuration)
+        #expect(machine.handle(.start, at: .zero) == [.queryExternalAddress, Self.request(8080)])
+        #expect(machine.handle(.externalAddress("93.184.216.34"), at: .milliseconds(10)) == [])
+        #expect(machine.handle(Self.granted(8080), at: .milliseconds(20)) == [])
+        #expect(machine.phase == .mapped)
+        #expect(machine.holdsFixedPort)
+        #expect(machine.status.externalURL == "http://93.184.216.34:8080/")
+        #expect(machine.status.behindAnotherNAT == false)
+        #expect(machine.advance(to: .seconds(29)) == [])
+        #expect(machine.advance(to: .seconds(30) + .milliseconds(20)) == [.queryExternalAddress, Self.request(8080)])
+        #expect(machine.handle(Self.granted(8080), at: .seconds(31)) == [])
+        #expect(machine.wakeup == .seconds(61))
+    }
+
+    @Test("conflict on the fixed port: the next port of the range, and so on")
+    func conflictWalksTheRange() {
+        var machine = Registration(configuration: Self.configuration)
+        _ = machine.handle(.start, at: .zero)
+        #expect(machine.handle(Self.conflict, at: .milliseconds(5)) == [Self.request(8081)])
+        #expect(machine.handle(Self.conflict, at: .milliseconds(10)) == [Self.request(8082)])
+        #expect(machine.handle(Self.granted(8082), at: .milliseconds(15)) == [])
+        #expect(!machine.holdsFixedPort)
+        #expect(machine.status.externalPort == 8082)
+        #expect(machine.status.lastError == nil)
+    }
+
+    @Test("range exhausted: pause, then the fixed port again, backing off")
+    func rangeExhausted() {
+        var machine = Registration(configuration: Self.configuration)
+        _ = machine.handle(.start, at: .zero)
+        for port in [8081, 8082, 8083] {
+            #expect(machine.handle(Self.conflict, at: .zero) == [Self.request(port)])
+        }
+        #expect(machine.handle(Self.conflict, at: .zero) == [])
+        #expect(machine.phase == .waiting)
+        #expect(machine.wakeup == .seconds(2))
+        #expect(machine.advance(to: .seconds(1)) == [])
+        #expect(machine.advance(to: .seconds(2)) == [.queryExternalAddress, Self.request(8080)])
+        // A router that keeps failing is asked less and less often, up to the maximum.
+        let unreachable = Registration.Event.mapFailed(MappingError(.unreachable, message: "no answer"))
+        var now = Duration.seconds(2)
+        var delays: [Duration] = []
+        for _ in 0..<8 {
+            _ = machine.handle(unreachable, at: now)
+            delays.append(machine.wakeup! - now)
+            now = machine.wakeup!
+            _ = machine.advance(to: now)
+        }
+        #expect(delays == [.seconds(4), .seconds(8), .seconds(16), .seconds(32), .seconds(60), .seconds(60), .seconds(60), .seconds(60)])
+    }
+
+    @Test("725: only permanent leases, so ask again with lease 0 and refresh it now and then")
+    func onlyPermanentLeases() {
+        var machine = Registration(configuration: Self.configuration)
+        _ = machine.handle(.start, at: .zero)
+        let refused = Registration.Event.mapFailed(MappingError(.onlyPermanentLeases, routerCode: 725, message: "OnlyPermanentLeasesSupported"))
+        #expect(machine.handle(refused, at: .zero) == [Self.request(8080, lease: .zero)])
+        #expect(machine.handle(Self.granted(8080, lease: .zero), at: .zero) == [])
+        #expect(machine.wakeup == .seconds(300))
+        #expect(machine.advance(to: .seconds(300)) == [.queryExternalAddress, Self.request(8080, lease: .zero)])
+    }
+
+    @Test("lost mapping: a failed renewal keeps retrying, the lease runs out, the mapping is dropped, then regained")
+    func lostMapping() {
+        var machine = Registration(configuration: Self.configuration)
+        _ = machine.handle(.start, at: .zero)
+        _ = machine.handle(Self.granted(8080), at: .zero)
+        _ = machine.advance(to: .seconds(30))
+        let unreachable = Registration.Event.mapFailed(MappingError(.unreachable, message: "no answer"))
+        #expect(machine.handle(unreachable, at: .seconds(31)) == [])
+        #expect(machine.status.externalPort == 8080, "kept while its lease lasts")
+        var now = Duration.seconds(31)
+        while now < .seconds(61) {
+            now = machine.wakeup!
+            if machine.advance(to: now).isEmpty == false { _ = machine.handle(unreachable, at: now) }
+        }
+        _ = machine.advance(to: .seconds(61))
+        #expect(machine.status.externalPort == nil, "gone once the lease ran out")
+        #expect(machine.status.lastError == "no answer")
+        now = machine.wakeup!
+        #expect(machine.advance(to: now) == [.queryExternalAddress, Self.request(8080)])
+        _ = machine.handle(Self.granted(8080), at: now)
+        #expect(machine.holdsFixedPort)
+    }
+
+    @Test("router reboot: the port we had is asked for again at once")
+    func routerReboot() {
+        var machine = Registration(configuration: Self.configuration)
+        _ = machine.handle(.start, at: .zero)
+        _ = machine.handle(Self.conflict, at: .zero)
+        _ = machine.handle(Self.granted(8081), at: .zero)
+        #expect(machine.handle(.routerRestarted, at: .seconds(3)) == [.queryExternalAddress, Self.request(8081)])
+        _ = machine.handle(Self.granted(8081), at: .seconds(3))
+        #expect(machine.status.externalPort == 8081)
+        #expect(machine.wakeup == .seconds(33))
+    }
+
+    @Test("losing the fixed port on renewal: drop it and walk the range")
+    func fixedPortTakenOnRenewal() {
+        var machine = Registration(configuration: Self.configuration)
+        _ = machine.handle(.start, at: .zero)
+        _ = machine.handle(Self.granted(8080), at: .zero)
+        _ = machine.advance(to: .seconds(30))
+        #expect(machine.handle(Self.conflict, at: .seconds(30)) == [Self.request(8081)])
+        #expect(!machine.holdsFixedPort)
+        #expect(machine.status.externalPort == nil)
+    }
+
+    @Test("NAT-PMP's silently different port is given back and the range walked")
+    func grantedAnotherPort() {
+        var machine = Registration(configuration: Self.configuration)
+        _ = machine.handle(.start, at: .zero)
+        #expect(machine.handle(Self.granted(52431), at: .zero) == [.unmap(externalPort: 52431), Self.request(8081)])
+        #expect(machine.handle(Self.granted(8081), at: .zero) == [])
+        #expect(machine.status.externalPort == 8081)
+    }
+
+    @Test("external address change is noticed at the next renewal")
+    func addressChange() {
+        var machine = Registration(configuration: Self.configuration)
+        _ = machine.handle(.start, at: .zero)
+        _ = machine.handle(.externalAddress("93.184.216.34"), at: .zero)
+        _ = machine.handle(Self.granted(8080), at: .zero)
+        #expect(machine.advance(to: .seconds(30)).first == .queryExternalAddress)
+        _ = machine.handle(.externalAddress("93.184.216.99"), at: .seconds(30))
+        #expect(machine.status.externalURL == "http://93.184.216.99:8080/")
+        #expect(machine.status.addressChanges == 1)
+    }
+
+    @Test("double NAT: a private, CGNAT or reserved external address is flagged", arguments: [
+        ("192.168.1.1", ExternalAddress.Kind.private), ("10.0.0.1", .private), ("172.20.0.1", .private),
+        ("100.64.3.2", .sharedCGNAT), ("203.0.113.10", .reserved), ("0.0.0.0", .reserved), ("8.8.8.8", .public),
+        ("not an address", .invalid),
+    ])
+    func doubleNAT(address: String, kind: ExternalAddress.Kind) {
+        var machine = Registration(configuration: Self.configuration)
+        _ = machine.handle(.start, at: .zero)
+        _ = machine.handle(.externalAddress(address), at: .zero)
+        _ = machine.handle(Self.granted(8080), at: .zero)
+        #expect(machine.status.addressKind == kind)
+        #expect(machine.status.behindAnotherNAT == (kind != .public))
+    }
+
+    @Test("withdraw gives the port back; the switch starts again from the fixed port")
+    func withdraw() {
+        var machine = Registration(configuration: Self.configuration)
+        _ = machine.handle(.start, at: .zero)
+        _ = machine.handle(Self.conflict, at: .zero)
+        _ = machine.handle(Self.granted(8081), at: .zero)
+        #expect(machine.handle(.withdraw, at: .seconds(5)) == [.unmap(externalPort: 8081)])
+        #expect(machine.phase == .idle && machine.status.externalPort == nil)
+        #expect(machine.advance(to: .seconds(100)) == [])
+        #expect(machine.handle(.start, at: .seconds(100)) == [.queryExternalAddress, Self.request(8080)])
+    }
+
+    @Test("replies that arrive when nothing was asked change nothing")
+    func strayReplies() {
+        var machine = Registration(configuration: Self.configuration)
+        #expect(machine.handle(Self.granted(8080), at: .zero) == [])
+        #expect(machine.handle(Self.conflict, at: .zero) == [])
+        #expect(machine.handle(.routerRestarted, at: .zero) == [])
+        #expect(machine.phase == .idle && machine.mapping == nil)
+    }
+}
