@@ -124,7 +124,6 @@ struct ProfileTests {
         Broken(label: "duration without unit", text: sim + "[election]\npolicy = \"port-order\"\ninquiry = \"5\"\n", code: .invalidValue, line: 6, key: "election.inquiry", mentions: "500ms"),
         Broken(label: "duration out of range", text: sim + "[switch]\ndriver = \"gpio\"\ndebounce = \"2s\"\n", code: .outOfRange, line: 6, key: "switch.debounce", mentions: "0s to 1s"),
         Broken(label: "unknown plugin name", text: "name = \"cam\"\n[camera]\nsource = \"webcam\"\n", code: .unknownPlugin, line: 3, key: "camera.source", mentions: "\"test-pattern\""),
-        Broken(label: "family with no plugins compiled in", text: sim + "[mapping]\nbackend = \"upnp\"\n", code: .unknownPlugin, line: 5, key: "mapping.backend", mentions: "no mapping backend plugins"),
         Broken(label: "missing plugin selector", text: "name = \"cam\"\n[camera]\nfps = 10\n", code: .missingKey, line: 2, key: "camera.source", mentions: "string"),
         Broken(label: "missing name", text: "[camera]\nsource = \"test-pattern\"\n", code: .missingKey, line: 0, key: "name", mentions: "required"),
         Broken(label: "name with spaces", text: "name = \"front door\"\n", code: .invalidValue, line: 1, key: "name", mentions: "letters, digits"),
@@ -152,6 +151,14 @@ struct ProfileTests {
         if error.line > 0 {
             #expect(error.description.hasPrefix("board.toml:\(error.line):"), "\(error)")
         }
+    }
+
+    @Test("a section whose family has no plugin in this build says so")
+    func familyWithoutPlugins() throws {
+        let errors = try #require(throws: ProfileErrors.self) {
+            try ProfileLoader(registry: PluginRegistry()).load(text: "name = \"cam\"\n[mapping]\nbackend = \"upnp\"\n", file: "p.toml")
+        }
+        #expect(errors.description == "p.toml:3:11: mapping.backend: no mapping backend is called 'upnp' (valid: none: this build has no mapping backend plugins; remove [mapping])")
     }
 
     @Test("syntax errors on several lines are all reported in one run")

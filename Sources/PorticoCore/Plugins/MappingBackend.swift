@@ -2,27 +2,35 @@
 ///
 /// Backends translate the router's protocol into these calls and its failures into
 /// `MappingError`; the registration state machine decides what to ask for and when.
+/// Calls may block on the network for up to the profile's `[mapping] timeout`; a
+/// backend runs its C library off the concurrency pool.
 public protocol MappingBackend: Sendable {
     /// Whether the router's mapping table can be read (UPnP can, NAT-PMP cannot); without
     /// it the directory is built from peer reports alone.
     var canListMappings: Bool { get }
 
-    func externalAddress() async throws -> String
+    /// Counts the router restarts the backend has noticed (a new UPnP `BOOTID.UPNP.ORG`,
+    /// a NAT-PMP epoch that went backwards). Registration re-maps when it changes.
+    var routerGeneration: Int { get }
+
+    func externalAddress() async throws(MappingError) -> String
 
     /// Asks for `request`; the answer is the mapping the router really granted, which
     /// may name another external port (NAT-PMP grants a free one silently).
-    func map(_ request: PortMappingRequest) async throws -> PortMapping
+    func map(_ request: PortMappingRequest) async throws(MappingError) -> PortMapping
 
-    func unmap(externalPort: Int) async throws
+    func unmap(externalPort: Int) async throws(MappingError)
 
     /// The router's whole table; only called when `canListMappings` is true.
-    func mappings() async throws -> [PortMapping]
+    func mappings() async throws(MappingError) -> [PortMapping]
 }
 
 public struct PortMappingRequest: Sendable, Equatable {
     public var externalPort: Int
+    /// This camera's LAN address, where the router forwards to.
     public var internalAddress: String
     public var internalPort: Int
+    /// Zero asks for a permanent mapping.
     public var lease: Duration
     /// `portico:<camera name>`, how the representative recognises cameras in the router's table.
     public var description: String
@@ -36,7 +44,8 @@ public struct PortMappingRequest: Sendable, Equatable {
     }
 }
 
-public struct PortMapping: Sendable, Equatable {
+/// One TCP port forwarding on the router.
+public struct PortMapping: Sendable, Equatable, Codable {
     public var externalPort: Int
     public var internalAddress: String
     public var internalPort: Int

@@ -1,5 +1,7 @@
 /// The `[mapping]` keys every mapping backend shares.
 public struct MappingSettings: Sendable, Equatable, CustomStringConvertible {
+    /// The LAN interface the router is reached through; the mapping forwards to its address.
+    public var interface: String
     /// The external port the representative holds, the one address viewers use.
     public var fixedPort: Int
     /// Ports the other cameras ask for, in order, when the fixed port is taken.
@@ -7,16 +9,46 @@ public struct MappingSettings: Sendable, Equatable, CustomStringConvertible {
     /// Lease asked for; renewed at half-life. Short, so a new representative can take over
     /// the fixed port when the router will not let it delete the old mapping.
     public var lease: Duration
+    /// How long one exchange with the router may take before it counts as unreachable.
+    public var timeout: Duration
+    /// When registration starts: at boot, or only when the registration switch is pressed.
+    public var register: Start
+
+    public enum Start: String, Sendable, Equatable, CaseIterable {
+        case boot
+        case `switch`
+    }
 
     public static let portRange = 1...65535
 
+    public init(
+        interface: String = "eth0", fixedPort: Int = 8080, ports: PortRange = PortRange(8081, 8099),
+        lease: Duration = .seconds(3600), timeout: Duration = .seconds(2), register: Start = .boot
+    ) {
+        self.interface = interface
+        self.fixedPort = fixedPort
+        self.ports = ports
+        self.lease = lease
+        self.timeout = timeout
+        self.register = register
+    }
+
     public init(reading section: inout ProfileSection) {
-        fixedPort = section.integer("fixed_port", in: Self.portRange, default: 8080) ?? 8080
-        ports = section.portRange("ports", within: Self.portRange, default: PortRange(8081, 8099)) ?? PortRange(8081, 8099)
-        lease = section.duration("lease", in: .zero ... .seconds(7 * 24 * 3600), default: .seconds(3600)) ?? .seconds(3600)
+        let defaults = MappingSettings()
+        interface = section.string("interface", default: defaults.interface) ?? defaults.interface
+        fixedPort = section.integer("fixed_port", in: Self.portRange, default: defaults.fixedPort) ?? defaults.fixedPort
+        ports = section.portRange("ports", within: Self.portRange, default: defaults.ports) ?? defaults.ports
+        lease = section.duration("lease", in: .zero ... .seconds(7 * 24 * 3600), default: defaults.lease) ?? defaults.lease
+        timeout = section.duration("timeout", in: .milliseconds(100) ... .seconds(30), default: defaults.timeout) ?? defaults.timeout
+        let start = section.choice("register", from: Start.allCases.map(\.rawValue), default: defaults.register.rawValue)
+        register = start.flatMap(Start.init(rawValue:)) ?? defaults.register
+        if interface.isEmpty || interface.utf8.count > 15 || interface.contains("/") {
+            section.reject("interface", .invalidValue, "'\(interface)' cannot be a network interface name",
+                           validChoices: ["1 to 15 characters, e.g. \"eth0\" or \"wlan0\""])
+        }
     }
 
     public var description: String {
-        "fixed port \(fixedPort), others from \(ports), lease \(ProfileDuration.format(lease))"
+        "on \(interface): fixed port \(fixedPort), others from \(ports), lease \(ProfileDuration.format(lease)), registers at \(register.rawValue)"
     }
 }
