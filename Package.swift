@@ -33,6 +33,12 @@ let package = Package(
             providers: [.apt(["libturbojpeg0-dev"])]
         ),
 
+        .systemLibrary(
+            name: "CNATPMP",
+            path: "Sources/CNATPMP",
+            providers: [.apt(["libnatpmp-dev"])]
+        ),
+
         // The core: profile, plugin protocols, frame hub, web, lifecycle. It knows
         // protocols only; concrete plugins are named in the executable's registry.
         .target(
@@ -57,11 +63,19 @@ let package = Package(
             swiftSettings: settings
         ),
 
+        .target(
+            name: "NATPMPMapping",
+            dependencies: ["PorticoCore", "CNATPMP", .product(name: "Logging", package: "swift-log")],
+            path: "Plugins/NATPMPMapping",
+            swiftSettings: settings
+        ),
+
         .executableTarget(
             name: "portico",
             dependencies: [
                 "PorticoCore",
                 "TestPatternCamera",
+                "NATPMPMapping",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "Logging", package: "swift-log"),
                 .product(name: "NIOCore", package: "swift-nio"),
@@ -76,6 +90,7 @@ let package = Package(
             dependencies: [
                 "PorticoCore",
                 "TestPatternCamera",
+                "NATPMPMapping",
                 "portico",
                 "CTurboJPEG",
             ],

@@ -1,3 +1,4 @@
+import NATPMPMapping
 import PorticoCore
 import TestPatternCamera
 
@@ -7,6 +8,9 @@ enum CompiledInPlugins {
     static let registry = PluginRegistry(
         cameraSources: [
             TestPatternCamera.plugin,
+        ],
+        mappingBackends: [
+            NATPMPMapping.plugin,
         ]
     )
 }
