@@ -9,8 +9,11 @@ enum CompiledInPlugins {
         cameraSources: [
             TestPatternCamera.plugin,
         ],
-        mappingBackends: [
-            NATPMPMapping.plugin,
-        ]
+        mappingBackends: mappingBackends + [AutoMappingBackend.plugin(choosingAmong: mappingBackends)]
     )
+
+    /// In order of preference for `auto`.
+    static let mappingBackends = [
+        NATPMPMapping.plugin,
+    ]
 }
