@@ -72,12 +72,44 @@ let package = Package(
             swiftSettings: settings
         ),
 
+        .target(
+            name: "FirstComePolicy",
+            dependencies: ["PorticoCore"],
+            path: "Plugins/FirstComePolicy",
+            swiftSettings: settings
+        ),
+
+        .target(
+            name: "RandomBackoffPolicy",
+            dependencies: ["PorticoCore"],
+            path: "Plugins/RandomBackoffPolicy",
+            swiftSettings: settings
+        ),
+
+        .target(
+            name: "PortOrderPolicy",
+            dependencies: ["PorticoCore"],
+            path: "Plugins/PortOrderPolicy",
+            swiftSettings: settings
+        ),
+
+        .target(
+            name: "ServerValuePolicy",
+            dependencies: ["PorticoCore"],
+            path: "Plugins/ServerValuePolicy",
+            swiftSettings: settings
+        ),
+
         .executableTarget(
             name: "portico",
             dependencies: [
                 "PorticoCore",
                 "TestPatternCamera",
                 "NATPMPMapping",
+                "FirstComePolicy",
+                "RandomBackoffPolicy",
+                "PortOrderPolicy",
+                "ServerValuePolicy",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "Logging", package: "swift-log"),
                 .product(name: "NIOCore", package: "swift-nio"),
@@ -93,6 +125,10 @@ let package = Package(
                 "PorticoCore",
                 "TestPatternCamera",
                 "NATPMPMapping",
+                "FirstComePolicy",
+                "RandomBackoffPolicy",
+                "PortOrderPolicy",
+                "ServerValuePolicy",
                 "portico",
                 "CTurboJPEG",
             ],

@@ -1,5 +1,9 @@
+import FirstComePolicy
 import NATPMPMapping
+import PortOrderPolicy
 import PorticoCore
+import RandomBackoffPolicy
+import ServerValuePolicy
 import TestPatternCamera
 
 /// The plugins compiled into this build: the one place that names concrete plugins.
@@ -9,7 +13,13 @@ enum CompiledInPlugins {
         cameraSources: [
             TestPatternCamera.plugin,
         ],
-        mappingBackends: mappingBackends + [AutoMappingBackend.plugin(choosingAmong: mappingBackends)]
+        mappingBackends: mappingBackends + [AutoMappingBackend.plugin(choosingAmong: mappingBackends)],
+        electionPolicies: [
+            FirstComePolicy.plugin,
+            RandomBackoffPolicy.plugin,
+            PortOrderPolicy.plugin,
+            ServerValuePolicy.plugin,
+        ]
     )
 
     /// In order of preference for `auto`.
