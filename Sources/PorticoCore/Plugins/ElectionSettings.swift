@@ -1,16 +1,51 @@
-/// The `[election]` keys every election policy shares.
+#if canImport(Glibc)
+import Glibc
+#endif
+
+/// The `[election]` keys every election policy shares: the heartbeat, the site key and
+/// where cameras talk.
 public struct ElectionSettings: Sendable, Equatable, CustomStringConvertible {
     /// How often the representative sends its inquiry, the heartbeat the others watch.
     public var inquiry: Duration
     /// Inquiries missed in a row before the representative counts as gone.
     public var missed: Int
+    /// Shared by every camera of the site; messages under another key are dropped.
+    public var siteKey: [UInt8]
+    public var keyFile: String
+    public var group: String
+    public var port: Int
+    /// Unique to this board, for the server-value policy; empty: the interface's MAC address.
+    public var serverValue: String
 
     public init(reading section: inout ProfileSection) {
         inquiry = section.duration("inquiry", in: .milliseconds(100) ... .seconds(3600), default: .seconds(1)) ?? .seconds(1)
-        missed = section.integer("missed", in: 1...10, default: 2) ?? 2
+        missed = section.integer("missed", in: 2...10, default: 2) ?? 2
+        group = section.string("group", default: "239.255.42.42") ?? "239.255.42.42"
+        port = section.integer("port", in: 1024...65535, default: 4242) ?? 4242
+        serverValue = section.string("server_value", default: "") ?? ""
+        keyFile = section.string("key_file") ?? ""
+        siteKey = []
+        if IPv4.isDottedQuad(group), let first = Int(group.split(separator: ".")[0]), (224...239).contains(first) {
+        } else {
+            section.reject("group", .invalidValue, "'\(group)' is not an IPv4 multicast address",
+                           validChoices: ["an address in 239.0.0.0/8 (site-local), e.g. \"239.255.42.42\""])
+        }
+        guard !keyFile.isEmpty else { return }
+        do {
+            let text = try ProfileLoader.read(keyFile)
+            let key = Array(text.utf8.reversed().drop { $0 == 0x0A || $0 == 0x0D }.reversed())
+            if key.count < PeerCodec.minimumKeySize {
+                section.reject("key_file", .invalidValue, "the site key in \(keyFile) has \(key.count) bytes",
+                               validChoices: ["at least \(PeerCodec.minimumKeySize) bytes; make one with: head -c 32 /dev/urandom | base64 > \(keyFile)"])
+            }
+            siteKey = key
+        } catch {
+            section.reject("key_file", .unreadable, "cannot read the site key: \(error.message)",
+                           validChoices: ["a file of at least \(PeerCodec.minimumKeySize) bytes shared by every camera of the site"])
+        }
     }
 
     public var description: String {
-        "inquiry every \(ProfileDuration.format(inquiry)), gone after \(missed) missed"
+        "inquiry every \(ProfileDuration.format(inquiry)), gone after \(missed) missed, on \(group):\(port), key from \(keyFile)"
     }
 }

@@ -9,6 +9,9 @@ public struct MappingSettings: Sendable, Equatable, CustomStringConvertible {
     /// Lease asked for; renewed at half-life. Short, so a new representative can take over
     /// the fixed port when the router will not let it delete the old mapping.
     public var lease: Duration
+    /// Lease of the fixed port, renewed at half: short, so a new representative takes the
+    /// fixed port soon even where the router will not let it delete its predecessor's.
+    public var fixedLease: Duration
     /// How long one exchange with the router may take before it counts as unreachable.
     public var timeout: Duration
     /// When registration starts: at boot, or only when the registration switch is pressed.
@@ -23,8 +26,10 @@ public struct MappingSettings: Sendable, Equatable, CustomStringConvertible {
 
     public init(
         interface: String = "eth0", fixedPort: Int = 8080, ports: PortRange = PortRange(8081, 8099),
-        lease: Duration = .seconds(3600), timeout: Duration = .seconds(2), register: Start = .boot
+        lease: Duration = .seconds(3600), fixedLease: Duration = .seconds(10), timeout: Duration = .seconds(2),
+        register: Start = .boot
     ) {
+        self.fixedLease = fixedLease
         self.interface = interface
         self.fixedPort = fixedPort
         self.ports = ports
@@ -39,6 +44,7 @@ public struct MappingSettings: Sendable, Equatable, CustomStringConvertible {
         fixedPort = section.integer("fixed_port", in: Self.portRange, default: defaults.fixedPort) ?? defaults.fixedPort
         ports = section.portRange("ports", within: Self.portRange, default: defaults.ports) ?? defaults.ports
         lease = section.duration("lease", in: .zero ... .seconds(7 * 24 * 3600), default: defaults.lease) ?? defaults.lease
+        fixedLease = section.duration("fixed_lease", in: .seconds(2) ... .seconds(3600), default: defaults.fixedLease) ?? defaults.fixedLease
         timeout = section.duration("timeout", in: .milliseconds(100) ... .seconds(30), default: defaults.timeout) ?? defaults.timeout
         let start = section.choice("register", from: Start.allCases.map(\.rawValue), default: defaults.register.rawValue)
         register = start.flatMap(Start.init(rawValue:)) ?? defaults.register

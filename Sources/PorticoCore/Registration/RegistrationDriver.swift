@@ -42,35 +42,9 @@ public struct RegistrationDriver: Sendable {
     private mutating func carryOut(_ first: [Registration.Action]) async {
         var queue = first[...]
         while let action = queue.popFirst() {
-            var followUp: [Registration.Action] = []
-            switch action {
-            case .queryExternalAddress:
-                do {
-                    let address = try await backend.externalAddress()
-                    followUp = machine.handle(.externalAddress(address), at: now)
-                } catch {
-                    logger.warning("cannot learn the external address", metadata: ["error": "\(error)"])
-                    followUp = machine.handle(.externalAddressFailed(error), at: now)
-                }
-            case .map(let request):
-                do {
-                    let granted = try await backend.map(request)
-                    logger.info("mapped", metadata: ["external_port": "\(granted.externalPort)", "asked": "\(request.externalPort)",
-                                                     "lease": "\(ProfileDuration.format(granted.lease))"])
-                    followUp = machine.handle(.mapped(granted), at: now)
-                } catch {
-                    logger.info("port \(request.externalPort) not mapped", metadata: ["error": "\(error)", "code": "\(error.code)"])
-                    followUp = machine.handle(.mapFailed(error), at: now)
-                }
-            case .unmap(let port):
-                do {
-                    try await backend.unmap(externalPort: port)
-                    logger.info("unmapped", metadata: ["external_port": "\(port)"])
-                } catch {
-                    logger.warning("could not remove a mapping; it ends with its lease", metadata: ["external_port": "\(port)", "error": "\(error)"])
-                }
+            if let outcome = await backend.perform(action, logger: logger) {
+                queue.append(contentsOf: machine.handle(outcome, at: now))
             }
-            queue.append(contentsOf: followUp)
         }
     }
 }

@@ -1,0 +1,225 @@
+#if canImport(Glibc)
+import Glibc
+#endif
+import Logging
+import ServiceLifecycle
+import Synchronization
+
+/// Runs this camera's `CameraNode` for the life of the daemon: the router through the
+/// mapping backend, the peers through multicast, time through a steady tick.
+///
+/// Everything reaches the node through one queue and is handled one at a time, as the
+/// state machines assume; the router and the socket are only touched here.
+public final class SiteService: Service, Sendable {
+    public struct Configuration: Sendable {
+        public var mapping: MappingSettings
+        public var election: ElectionSettings
+        public var cameraName: String
+        /// Longest a shutdown waits to say bye and hand the fixed port back.
+        public var leaveLimit: Duration
+
+        public init(mapping: MappingSettings, election: ElectionSettings, cameraName: String, leaveLimit: Duration = .milliseconds(800)) {
+            self.mapping = mapping
+            self.election = election
+            self.cameraName = cameraName
+            self.leaveLimit = leaveLimit
+        }
+    }
+
+    private enum Input: Sendable {
+        case datagram([UInt8])
+        case tick
+    }
+
+    private let configuration: Configuration
+    private let backend: any MappingBackend
+    private let policy: any ElectionPolicy
+    private let logger: Logger
+    private let shared = Mutex(Shared())
+
+    private struct Shared {
+        var internalPort: Int?
+        var registration: RegistrationStatus?
+        var site: SiteStatus?
+        var dropped: [String: Int] = [:]
+    }
+
+    public init(configuration: Configuration, backend: any MappingBackend, policy: any ElectionPolicy, logger: Logger) {
+        self.configuration = configuration
+        self.backend = backend
+        self.policy = policy
+        self.logger = logger
+    }
+
+    public func webServerListening(on port: Int) { shared.withLock { $0.internalPort = port } }
+
+    public var registrationStatus: RegistrationStatus? { shared.withLock { $0.registration } }
+
+    public var siteStatus: SiteStatus? { shared.withLock { $0.site } }
+
+    public func run() async throws {
+        let interface = configuration.mapping.interface
+        guard let (address, port) = await waitForAddressAndPort() else { return }
+        let codec = try PeerCodec(siteKey: configuration.election.siteKey)
+        let transport = try MulticastTransport(interface: interface, group: configuration.election.group, port: configuration.election.port)
+        let id = Self.hardwareAddress(of: interface) ?? "\(configuration.cameraName)@\(address)"
+        let serverValue = configuration.election.serverValue.isEmpty ? id : configuration.election.serverValue
+        let origin = ContinuousClock.now
+        var clock: Duration { ContinuousClock.now - origin }
+        let mapping = configuration.mapping
+        var node = CameraNode(
+            registration: .init(fixedPort: mapping.fixedPort, ports: mapping.ports, lease: mapping.lease, internalAddress: address,
+                                internalPort: port, description: "portico:\(configuration.cameraName)", fixedLease: mapping.fixedLease),
+            election: .init(id: id, inquiryInterval: configuration.election.inquiry, missed: configuration.election.missed),
+            policy: policy,
+            me: CameraRecord(name: configuration.cameraName, internalAddress: address, internalPort: port, externalPort: nil,
+                             serverValue: serverValue),
+            at: clock)
+        logger.info("joining the site", metadata: ["id": "\(id)", "group": "\(transport.group):\(transport.port)", "address": "\(address)"])
+
+        let (inputs, continuation) = AsyncStream.makeStream(of: Input.self, bufferingPolicy: .bufferingNewest(256))
+        let stop = StopFlag()
+        let receiver = Task {
+            try? await DedicatedThread.run(name: "peers") { threadStop in
+                while !threadStop.isSet && !stop.isSet {
+                    if let datagram = transport.receive(timeout: .milliseconds(100)) { continuation.yield(.datagram(datagram)) }
+                }
+            }
+        }
+        let ticker = Task {
+            while !Task.isCancelled {
+                try? await Task.sleep(for: .milliseconds(20))
+                continuation.yield(.tick)
+            }
+        }
+        defer {
+            stop.set()
+            receiver.cancel()
+            ticker.cancel()
+            continuation.finish()
+        }
+
+        var sequence: UInt64 = 0
+        var window = ReplayWindow()
+        var lastTableRead: Duration?
+        func send(_ kind: PeerMessage.Kind) {
+            sequence = max(sequence + 1, Self.wallClockMicroseconds())
+            let message = PeerMessage(kind: kind, sender: id, sequence: sequence, term: node.election.term, camera: node.election.me)
+            do {
+                transport.send(try codec.encode(message))
+            } catch {
+                logger.warning("message not sent", metadata: ["kind": "\(kind)", "error": "\(error)"])
+            }
+        }
+        func carryOut(_ actions: [CameraNode.Action]) async {
+            var queue = actions[...]
+            while let action = queue.popFirst() {
+                switch action {
+                case .send(let kind):
+                    send(kind)
+                case .backend(let request):
+                    if let outcome = await backend.perform(request, logger: logger) {
+                        queue.append(contentsOf: node.handle(.backend(outcome), at: clock))
+                    }
+                }
+            }
+        }
+
+        if mapping.register == .boot { await carryOut(node.handle(.start, at: clock)) }
+        var generation = backend.routerGeneration
+        for await input in inputs {
+            if Task.isCancelled || Task.isShuttingDownGracefully { break }
+            switch input {
+            case .datagram(let bytes):
+                do {
+                    let message = try codec.decode(bytes)
+                    guard message.sender != id else { break }
+                    guard window.accept(sender: message.sender, sequence: message.sequence) else {
+                        throw PeerCodecError(.replayed, "sequence \(message.sequence) from \(message.sender) seen before")
+                    }
+                    let before = node.election.role
+                    await carryOut(node.handle(.message(message), at: clock))
+                    if node.election.role != before {
+                        logger.notice("role \(node.election.role)", metadata: ["term": "\(node.election.term)", "after": "\(message.kind) from \(message.camera.name)"])
+                    }
+                } catch let error as PeerCodecError {
+                    shared.withLock { $0.dropped[error.code.rawValue, default: 0] += 1 }
+                    logger.debug("datagram dropped", metadata: ["reason": "\(error)"])
+                } catch {
+                    logger.warning("unexpected error handling a datagram", metadata: ["error": "\(error)"])
+                }
+            case .tick:
+                if backend.routerGeneration != generation {
+                    generation = backend.routerGeneration
+                    await carryOut(node.handle(.backend(.routerRestarted), at: clock))
+                }
+                let before = node.election.role
+                await carryOut(node.advance(to: clock))
+                if node.election.role != before {
+                    logger.notice("role \(node.election.role)", metadata: ["term": "\(node.election.term)"])
+                }
+                if node.election.role == .representative && backend.canListMappings
+                    && lastTableRead.map({ clock - $0 >= configuration.election.inquiry }) ?? true {
+                    lastTableRead = clock
+                    if let table = try? await backend.mappings() { _ = node.handle(.routerTable(table), at: clock) }
+                }
+            }
+            publish(node)
+        }
+
+        // Leaving: bye if representative, and the ports back to the router, within a bound.
+        let leaving = node.handle(.leave, at: clock)
+        let limit = configuration.leaveLimit
+        let deadline = ContinuousClock.now + limit
+        for action in leaving {
+            guard ContinuousClock.now < deadline else { break }
+            switch action {
+            case .send(let kind): send(kind)
+            case .backend(let request): _ = await backend.perform(request, logger: logger)
+            }
+        }
+        publish(node)
+    }
+
+    private func publish(_ node: CameraNode) {
+        let registration = node.registration.status
+        let external = registration.externalAddress
+        let representativeID = node.election.representative
+        let representativeName = representativeID == node.election.configuration.id
+            ? node.election.me.name : representativeID.flatMap { node.election.peers[$0]?.record.name }
+        let entries = node.directory().map { record in
+            Directory.Entry(
+                name: record.name, url: external.map { "http://\($0):\(record.externalPort!)/" },
+                internal_address: record.internalAddress, external_port: record.externalPort!,
+                representative: record.externalPort == configuration.mapping.fixedPort)
+        }
+        shared.withLock { shared in
+            shared.registration = registration
+            shared.site = SiteStatus(
+                role: node.election.role, term: node.election.term, representative: representativeName,
+                dropped: shared.dropped, directory: Directory(external_address: external, cameras: entries))
+        }
+    }
+
+    private func waitForAddressAndPort() async -> (String, Int)? {
+        while !Task.isCancelled && !Task.isShuttingDownGracefully {
+            let port = shared.withLock { $0.internalPort }
+            if let address = NetworkInterface.ipv4Address(of: configuration.mapping.interface), let port { return (address, port) }
+            try? await Task.sleep(for: .milliseconds(100))
+        }
+        return nil
+    }
+
+    /// The interface's MAC address: stable across restarts and unique on the LAN.
+    static func hardwareAddress(of interface: String) -> String? {
+        guard let text = try? ProfileLoader.read("/sys/class/net/\(interface)/address") else { return nil }
+        let address = text.filter { !$0.isWhitespace }
+        return address.isEmpty || address == "00:00:00:00:00:00" ? nil : address
+    }
+
+    static func wallClockMicroseconds() -> UInt64 {
+        var now = timespec()
+        clock_gettime(CLOCK_REALTIME, &now)
+        return UInt64(now.tv_sec) * 1_000_000 + UInt64(now.tv_nsec / 1000)
+    }
+}

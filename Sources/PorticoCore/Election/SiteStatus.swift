@@ -1,0 +1,30 @@
+/// The camera's place in its site, as `/state` and `/directory.json` show it.
+public struct SiteStatus: Sendable, Equatable, Codable {
+    public var role: Election.Role
+    public var term: UInt64
+    /// The representative's name, when one is known.
+    public var representative: String?
+    /// Datagrams dropped since start, by reason (forged, replayed, truncated, …).
+    public var dropped: [String: Int]
+    public var directory: Directory
+}
+
+/// Every camera of the site, each linked at the router's external address.
+public struct Directory: Sendable, Equatable, Codable {
+    public struct Entry: Sendable, Equatable, Codable {
+        public var name: String
+        /// `http://<external address>:<port>/`; nil until the external address is known.
+        public var url: String?
+        public var internal_address: String
+        public var external_port: Int
+        public var representative: Bool
+    }
+
+    public var external_address: String?
+    public var cameras: [Entry]
+
+    public init(external_address: String?, cameras: [Entry]) {
+        self.external_address = external_address
+        self.cameras = cameras
+    }
+}

@@ -1,0 +1,36 @@
+import Logging
+
+extension MappingBackend {
+    /// Carries out one action of the registration state machine and returns its outcome
+    /// as the event to feed back (none for `unmap`, whose failure only means the lease
+    /// will end it).
+    public func perform(_ action: Registration.Action, logger: Logger) async -> Registration.Event? {
+        switch action {
+        case .queryExternalAddress:
+            do {
+                return .externalAddress(try await externalAddress())
+            } catch {
+                logger.warning("cannot learn the external address", metadata: ["error": "\(error)"])
+                return .externalAddressFailed(error)
+            }
+        case .map(let request):
+            do {
+                let granted = try await map(request)
+                logger.info("mapped", metadata: ["external_port": "\(granted.externalPort)", "asked": "\(request.externalPort)",
+                                                 "lease": "\(ProfileDuration.format(granted.lease))"])
+                return .mapped(granted)
+            } catch {
+                logger.info("port \(request.externalPort) not mapped", metadata: ["error": "\(error)", "code": "\(error.code)"])
+                return .mapFailed(error)
+            }
+        case .unmap(let port):
+            do {
+                try await unmap(externalPort: port)
+                logger.info("unmapped", metadata: ["external_port": "\(port)"])
+            } catch {
+                logger.debug("mapping not removed; it ends with its lease", metadata: ["external_port": "\(port)", "error": "\(error)"])
+            }
+            return nil
+        }
+    }
+}
