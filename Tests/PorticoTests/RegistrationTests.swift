@@ -149,6 +149,61 @@ struct RegistrationTests {
         #expect(machine.wakeup == .seconds(30))
     }
 
+    @Test("claiming the fixed port: own port and the predecessor's mapping go first; refusals retried until its lease lapses")
+    func claimFixedPort() {
+        var configuration = Self.configuration
+        configuration.fixedLease = .seconds(4)
+        var machine = Registration(configuration: configuration)
+        _ = machine.handle(.start, at: .zero)
+        _ = machine.handle(Self.conflict, at: .zero)
+        _ = machine.handle(Self.granted(8081), at: .zero)
+        #expect(machine.handle(.claimFixedPort, at: .seconds(10)) == [
+            .unmap(externalPort: 8081), .unmap(externalPort: 8080), Self.request(8080, lease: .seconds(4)),
+        ])
+        // NAT-PMP: the predecessor's mapping is still there, so another port is handed out.
+        #expect(machine.handle(Self.granted(8083), at: .seconds(10)) == [.unmap(externalPort: 8083)])
+        #expect(machine.phase == .waiting && machine.wakeup == .seconds(10) + .milliseconds(500))
+        #expect(machine.advance(to: .seconds(10) + .milliseconds(500)).last == Self.request(8080, lease: .seconds(4)))
+        #expect(machine.handle(Self.conflict, at: .seconds(11)) == [])
+        _ = machine.advance(to: .seconds(12))
+        #expect(machine.handle(Self.granted(8080, lease: .seconds(4)), at: .seconds(12)) == [])
+        #expect(machine.holdsFixedPort && machine.claimDeadline == nil)
+        #expect(machine.wakeup == .seconds(14), "the fixed port's short lease is renewed at half")
+    }
+
+    @Test("a claim that outlasts the predecessor's lease gives up and returns to the range")
+    func claimFails() {
+        var configuration = Self.configuration
+        configuration.fixedLease = .seconds(4)
+        var machine = Registration(configuration: configuration)
+        _ = machine.handle(.start, at: .zero)
+        _ = machine.handle(Self.conflict, at: .zero)
+        _ = machine.handle(Self.granted(8081), at: .zero)
+        _ = machine.handle(.claimFixedPort, at: .seconds(10))
+        var now = Duration.seconds(10)
+        while true {
+            _ = machine.handle(Self.conflict, at: now)
+            if machine.claimDeadline == nil { break }
+            now = machine.wakeup!
+            _ = machine.advance(to: now)
+        }
+        #expect(now >= .seconds(15), "kept trying past the predecessor's 4 s lease")
+        #expect(machine.claimFailures == 1)
+        #expect(machine.handle(Self.granted(8081), at: now) == [])
+        #expect(machine.status.externalPort == 8081)
+    }
+
+    @Test("releasing the fixed port goes back to the port held before")
+    func releaseFixedPort() {
+        var machine = Registration(configuration: Self.configuration)
+        _ = machine.handle(.start, at: .zero)
+        _ = machine.handle(Self.conflict, at: .zero)
+        _ = machine.handle(Self.granted(8081), at: .zero)
+        _ = machine.handle(.claimFixedPort, at: .seconds(1))
+        _ = machine.handle(Self.granted(8080), at: .seconds(1))
+        #expect(machine.handle(.releaseFixedPort, at: .seconds(2)) == [.unmap(externalPort: 8080), Self.request(8081)])
+    }
+
     @Test("external address change is noticed at the next renewal")
     func addressChange() {
         var machine = Registration(configuration: Self.configuration)

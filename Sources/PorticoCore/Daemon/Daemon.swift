@@ -39,19 +39,28 @@ public struct Daemon: Sendable {
     public func run(onListening: @escaping @Sendable (Int) async -> Void = { _ in }) async throws {
         let profile = configuration.profile
         let hub = profile.camera.map { _ in FrameHub() }
-        let registration = profile.mapping.map { mapping in
+        // With [election] the camera takes part in its site (registration included);
+        // with [mapping] alone it only keeps its own port.
+        let site: SiteService? = profile.mapping.flatMap { mapping in
+            profile.election.map { election in
+                SiteService(
+                    configuration: .init(mapping: mapping.settings, election: election.settings, cameraName: profile.name),
+                    backend: mapping.instance, policy: election.instance, logger: Self.logger(logger, piece: "site"))
+            }
+        }
+        let registration: RegistrationService? = site != nil ? nil : profile.mapping.map { mapping in
             RegistrationService(
                 configuration: .init(settings: mapping.settings, cameraName: profile.name),
                 backend: mapping.instance, logger: Self.logger(logger, piece: "mapping"))
         }
-        let state = StateReporter(profile: profile, hub: hub, registration: registration)
+        let state = StateReporter(profile: profile, hub: hub, registration: registration, site: site)
 
         let web = WebServer(
             configuration: .init(
                 address: configuration.httpAddress ?? profile.http.address,
                 port: configuration.httpPort ?? profile.http.port),
             name: profile.name, hub: hub, logger: Self.logger(logger, piece: "http"),
-            state: { state.report() })
+            state: { state.report() }, directory: { site?.siteStatus })
 
         // Shutdown runs in reverse order: the camera stops first and closes the hub,
         // which ends the streams, then the web server has nothing left to wait for.
@@ -59,11 +68,15 @@ public struct Daemon: Sendable {
             .init(service: web.application(onListening: { port in
                 logger.info("serving http://\(configuration.httpAddress ?? profile.http.address):\(port)/")
                 registration?.webServerListening(on: port)
+                site?.webServerListening(on: port)
                 await onListening(port)
             }))
         ]
         if let registration {
             services.append(.init(service: registration))
+        }
+        if let site {
+            services.append(.init(service: site))
         }
         if let camera = profile.camera, let hub {
             logger.info("starting camera", metadata: ["plugin": "\(camera.pluginName)", "settings": "\(camera.settings)"])

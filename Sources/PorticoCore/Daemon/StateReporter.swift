@@ -3,6 +3,7 @@ struct StateReporter: Sendable {
     let profile: Profile
     let hub: FrameHub?
     let registration: RegistrationService?
+    let site: SiteService?
 
     func report() -> StateReport {
         let pieces = profile.pieces.map { piece in
@@ -22,6 +23,6 @@ struct StateReporter: Sendable {
         }
         return StateReport(
             name: profile.name, profile: profile.file, version: PorticoVersion.current, pieces: pieces, camera: camera,
-            mapping: registration?.status)
+            mapping: registration?.status ?? site?.registrationStatus, site: site?.siteStatus)
     }
 }

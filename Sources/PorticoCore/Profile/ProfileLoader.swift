@@ -67,6 +67,13 @@ public struct ProfileLoader: Sendable {
         let registrationSwitch = configure(
             PluginFamilies.registrationSwitch, registry.registrationSwitches, tables, file, &errors)
 
+        if let table = tables[PluginFamilies.election.section], tables[PluginFamilies.mapping.section] == nil {
+            errors.append(ProfileError(
+                .missingKey, file: file, line: table.headerPosition.line, column: table.headerPosition.column,
+                key: PluginFamilies.election.section,
+                message: "[election] needs a [mapping] section: the representative is whoever holds the fixed port on the router",
+                validChoices: ["add [mapping] with backend = \"auto\", \"upnp\" or \"natpmp\""]))
+        }
         if !errors.isEmpty {
             throw ProfileErrors(errors.sorted { ($0.line, $0.column) < ($1.line, $1.column) })
         }

@@ -130,6 +130,11 @@ public struct Registration: Sendable {
 
         case .mapped(let granted):
             guard phase == .requesting else { return [] }
+            if granted.externalPort != requestedPort, let deadline = claimDeadline, requestedPort == configuration.fixedPort {
+                // Claiming, and NAT-PMP handed out another port because the predecessor's
+                // mapping is still there: give it back and try again until that lease lapses.
+                return [.unmap(externalPort: granted.externalPort)] + claimRefused(before: deadline, at: now)
+            }
             if granted.externalPort != requestedPort && !configuration.ports.contains(granted.externalPort) {
                 // NAT-PMP grants a free port silently when the asked one is taken. One in the
                 // profile's range is as good as the one we would ask next; any other is given

@@ -31,4 +31,6 @@ public struct StateReport: Codable, Sendable, Equatable {
     /// Registration with the router; nil when the board maps no port (no `[mapping]`)
     /// or has not begun (waiting for its interface, or for the switch).
     public var mapping: RegistrationStatus?
+    /// The camera's site: role, term, representative, dropped datagrams, directory; nil without `[election]`.
+    public var site: SiteStatus?
 }

@@ -28,13 +28,19 @@ public struct WebServer: Sendable {
     /// Nil on a board without a camera.
     let hub: FrameHub?
     let logger: Logger
+    /// The site's directory, on boards with `[election]`.
+    let directory: @Sendable () -> SiteStatus?
 
-    public init(configuration: Configuration, name: String, hub: FrameHub?, logger: Logger, state: @escaping @Sendable () -> StateReport) {
+    public init(
+        configuration: Configuration, name: String, hub: FrameHub?, logger: Logger,
+        state: @escaping @Sendable () -> StateReport, directory: @escaping @Sendable () -> SiteStatus? = { nil }
+    ) {
         self.configuration = configuration
         self.name = name
         self.hub = hub
         self.logger = logger
         self.state = state
+        self.directory = directory
     }
 
     /// The server as a `Service`; `onListening` receives the bound port (useful with port 0).
@@ -44,6 +50,7 @@ public struct WebServer: Sendable {
         router.get("/snapshot") { _, _ in await snapshot() }
         router.get("/stream") { _, _ in stream() }
         router.get("/state") { _, _ in try stateResponse() }
+        router.get("/directory.json") { _, _ in try directoryResponse() }
         return Application(
             router: router,
             configuration: .init(address: .hostname(configuration.address, port: configuration.port), serverName: "portico"),
@@ -51,11 +58,24 @@ public struct WebServer: Sendable {
             logger: logger)
     }
 
+    /// On the representative the directory comes first (claim 8): the one page a viewer
+    /// on the internet opens; on every other camera, its own page.
     private func page() -> Response {
         var headers = HTTPFields()
         headers[.contentType] = "text/html; charset=utf-8"
-        return Response(status: .ok, headers: headers,
-                        body: .init(byteBuffer: ByteBuffer(string: IndexPage.html(name: name, hasCamera: hub != nil))))
+        headers[.cacheControl] = "no-store"
+        let site = directory()
+        let html = site.map { $0.role == .representative } == true
+            ? DirectoryPage.html(name: name, site: site!, hasCamera: hub != nil)
+            : IndexPage.html(name: name, hasCamera: hub != nil)
+        return Response(status: .ok, headers: headers, body: .init(byteBuffer: ByteBuffer(string: html)))
+    }
+
+    private func directoryResponse() throws -> Response {
+        guard let site = directory() else {
+            return plain(.notFound, "this board takes part in no site: its profile has no [election] section\n")
+        }
+        return try json(site)
     }
 
     private func snapshot() async -> Response {
@@ -87,9 +107,13 @@ public struct WebServer: Sendable {
     }
 
     private func stateResponse() throws -> Response {
+        try json(state())
+    }
+
+    private func json(_ value: some Encodable) throws -> Response {
         let encoder = JSONEncoder()
         encoder.outputFormatting = [.prettyPrinted, .sortedKeys, .withoutEscapingSlashes]
-        let data = try encoder.encode(state())
+        let data = try encoder.encode(value)
         var headers = HTTPFields()
         headers[.contentType] = "application/json"
         headers[.cacheControl] = "no-store"
