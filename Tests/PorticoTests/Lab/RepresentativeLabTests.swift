@@ -1,0 +1,127 @@
+#if canImport(Glibc)
+import Glibc
+#endif
+import FoundationEssentials
+import PorticoCore
+import Testing
+
+@testable import portico
+
+/// A site of cameras behind the lab's real router: the directory seen from the internet,
+/// the representative leaving cleanly or dying, and a rogue on the LAN.
+@Suite("The representative through a real router", .serialized, .enabled(if: NetworkLab.isAvailable, "needs root and miniupnpd (Tests/Lab/netlab install-deps)"))
+struct RepresentativeLabTests {
+    static func profile(camera: Int, policy: String, keyFile: String) -> String {
+        """
+        name = "cam\(camera)"
+        [camera]
+        source = "test-pattern"
+        size = "320x240"
+        fps = 5
+        [mapping]
+        backend = "natpmp"
+        lease = "60s"
+        fixed_lease = "2s"
+        [election]
+        policy = "\(policy)"
+        key_file = "\(keyFile)"
+        inquiry = "1s"
+        missed = 2
+        """
+    }
+
+    /// The directory as the internet sees it: from `wan`, on the fixed port.
+    static func directory(_ lab: NetworkLab) throws -> SiteStatus? {
+        let reply = try lab.getFromWAN("http://\(NetworkLab.externalAddress):8080/directory.json", timeout: 2)
+        guard reply.status == 0 else { return nil }
+        return try? JSONDecoder().decode(SiteStatus.self, from: Data(reply.body))
+    }
+
+    /// True when the directory lists exactly `names`, from the representative, and every link reaches its camera.
+    static func directoryIsExactly(_ names: Set<String>, _ lab: NetworkLab) throws -> Bool {
+        guard let site = try directory(lab), site.role == .representative else { return false }
+        guard Set(site.directory.cameras.map(\.name)) == names, site.directory.cameras.count == names.count else { return false }
+        for camera in site.directory.cameras {
+            guard camera.url == "http://203.0.113.10:\(camera.external_port)/",
+                  try lab.stateFromWAN(port: camera.external_port, timeout: 2)?.name == camera.name
+            else { return false }
+        }
+        return true
+    }
+
+    static func writeKey(_ text: String) throws -> String { try temporaryProfile(text) }
+
+    struct Scenario: Sendable, CustomTestStringConvertible {
+        let policy: String
+        let kill: Bool
+        let secure: Bool
+        let loss: Int
+        /// Each scenario its own lab, so nothing it leaves can touch another.
+        let prefix: String
+        var testDescription: String { "\(policy), \(kill ? "SIGKILL" : "SIGTERM"), secure \(secure ? "on" : "off"), loss \(loss)%" }
+    }
+
+    static let scenarios = [
+        Scenario(policy: "first-come", kill: false, secure: true, loss: 0, prefix: "f1-"),
+        Scenario(policy: "random-backoff", kill: true, secure: false, loss: 20, prefix: "f2-"),
+        Scenario(policy: "port-order", kill: true, secure: true, loss: 0, prefix: "f3-"),
+        Scenario(policy: "server-value", kill: false, secure: false, loss: 20, prefix: "f4-"),
+    ]
+
+    @Test("4 cameras: the directory on :8080 lists exactly the live cameras before and after the representative leaves",
+          .serialized, arguments: scenarios)
+    func failover(_ scenario: Scenario) async throws {
+        let lab = try NetworkLab(prefix: scenario.prefix, cameras: 4)
+        if !scenario.secure { try lab.run(["secure", "off"]) }
+        let key = try Self.writeKey("site-key-for-the-lab-failover-tests\n")
+        defer { unlink(key) }
+        let cameras = try (1...4).map { index in
+            try lab.startPortico(camera: index, profile: Self.profile(camera: index, policy: scenario.policy, keyFile: key))
+        }
+        try await blocking {
+            let all: Set<String> = ["cam1", "cam2", "cam3", "cam4"]
+            try eventually(.seconds(30), "directory of 4 from wan") { try Self.directoryIsExactly(all, lab) }
+            if scenario.loss > 0 {
+                for index in 1...4 { try lab.run(["loss", "cam\(index)", String(scenario.loss)]) }
+            }
+            let site = try #require(try Self.directory(lab))
+            let representative = try #require(site.representative)
+            let index = try #require(Int(representative.dropFirst(3)))
+            cameras[index - 1].signal(scenario.kill ? SIGKILL : SIGTERM)
+            if !scenario.kill {
+                #expect(try cameras[index - 1].wait(timeout: .seconds(5)) == 0)
+            }
+            let rest = all.subtracting([representative])
+            try eventually(.seconds(30), "directory of the 3 left, from a new representative") { try Self.directoryIsExactly(rest, lab) }
+            let after = try #require(try Self.directory(lab))
+            #expect(after.representative != representative)
+            #expect(after.term > site.term)
+        }
+    }
+
+    @Test("a rogue without the site key cannot become representative or add an entry; replays are dropped")
+    func rogue() async throws {
+        let lab = try NetworkLab(prefix: "tg-", cameras: 3)
+        let key = try Self.writeKey("site-key-for-the-lab-rogue-tests\n")
+        let wrong = try Self.writeKey("a-different-key-the-rogue-guessed\n")
+        defer { unlink(key); unlink(wrong) }
+        for index in 1...2 { _ = try lab.startPortico(camera: index, profile: Self.profile(camera: index, policy: "port-order", keyFile: key)) }
+        try await blocking {
+            try eventually(.seconds(30), "directory of 2") { try Self.directoryIsExactly(["cam1", "cam2"], lab) }
+            let before = try #require(try Self.directory(lab))
+            let rogue = Repository.path("Tests/Lab/rogue_peer.py")
+            let forged = try lab.run(["exec", "cam3", "/usr/bin/python3", rogue, "forge", "--address", "198.51.100.13", "--key-file", wrong])
+            #expect(forged.status == 0, "\(forged.error)")
+            let replayed = try lab.run(["exec", "cam3", "/usr/bin/python3", rogue, "replay", "--address", "198.51.100.13", "--listen", "2.5"])
+            #expect(replayed.status == 0, "\(replayed.error)")
+            usleep(500_000)
+            let after = try #require(try Self.directory(lab))
+            #expect(after.representative == before.representative)
+            #expect(after.term == before.term)
+            #expect(!after.directory.cameras.contains { $0.name.contains("rogue") })
+            #expect(try Self.directoryIsExactly(["cam1", "cam2"], lab))
+            #expect((after.dropped["bad_signature"] ?? 0) >= 40, "\(after.dropped)")
+            #expect((after.dropped["replayed"] ?? 0) > 0, "\(after.dropped)")
+        }
+    }
+}
