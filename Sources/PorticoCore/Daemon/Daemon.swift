@@ -39,28 +39,43 @@ public struct Daemon: Sendable {
     public func run(onListening: @escaping @Sendable (Int) async -> Void = { _ in }) async throws {
         let profile = configuration.profile
         let hub = profile.camera.map { _ in FrameHub() }
+        let name = CameraName(profileName: profile.name, stateDirectory: profile.stateDirectory)
         // With [election] the camera takes part in its site (registration included);
         // with [mapping] alone it only keeps its own port.
         let site: SiteService? = profile.mapping.flatMap { mapping in
             profile.election.map { election in
                 SiteService(
-                    configuration: .init(mapping: mapping.settings, election: election.settings, cameraName: profile.name),
+                    configuration: .init(mapping: mapping.settings, election: election.settings, cameraName: name.value),
                     backend: mapping.instance, policy: election.instance, logger: Self.logger(logger, piece: "site"))
             }
         }
         let registration: RegistrationService? = site != nil ? nil : profile.mapping.map { mapping in
             RegistrationService(
-                configuration: .init(settings: mapping.settings, cameraName: profile.name),
+                configuration: .init(settings: mapping.settings, cameraName: name.value),
                 backend: mapping.instance, logger: Self.logger(logger, piece: "mapping"))
         }
-        let state = StateReporter(profile: profile, hub: hub, registration: registration, site: site)
+        let state = StateReporter(profile: profile, name: name, hub: hub, registration: registration, site: site)
+        let actions = WebActions(
+            rename: { newName in
+                try name.rename(to: newName)
+                site?.rename(to: newName)
+            },
+            register: {
+                if let site { site.register() } else if let registration { registration.register() } else { return false }
+                return true
+            },
+            withdraw: {
+                if let site { site.withdraw() } else if let registration { registration.withdraw() } else { return false }
+                return true
+            })
 
         let web = WebServer(
             configuration: .init(
                 address: configuration.httpAddress ?? profile.http.address,
                 port: configuration.httpPort ?? profile.http.port),
-            name: profile.name, hub: hub, logger: Self.logger(logger, piece: "http"),
-            state: { state.report() }, directory: { site?.siteStatus })
+            name: { name.value }, hub: hub, logger: Self.logger(logger, piece: "http"),
+            state: { state.report() }, directory: { site?.siteStatus },
+            admin: AdminGuard(credentialFile: profile.http.adminFile), actions: actions)
 
         // Shutdown runs in reverse order: the camera stops first and closes the hub,
         // which ends the streams, then the web server has nothing left to wait for.

@@ -1,6 +1,7 @@
 /// Builds `/state` from the profile and the live counters, on request.
 struct StateReporter: Sendable {
     let profile: Profile
+    let name: CameraName
     let hub: FrameHub?
     let registration: RegistrationService?
     let site: SiteService?
@@ -22,7 +23,7 @@ struct StateReporter: Sendable {
                 frames: statistics.published, stream_clients: statistics.clients)
         }
         return StateReport(
-            name: profile.name, profile: profile.file, version: PorticoVersion.current, pieces: pieces, camera: camera,
+            name: name.value, profile: profile.file, version: PorticoVersion.current, pieces: pieces, camera: camera,
             mapping: registration?.status ?? site?.registrationStatus, site: site?.siteStatus)
     }
 }

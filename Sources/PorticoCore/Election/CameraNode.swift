@@ -23,6 +23,7 @@ public struct CameraNode: Sendable {
         case message(PeerMessage)
         case routerTable([PortMapping])
         case leave
+        case rename(String)
     }
 
     public enum Action: Sendable, Equatable {
@@ -55,13 +56,21 @@ public struct CameraNode: Sendable {
         case .leave:
             var actions = elected(election.handle(.leave, at: now), at: now)
             actions += registration.handle(.withdraw, at: now).map(Action.backend)
+            heldFixedPort = false
             return actions
+        case .rename(let name):
+            var me = election.me
+            me.name = name
+            return elected(election.update(me: me), at: now)
         }
     }
 
     public mutating func advance(to now: Duration) -> [Action] {
         var actions = registered(registration.advance(to: now), at: now)
-        actions += elected(election.advance(to: now), at: now)
+        // Not registered (waiting for the switch, or withdrawn): no part in elections.
+        if registration.phase != .idle {
+            actions += elected(election.advance(to: now), at: now)
+        }
         // A silent camera leaves the directory once its mapping is gone too (claim 12's
         // age-out); without a router table, silence alone decides.
         let stillMapped = Set((routerTable ?? []).filter { $0.description.hasPrefix("portico:") }.map(\.internalAddress))

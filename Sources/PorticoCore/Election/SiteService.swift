@@ -39,6 +39,8 @@ public final class SiteService: Service, Sendable {
 
     private struct Shared {
         var internalPort: Int?
+        /// Requests from the API and the switch, handled in the loop in order.
+        var pending: [CameraNode.Event] = []
         var registration: RegistrationStatus?
         var site: SiteStatus?
         var dropped: [String: Int] = [:]
@@ -52,6 +54,15 @@ public final class SiteService: Service, Sendable {
     }
 
     public func webServerListening(on port: Int) { shared.withLock { $0.internalPort = port } }
+
+    /// The registration switch: register now (a no-op while registered).
+    public func register() { shared.withLock { $0.pending.append(.start) } }
+
+    /// The long press: say bye if representative, give the port back.
+    public func withdraw() { shared.withLock { $0.pending.append(.leave) } }
+
+    /// Others learn the new name at once through a notice.
+    public func rename(to name: String) { shared.withLock { $0.pending.append(.rename(name)) } }
 
     public var registrationStatus: RegistrationStatus? { shared.withLock { $0.registration } }
 
@@ -149,6 +160,9 @@ public final class SiteService: Service, Sendable {
                     logger.warning("unexpected error handling a datagram", metadata: ["error": "\(error)"])
                 }
             case .tick:
+                for event in shared.withLock({ shared in defer { shared.pending.removeAll() }; return shared.pending }) {
+                    await carryOut(node.handle(event, at: clock))
+                }
                 if backend.routerGeneration != generation {
                     generation = backend.routerGeneration
                     await carryOut(node.handle(.backend(.routerRestarted), at: clock))

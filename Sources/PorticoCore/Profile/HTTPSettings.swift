@@ -2,16 +2,21 @@
 public struct HTTPSettings: Sendable, Equatable {
     public var address: String
     public var port: Int
+    /// The admin credential (`portico passwd` writes it). Without the file every change
+    /// is refused: a camera never ships with a default password.
+    public var adminFile: String
 
-    public init(address: String = "0.0.0.0", port: Int = 8080) {
+    public init(address: String = "0.0.0.0", port: Int = 8080, adminFile: String = "/etc/portico/admin") {
         self.address = address
         self.port = port
+        self.adminFile = adminFile
     }
 
     public init(reading section: inout ProfileSection) {
         let defaults = HTTPSettings()
         address = section.string("address", default: defaults.address) ?? defaults.address
         port = section.integer("port", in: 1...65535, default: defaults.port) ?? defaults.port
+        adminFile = section.string("admin_file", default: defaults.adminFile) ?? defaults.adminFile
         if !IPv4.isDottedQuad(address) {
             section.reject("address", .invalidValue, "'\(address)' is not an IPv4 address",
                            validChoices: ["\"0.0.0.0\" (every interface)", "\"127.0.0.1\" (this board only)", "an address of this board"])

@@ -9,6 +9,8 @@ public struct Profile: Sendable {
     /// The file the profile came from, as the user named it.
     public var file: String
     public var http: HTTPSettings
+    /// Where the camera keeps what changes at run time (a rename, the motors' position).
+    public var stateDirectory: String
     public var camera: ConfiguredPlugin<CameraSettings, any CameraSource>?
     public var mapping: ConfiguredPlugin<MappingSettings, any MappingBackend>?
     public var election: ConfiguredPlugin<ElectionSettings, any ElectionPolicy>?

@@ -39,6 +39,7 @@ public struct ProfileLoader: Sendable {
             root.reject("name", .invalidValue, "'\(name)' cannot be a camera name",
                         validChoices: ["1 to 63 letters, digits, '-' or '_'"])
         }
+        let stateDirectory = root.string("state_dir", default: "/var/lib/portico") ?? "/var/lib/portico"
         errors += root.finish()
 
         var tables: [String: ProfileTable] = [:]
@@ -78,7 +79,7 @@ public struct ProfileLoader: Sendable {
             throw ProfileErrors(errors.sorted { ($0.line, $0.column) < ($1.line, $1.column) })
         }
         return Profile(
-            name: name, file: file, http: http, camera: camera, mapping: mapping, election: election,
+            name: name, file: file, http: http, stateDirectory: stateDirectory, camera: camera, mapping: mapping, election: election,
             panTilt: panTilt, registrationSwitch: registrationSwitch)
     }
 

@@ -24,33 +24,65 @@ public struct WebServer: Sendable {
 
     let configuration: Configuration
     let state: @Sendable () -> StateReport
-    let name: String
     /// Nil on a board without a camera.
     let hub: FrameHub?
     let logger: Logger
     /// The site's directory, on boards with `[election]`.
     let directory: @Sendable () -> SiteStatus?
+    let admin: AdminGuard
+    let actions: WebActions
+    /// The camera's current name (it can be renamed at run time).
+    let currentName: @Sendable () -> String
 
     public init(
-        configuration: Configuration, name: String, hub: FrameHub?, logger: Logger,
-        state: @escaping @Sendable () -> StateReport, directory: @escaping @Sendable () -> SiteStatus? = { nil }
+        configuration: Configuration, name: @escaping @Sendable () -> String, hub: FrameHub?, logger: Logger,
+        state: @escaping @Sendable () -> StateReport, directory: @escaping @Sendable () -> SiteStatus? = { nil },
+        admin: AdminGuard = AdminGuard(credentialFile: nil), actions: WebActions = WebActions()
     ) {
         self.configuration = configuration
-        self.name = name
+        self.currentName = name
         self.hub = hub
         self.logger = logger
         self.state = state
         self.directory = directory
+        self.admin = admin
+        self.actions = actions
     }
+
+    var name: String { currentName() }
 
     /// The server as a `Service`; `onListening` receives the bound port (useful with port 0).
     public func application(onListening: @escaping @Sendable (Int) async -> Void = { _ in }) -> some Service {
-        let router = Router()
+        let router = Router(context: PorticoRequestContext.self)
         router.get("/") { _, _ in page() }
         router.get("/snapshot") { _, _ in await snapshot() }
         router.get("/stream") { _, _ in stream() }
         router.get("/state") { _, _ in try stateResponse() }
         router.get("/directory.json") { _, _ in try directoryResponse() }
+        router.post("/api/name") { request, context in
+            try await authenticated(request, context) {
+                let body = try await request.body.collect(upTo: context.maxUploadSize)
+                guard let change = try? JSONDecoder().decode(NameChange.self, from: Data(buffer: body)) else {
+                    return plain(.badRequest, "send JSON like {\"name\": \"porch\"}\n")
+                }
+                do {
+                    try await actions.rename(change.name)
+                } catch {
+                    return plain(.badRequest, "\(error)\n")
+                }
+                return try json(["name": change.name])
+            }
+        }
+        router.post("/api/register") { request, context in
+            try await authenticated(request, context) {
+                actions.register() ? plain(.accepted, "registering\n") : plain(.conflict, "this board maps no port: its profile has no [mapping] section\n")
+            }
+        }
+        router.post("/api/withdraw") { request, context in
+            try await authenticated(request, context) {
+                actions.withdraw() ? plain(.accepted, "withdrawing\n") : plain(.conflict, "this board maps no port: its profile has no [mapping] section\n")
+            }
+        }
         return Application(
             router: router,
             configuration: .init(address: .hostname(configuration.address, port: configuration.port), serverName: "portico"),
@@ -110,6 +142,10 @@ public struct WebServer: Sendable {
         try json(state())
     }
 
+    struct NameChange: Decodable {
+        let name: String
+    }
+
     private func json(_ value: some Encodable) throws -> Response {
         let encoder = JSONEncoder()
         encoder.outputFormatting = [.prettyPrinted, .sortedKeys, .withoutEscapingSlashes]
@@ -119,6 +155,27 @@ public struct WebServer: Sendable {
         headers[.cacheControl] = "no-store"
         headers[.accessControlAllowOrigin] = "*"
         return Response(status: .ok, headers: headers, body: .init(byteBuffer: ByteBuffer(bytes: data)))
+    }
+
+    /// Runs `change` only for the admin; otherwise 401 after the guard's delay, and nothing changes.
+    private func authenticated(
+        _ request: Request, _ context: PorticoRequestContext, _ change: () async throws -> Response
+    ) async throws -> Response {
+        let client = context.remoteAddress?.ipAddress ?? "unknown"
+        switch admin.check(authorization: request.headers[.authorization], client: client) {
+        case .allowed:
+            return try await change()
+        case .noCredential:
+            var response = plain(.unauthorized, "no admin password is set on this camera; set one with: portico passwd\n")
+            response.headers[.wwwAuthenticate] = "Basic realm=\"portico\""
+            return response
+        case .refused(let delay):
+            logger.notice("refused a change", metadata: ["client": "\(client)", "path": "\(request.uri.path)"])
+            try await Task.sleep(for: delay)
+            var response = plain(.unauthorized, "admin password required\n")
+            response.headers[.wwwAuthenticate] = "Basic realm=\"portico\""
+            return response
+        }
     }
 
     private func noCamera() -> Response {

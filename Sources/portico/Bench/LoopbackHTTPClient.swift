@@ -33,6 +33,20 @@ struct LoopbackHTTPClient {
         return Reply(status: head.status, headers: head.headers, body: try body.readAll())
     }
 
+    /// POST `body` to `path` and read the whole reply.
+    static func post(
+        host: String = "127.0.0.1", port: Int, path: String, headers: [String: String] = [:], body: [UInt8],
+        timeout: Duration = .seconds(15)
+    ) throws -> Reply {
+        let connection = try Connection(host: host, port: port, timeout: timeout)
+        var head = "POST \(path) HTTP/1.1\r\nHost: \(host):\(port)\r\nConnection: close\r\nContent-Length: \(body.count)\r\n"
+        for (name, value) in headers.sorted(by: { $0.key < $1.key }) { head += "\(name): \(value)\r\n" }
+        try connection.send(head + "\r\n" + String(decoding: body, as: UTF8.self))
+        let reply = try connection.readHead()
+        var reader = BodyReader(connection: connection, headers: reply.headers)
+        return Reply(status: reply.status, headers: reply.headers, body: try reader.readAll())
+    }
+
     /// GET `/stream` (or another MJPEG path) and return a reader of its frames.
     static func openStream(host: String = "127.0.0.1", port: Int, path: String = "/stream", timeout: Duration = .seconds(10)) throws -> MJPEGReader {
         let connection = try Connection(host: host, port: port, timeout: timeout)

@@ -1,0 +1,102 @@
+import Crypto
+
+#if canImport(Glibc)
+import Glibc
+#endif
+
+/// The camera's admin password, stored only as a salted, stretched hash
+/// (PBKDF2-HMAC-SHA256), one line: `pbkdf2-sha256$<iterations>$<salt hex>$<hash hex>`.
+///
+/// There is no default: a camera without this file refuses every change until
+/// `portico passwd` sets one at bring-up.
+public struct AdminCredential: Sendable, Equatable {
+    public let iterations: Int
+    public let salt: [UInt8]
+    public let hash: [UInt8]
+
+    public static let defaultIterations = 60_000
+    public static let minimumPasswordLength = 8
+
+    public struct Failure: Error, Sendable, Equatable, CustomStringConvertible {
+        public let description: String
+    }
+
+    /// A new credential for `password`, with a fresh random salt.
+    public init(password: String, iterations: Int = defaultIterations) throws(Failure) {
+        guard password.count >= Self.minimumPasswordLength else {
+            throw Failure(description: "the password is shorter than \(Self.minimumPasswordLength) characters")
+        }
+        var generator = SystemRandomNumberGenerator()
+        salt = (0..<16).map { _ in UInt8.random(in: 0...255, using: &generator) }
+        self.iterations = iterations
+        hash = Self.pbkdf2(password: Array(password.utf8), salt: salt, iterations: iterations)
+    }
+
+    /// Parses the stored line.
+    public init(parsing line: String) throws(Failure) {
+        let parts = line.split(separator: "$")
+        guard parts.count == 4, parts[0] == "pbkdf2-sha256", let iterations = Int(parts[1]), (1_000...10_000_000).contains(iterations),
+              let salt = Self.bytes(hex: parts[2]), salt.count >= 8, let hash = Self.bytes(hex: parts[3]), hash.count == 32
+        else {
+            throw Failure(description: "not a Portico admin credential; set one again with: portico passwd")
+        }
+        self.iterations = iterations
+        self.salt = salt
+        self.hash = hash
+    }
+
+    /// Reads the credential file; nil when there is none (no password set yet).
+    public static func load(from path: String) throws(Failure) -> AdminCredential? {
+        guard access(path, F_OK) == 0 else { return nil }
+        do {
+            let text = try ProfileLoader.read(path)
+            return try AdminCredential(parsing: text.filter { !$0.isWhitespace })
+        } catch let error as Failure {
+            throw error
+        } catch {
+            throw Failure(description: "cannot read the admin credential \(path): \(error)")
+        }
+    }
+
+    public func save(to path: String) throws(AtomicFile.Failure) {
+        try AtomicFile.write(Array((line + "\n").utf8), to: path, mode: 0o600)
+    }
+
+    public var line: String {
+        "pbkdf2-sha256$\(iterations)$\(Self.hex(salt))$\(Self.hex(hash))"
+    }
+
+    /// Compares in constant time, so the answer's timing tells nothing.
+    public func verifies(_ password: String) -> Bool {
+        let candidate = Self.pbkdf2(password: Array(password.utf8), salt: salt, iterations: iterations)
+        return zip(candidate, hash).reduce(0) { $0 | ($1.0 ^ $1.1) } == 0
+    }
+
+    /// RFC 8018 PBKDF2 with HMAC-SHA256, one 32-byte block.
+    static func pbkdf2(password: [UInt8], salt: [UInt8], iterations: Int) -> [UInt8] {
+        let key = SymmetricKey(data: password)
+        var block = Array(HMAC<SHA256>.authenticationCode(for: salt + [0, 0, 0, 1], using: key))
+        var result = block
+        for _ in 1..<iterations {
+            block = Array(HMAC<SHA256>.authenticationCode(for: block, using: key))
+            for index in result.indices { result[index] ^= block[index] }
+        }
+        return result
+    }
+
+    static func hex(_ bytes: [UInt8]) -> String {
+        let digits = Array("0123456789abcdef")
+        return String(bytes.flatMap { [digits[Int($0 >> 4)], digits[Int($0 & 0xF)]] })
+    }
+
+    static func bytes(hex: Substring) -> [UInt8]? {
+        guard hex.count % 2 == 0 else { return nil }
+        var out: [UInt8] = []
+        var iterator = hex.makeIterator()
+        while let high = iterator.next(), let low = iterator.next() {
+            guard let value = UInt8(String([high, low]), radix: 16) else { return nil }
+            out.append(value)
+        }
+        return out
+    }
+}
