@@ -32,6 +32,12 @@ let package = Package(
             pkgConfig: "libturbojpeg",
             providers: [.apt(["libturbojpeg0-dev"])]
         ),
+        // No pkgConfig: libupnp's .pc adds -pthread, a flag SwiftPM refuses for dependencies.
+        .systemLibrary(
+            name: "CUPnP",
+            path: "Sources/CUPnP",
+            providers: [.apt(["libupnp-dev"])]
+        ),
 
         // The core: profile, plugin protocols, frame hub, web, lifecycle. It knows
         // protocols only; concrete plugins are named in the executable's registry.
