@@ -62,12 +62,19 @@ let package = Package(
             path: "Plugins/TestPatternCamera",
             swiftSettings: settings
         ),
+        .target(
+            name: "UPnPMapping",
+            dependencies: ["PorticoCore", "CUPnP", .product(name: "Logging", package: "swift-log")],
+            path: "Plugins/UPnPMapping",
+            swiftSettings: settings
+        ),
 
         .executableTarget(
             name: "portico",
             dependencies: [
                 "PorticoCore",
                 "TestPatternCamera",
+                "UPnPMapping",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "Logging", package: "swift-log"),
                 .product(name: "NIOCore", package: "swift-nio"),
@@ -82,8 +89,10 @@ let package = Package(
             dependencies: [
                 "PorticoCore",
                 "TestPatternCamera",
+                "UPnPMapping",
                 "portico",
                 "CTurboJPEG",
+                "CUPnP",
             ],
             swiftSettings: settings
         ),
