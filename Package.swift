@@ -39,6 +39,12 @@ let package = Package(
             providers: [.apt(["libupnp-dev"])]
         ),
 
+        .systemLibrary(
+            name: "CNATPMP",
+            path: "Sources/CNATPMP",
+            providers: [.apt(["libnatpmp-dev"])]
+        ),
+
         // The core: profile, plugin protocols, frame hub, web, lifecycle. It knows
         // protocols only; concrete plugins are named in the executable's registry.
         .target(
@@ -69,12 +75,20 @@ let package = Package(
             swiftSettings: settings
         ),
 
+        .target(
+            name: "NATPMPMapping",
+            dependencies: ["PorticoCore", "CNATPMP", .product(name: "Logging", package: "swift-log")],
+            path: "Plugins/NATPMPMapping",
+            swiftSettings: settings
+        ),
+
         .executableTarget(
             name: "portico",
             dependencies: [
                 "PorticoCore",
                 "TestPatternCamera",
                 "UPnPMapping",
+                "NATPMPMapping",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "Logging", package: "swift-log"),
                 .product(name: "NIOCore", package: "swift-nio"),
@@ -90,6 +104,7 @@ let package = Package(
                 "PorticoCore",
                 "TestPatternCamera",
                 "UPnPMapping",
+                "NATPMPMapping",
                 "portico",
                 "CTurboJPEG",
                 "CUPnP",

@@ -1,3 +1,4 @@
+import NATPMPMapping
 import PorticoCore
 import TestPatternCamera
 import UPnPMapping
@@ -11,6 +12,7 @@ enum CompiledInPlugins {
         ],
         mappingBackends: [
             UPnPMapping.plugin,
+            NATPMPMapping.plugin,
         ]
     )
 }

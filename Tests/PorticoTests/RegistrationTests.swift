@@ -139,6 +139,16 @@ struct RegistrationTests {
         #expect(machine.status.externalPort == 8081)
     }
 
+    @Test("a silently different port inside the range is kept: it is one the profile allows")
+    func grantedAnotherPortInRange() {
+        var machine = Registration(configuration: Self.configuration)
+        _ = machine.handle(.start, at: .zero)
+        #expect(machine.handle(Self.granted(8082), at: .zero) == [])
+        #expect(machine.status.externalPort == 8082)
+        #expect(!machine.holdsFixedPort)
+        #expect(machine.wakeup == .seconds(30))
+    }
+
     @Test("external address change is noticed at the next renewal")
     func addressChange() {
         var machine = Registration(configuration: Self.configuration)

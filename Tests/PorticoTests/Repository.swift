@@ -17,6 +17,10 @@ enum Repository {
     }
 
     static func readAbsolute(_ path: String) throws -> String {
+        String(decoding: try readBytes(path), as: UTF8.self)
+    }
+
+    static func readBytes(_ path: String) throws -> [UInt8] {
         guard let file = fopen(path, "r") else { throw TestFailure("cannot open \(path)") }
         defer { fclose(file) }
         var bytes: [UInt8] = []
@@ -26,7 +30,7 @@ enum Repository {
             if count == 0 { break }
             bytes += buffer[0..<count]
         }
-        return String(decoding: bytes, as: UTF8.self)
+        return bytes
     }
 
     /// The `portico` executable built beside this test bundle.

@@ -2,6 +2,8 @@
 import Glibc
 #endif
 
+@testable import portico
+
 /// The `portico` executable run as a user runs it: arguments in, exit status and
 /// output out, signals delivered for real.
 final class Subprocess: @unchecked Sendable {
@@ -21,8 +23,9 @@ final class Subprocess: @unchecked Sendable {
         posix_spawn_file_actions_addopen(&actions, 2, errorPath, O_WRONLY | O_CREAT | O_TRUNC, 0o600)
         var argv: [UnsafeMutablePointer<CChar>?] = ([executable] + arguments).map { strdup($0) } + [nil]
         defer { argv.forEach { free($0) } }
+        let attributes = SpawnAttributes()
         var child = pid_t()
-        let status = posix_spawn(&child, executable, &actions, nil, &argv, environ)
+        let status = posix_spawn(&child, executable, &actions, &attributes.value, &argv, environ)
         guard status == 0 else { throw TestFailure("cannot start \(executable): \(String(cString: strerror(status)))") }
         pid = child
     }
@@ -38,8 +41,10 @@ final class Subprocess: @unchecked Sendable {
     }
 
     /// Runs to completion and returns (status, stdout, stderr).
-    static func run(_ arguments: [String], timeout: Duration = .seconds(30)) throws -> (status: Int32, output: String, error: String) {
-        let process = try Subprocess(arguments)
+    static func run(
+        _ arguments: [String], executable: String = Repository.executable, timeout: Duration = .seconds(30)
+    ) throws -> (status: Int32, output: String, error: String) {
+        let process = try Subprocess(arguments, executable: executable)
         let status = try process.wait(timeout: timeout)
         return (status, process.output, process.errorOutput)
     }

@@ -39,7 +39,12 @@ public struct Daemon: Sendable {
     public func run(onListening: @escaping @Sendable (Int) async -> Void = { _ in }) async throws {
         let profile = configuration.profile
         let hub = profile.camera.map { _ in FrameHub() }
-        let state = StateReporter(profile: profile, hub: hub)
+        let registration = profile.mapping.map { mapping in
+            RegistrationService(
+                configuration: .init(settings: mapping.settings, cameraName: profile.name),
+                backend: mapping.instance, logger: Self.logger(logger, piece: "mapping"))
+        }
+        let state = StateReporter(profile: profile, hub: hub, registration: registration)
 
         let web = WebServer(
             configuration: .init(
@@ -53,9 +58,13 @@ public struct Daemon: Sendable {
         var services: [ServiceGroupConfiguration.ServiceConfiguration] = [
             .init(service: web.application(onListening: { port in
                 logger.info("serving http://\(configuration.httpAddress ?? profile.http.address):\(port)/")
+                registration?.webServerListening(on: port)
                 await onListening(port)
             }))
         ]
+        if let registration {
+            services.append(.init(service: registration))
+        }
         if let camera = profile.camera, let hub {
             logger.info("starting camera", metadata: ["plugin": "\(camera.pluginName)", "settings": "\(camera.settings)"])
             services.append(.init(service: CameraService(

@@ -2,6 +2,7 @@
 struct StateReporter: Sendable {
     let profile: Profile
     let hub: FrameHub?
+    let registration: RegistrationService?
 
     func report() -> StateReport {
         let pieces = profile.pieces.map { piece in
@@ -20,6 +21,7 @@ struct StateReporter: Sendable {
                 frames: statistics.published, stream_clients: statistics.clients)
         }
         return StateReport(
-            name: profile.name, profile: profile.file, version: PorticoVersion.current, pieces: pieces, camera: camera)
+            name: profile.name, profile: profile.file, version: PorticoVersion.current, pieces: pieces, camera: camera,
+            mapping: registration?.status)
     }
 }

@@ -19,8 +19,8 @@ public struct HTTPSettings: Sendable, Equatable {
     }
 }
 
-enum IPv4 {
-    static func isDottedQuad(_ text: String) -> Bool {
+public enum IPv4 {
+    public static func isDottedQuad(_ text: String) -> Bool {
         let parts = text.split(separator: ".", omittingEmptySubsequences: false)
         return parts.count == 4 && parts.allSatisfy { part in
             !part.isEmpty && part.count <= 3 && part.allSatisfy(\.isNumber) && (Int(part) ?? 256) <= 255

@@ -17,6 +17,8 @@ public struct MappingError: Error, Sendable, Equatable, CustomStringConvertible 
         public static let unreachable = Code(name: "unreachable")
         /// The gateway answered with something the backend could not read.
         public static let malformedReply = Code(name: "malformed-reply")
+        /// The backend's protocol cannot do this (NAT-PMP cannot list mappings).
+        public static let unsupported = Code(name: "unsupported")
         /// Any other refusal; `routerCode` says which.
         public static let refused = Code(name: "refused")
     }

@@ -114,10 +114,11 @@ public struct Registration: Sendable {
 
         case .mapped(let granted):
             guard phase == .requesting else { return [] }
-            if granted.externalPort != requestedPort {
-                // NAT-PMP grants a free port silently when the asked one is taken. Give it
-                // back and go on through the profile's range, as after a refusal, so every
-                // backend leaves cameras on the same predictable ports.
+            if granted.externalPort != requestedPort && !configuration.ports.contains(granted.externalPort) {
+                // NAT-PMP grants a free port silently when the asked one is taken. One in the
+                // profile's range is as good as the one we would ask next; any other is given
+                // back and the range walked, as after a refusal, so cameras stay on the ports
+                // the profile names whatever the backend.
                 let refusal = MappingError(.conflict, message: "asked for port \(requestedPort), granted \(granted.externalPort)")
                 return [.unmap(externalPort: granted.externalPort)] + handle(.mapFailed(refusal), at: now)
             }

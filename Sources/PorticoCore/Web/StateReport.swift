@@ -28,4 +28,7 @@ public struct StateReport: Codable, Sendable, Equatable {
     public var pieces: [Piece]
     /// Nil when the board has no camera.
     public var camera: Camera?
+    /// Registration with the router; nil when the board maps no port (no `[mapping]`)
+    /// or has not begun (waiting for its interface, or for the switch).
+    public var mapping: RegistrationStatus?
 }

@@ -39,8 +39,9 @@ final class ServerProcess: Sendable {
         }
         environment.append(nil)
         defer { environment.forEach { free($0) } }
+        let attributes = SpawnAttributes()
         var child = pid_t()
-        let status = posix_spawn(&child, executable, nil, nil, &argv, &environment)
+        let status = posix_spawn(&child, executable, nil, &attributes.value, &argv, &environment)
         guard status == 0 else {
             unlink(profilePath)
             throw Failure(description: "cannot start the server: \(String(cString: strerror(status)))")

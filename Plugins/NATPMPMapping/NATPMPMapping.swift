@@ -1,0 +1,107 @@
+import CNATPMP
+import Logging
+import PorticoCore
+import Synchronization
+
+#if canImport(Glibc)
+import Glibc
+#endif
+
+/// Port mappings through NAT-PMP (RFC 6886) with libnatpmp.
+///
+/// NAT-PMP is quick (one UDP exchange) but cannot list the router's table and maps to
+/// the address the request came from. When the asked port is taken it silently grants
+/// another; the registration state machine checks the granted port.
+public final class NATPMPMapping: MappingBackend {
+    let settings: MappingSettings
+    /// Nil: the gateway of the default route, as libnatpmp finds it.
+    let gateway: String?
+    private let session = Mutex(NATPMPSession())
+
+    public init(settings: MappingSettings, gateway: String?) {
+        self.settings = settings
+        self.gateway = gateway
+    }
+
+    /// `[mapping] backend = "natpmp"`; its own key: `gateway` (default: the default route's).
+    public static let plugin = Plugin<MappingSettings, any MappingBackend>(
+        name: "natpmp",
+        summary: "NAT-PMP (RFC 6886) over libnatpmp; cannot list the router's mappings"
+    ) { section, settings in
+        let gateway = section.string("gateway", default: "") ?? ""
+        if !gateway.isEmpty && !IPv4.isDottedQuad(gateway) {
+            section.reject("gateway", .invalidValue, "'\(gateway)' is not an IPv4 address",
+                           validChoices: ["the router's LAN address, e.g. \"192.168.1.1\"", "\"\" for the default route's gateway"])
+        }
+        return NATPMPMapping(settings: settings, gateway: gateway.isEmpty ? nil : gateway)
+    }
+
+    public var canListMappings: Bool { false }
+
+    public var routerGeneration: Int { session.withLock { $0.epochs.restarts } }
+
+    public func externalAddress() async throws(MappingError) -> String {
+        let response = try await exchange(expecting: UInt16(NATPMP_RESPTYPE_PUBLICADDRESS)) { sendpublicaddressrequest($0) }
+        var address = response.pnu.publicaddress.addr
+        var text = [CChar](repeating: 0, count: Int(INET_ADDRSTRLEN))
+        guard inet_ntop(AF_INET, &address, &text, socklen_t(text.count)) != nil else {
+            throw MappingError(.malformedReply, message: "NAT-PMP gateway sent an unreadable external address")
+        }
+        return String(decoding: text.prefix { $0 != 0 }.map { UInt8(bitPattern: $0) }, as: UTF8.self)
+    }
+
+    public func map(_ request: PortMappingRequest) async throws(MappingError) -> PortMapping {
+        guard (1...65535).contains(request.externalPort), (1...65535).contains(request.internalPort) else {
+            throw MappingError(.refused, message: "port out of range in \(request)")
+        }
+        let seconds = UInt32(clamping: request.lease.components.seconds)
+        let response = try await exchange(expecting: UInt16(NATPMP_RESPTYPE_TCPPORTMAPPING)) {
+            sendnewportmappingrequest($0, NATPMP_PROTOCOL_TCP, UInt16(request.internalPort), UInt16(request.externalPort), seconds)
+        }
+        let granted = response.pnu.newportmapping
+        guard Int(granted.privateport) == request.internalPort else {
+            throw MappingError(.malformedReply, message: "NAT-PMP gateway answered for internal port \(granted.privateport), not \(request.internalPort)")
+        }
+        return PortMapping(
+            externalPort: Int(granted.mappedpublicport), internalAddress: request.internalAddress,
+            internalPort: request.internalPort, lease: .seconds(Int64(granted.lifetime)), description: request.description)
+    }
+
+    /// RFC 6886 §3.4: a request with lifetime 0 (and external port 0) deletes the mapping of the internal port.
+    public func unmap(externalPort: Int) async throws(MappingError) {
+        // NAT-PMP deletes by internal port; Portico maps the same internal port for every
+        // external one, so the internal port is the web server's, remembered from `map`.
+        let internalPort = session.withLock { $0.internalPorts[externalPort] } ?? externalPort
+        _ = try await exchange(expecting: UInt16(NATPMP_RESPTYPE_TCPPORTMAPPING)) {
+            sendnewportmappingrequest($0, NATPMP_PROTOCOL_TCP, UInt16(internalPort), 0, 0)
+        }
+        session.withLock { _ = $0.internalPorts.removeValue(forKey: externalPort) }
+    }
+
+    public func mappings() async throws(MappingError) -> [PortMapping] {
+        throw MappingError(.unsupported, message: "NAT-PMP cannot list the router's mappings; use backend \"upnp\" for the router's table")
+    }
+
+    /// Sends one request and waits for its answer, retrying as libnatpmp schedules,
+    /// never longer than the profile's timeout, on a thread of its own.
+    private func exchange(
+        expecting type: UInt16, _ send: @escaping @Sendable (UnsafeMutablePointer<natpmp_t>) -> Int32
+    ) async throws(MappingError) -> natpmpresp_t {
+        let timeout = settings.timeout
+        let gateway = self.gateway
+        let outcome: Result<natpmpresp_t, MappingError>
+        do {
+            outcome = try await DedicatedThread.run(name: "natpmp") { _ in
+                self.session.withLock { session in
+                    Result { () throws(MappingError) -> natpmpresp_t in
+                        try session.exchange(gateway: gateway, timeout: timeout, expecting: type, send)
+                    }
+                }
+            }
+        } catch {
+            throw MappingError(.unreachable, message: "NAT-PMP: \(error)")
+        }
+        let response = try outcome.get()
+        return response
+    }
+}

@@ -1,0 +1,110 @@
+import CNATPMP
+import PorticoCore
+
+#if canImport(Glibc)
+import Glibc
+#endif
+
+/// One libnatpmp socket to the gateway, and what its answers told us about the router.
+/// Only used under the backend's lock, one request at a time, as libnatpmp requires.
+struct NATPMPSession: ~Copyable {
+    private var handle = natpmp_t()
+    private var open = false
+    var epochs = EpochWatch()
+    /// External port → internal port of the mappings made, so they can be deleted.
+    var internalPorts: [Int: Int] = [:]
+
+    deinit {
+        if open {
+            var handle = handle
+            closenatpmp(&handle)
+        }
+    }
+
+    mutating func exchange(
+        gateway: String?, timeout: Duration, expecting type: UInt16,
+        _ send: (UnsafeMutablePointer<natpmp_t>) -> Int32
+    ) throws(MappingError) -> natpmpresp_t {
+        if !open {
+            let status = gateway.map { initnatpmp(&handle, 1, inet_addr($0)) } ?? initnatpmp(&handle, 0, 0)
+            guard status >= 0 else {
+                throw Self.error(status, doing: "open a NAT-PMP socket to \(gateway ?? "the default gateway")")
+            }
+            open = true
+        }
+        let sent = send(&handle)
+        guard sent >= 0 else {
+            reset()
+            throw Self.error(sent, doing: "send a NAT-PMP request")
+        }
+        let deadline = ContinuousClock.now + timeout
+        var response = natpmpresp_t()
+        while true {
+            var retry = timeval()
+            getnatpmprequesttimeout(&handle, &retry)
+            let remaining = deadline - ContinuousClock.now
+            guard remaining > .zero else {
+                reset()
+                throw MappingError(.unreachable, message: "no NAT-PMP answer from \(gateway ?? "the default gateway") within \(ProfileDuration.format(timeout)); is NAT-PMP enabled on the router?")
+            }
+            let untilRetry = Int(retry.tv_sec) * 1000 + Int(retry.tv_usec) / 1000
+            let (seconds, attoseconds) = remaining.components
+            let wait = max(0, min(untilRetry, Int(seconds) * 1000 + Int(attoseconds / 1_000_000_000_000_000) + 1))
+            var descriptor = pollfd(fd: handle.s, events: Int16(POLLIN), revents: 0)
+            _ = poll(&descriptor, 1, Int32(wait))
+            let status = readnatpmpresponseorretry(&handle, &response)
+            if status == portico_natpmp_tryagain { continue }
+            guard status >= 0 else {
+                if status != NATPMP_ERR_NOTAUTHORIZED && status != NATPMP_ERR_NETWORKFAILURE && status != NATPMP_ERR_OUTOFRESOURCES {
+                    reset()
+                }
+                throw Self.error(status, doing: "read the NAT-PMP answer")
+            }
+            guard response.type == type else { continue }  // a late answer to an earlier request
+            epochs.observe(response.epoch, at: .now)
+            if type == UInt16(NATPMP_RESPTYPE_TCPPORTMAPPING) && response.pnu.newportmapping.lifetime > 0 {
+                internalPorts[Int(response.pnu.newportmapping.mappedpublicport)] = Int(response.pnu.newportmapping.privateport)
+            }
+            return response
+        }
+    }
+
+    private mutating func reset() {
+        if open { closenatpmp(&handle) }
+        open = false
+        handle = natpmp_t()
+    }
+
+    static func error(_ status: Int32, doing what: String) -> MappingError {
+        let text = String(cString: strnatpmperr(status))
+        switch status {
+        case NATPMP_ERR_NOTAUTHORIZED:
+            return MappingError(.notAuthorized, routerCode: 2, message: "could not \(what): the router refused (\(text))")
+        case NATPMP_ERR_NETWORKFAILURE:
+            return MappingError(.refused, routerCode: 3, message: "could not \(what): the router has no working external connection (\(text))")
+        case NATPMP_ERR_OUTOFRESOURCES:
+            return MappingError(.refused, routerCode: 4, message: "could not \(what): the router is out of mappings (\(text))")
+        case NATPMP_ERR_UNSUPPORTEDVERSION, NATPMP_ERR_UNSUPPORTEDOPCODE:
+            return MappingError(.refused, message: "could not \(what): the router does not speak this NAT-PMP (\(text))")
+        case NATPMP_ERR_WRONGPACKETSOURCE:
+            return MappingError(.malformedReply, message: "could not \(what): an answer came from another host than the gateway")
+        default:
+            return MappingError(.unreachable, message: "could not \(what): \(text)")
+        }
+    }
+}
+
+/// Notices a router restart from NAT-PMP's "seconds since start of epoch" (RFC 6886 §3.6):
+/// a router that restarted reports fewer seconds than the time that has passed implies.
+struct EpochWatch {
+    private var last: (epoch: UInt32, at: ContinuousClock.Instant)?
+    private(set) var restarts = 0
+
+    mutating func observe(_ epoch: UInt32, at now: ContinuousClock.Instant) {
+        defer { last = (epoch, now) }
+        guard let last else { return }
+        let elapsed = now - last.at
+        let expected = Int64(last.epoch) + elapsed.components.seconds * 7 / 8 - 2
+        if Int64(epoch) < expected { restarts += 1 }
+    }
+}

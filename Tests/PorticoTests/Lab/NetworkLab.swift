@@ -1,0 +1,85 @@
+#if canImport(Glibc)
+import Glibc
+#endif
+import FoundationEssentials
+import PorticoCore
+
+@testable import portico
+
+/// The project's network lab (`Tests/Lab/netlab`): a real miniupnpd router in network
+/// namespaces with camera hosts behind it. Each test gets a lab of its own prefix and
+/// tears it down afterwards; traffic stays inside its namespaces.
+final class NetworkLab: @unchecked Sendable {
+    static let script = Repository.path("Tests/Lab/netlab")
+    /// The router's address on the internet side, as `wan` reaches it.
+    static let externalAddress = "203.0.113.10"
+
+    let prefix: String
+    let cameras: Int
+    private var processes: [Subprocess] = []
+
+    /// Root, namespaces and miniupnpd are needed; without them lab tests skip.
+    static var isAvailable: Bool {
+        getuid() == 0 && access("/usr/sbin/miniupnpd", X_OK) == 0 && access("/usr/bin/upnpc", X_OK) == 0
+    }
+
+    init(prefix: String, cameras: Int, environment: [String: String] = [:]) throws {
+        self.prefix = prefix
+        self.cameras = cameras
+        _ = try run(["down"])
+        let up = try run(["up", String(cameras)])
+        guard up.status == 0 else { throw TestFailure("netlab up failed:\n\(up.output)\n\(up.error)") }
+    }
+
+    deinit {
+        for process in processes {
+            process.signal(SIGKILL)
+            _ = try? process.wait(timeout: .seconds(5))
+        }
+        _ = try? run(["down"])
+    }
+
+    /// Runs `netlab ARGS…` with this lab's prefix.
+    @discardableResult
+    func run(_ arguments: [String], timeout: Duration = .seconds(60)) throws -> (status: Int32, output: String, error: String) {
+        try Subprocess.run(
+            ["NETLAB_PREFIX=\(prefix)", Self.script] + arguments, executable: "/usr/bin/env", timeout: timeout)
+    }
+
+    /// Starts `portico run` in camera `index`'s namespace with `profile`; stopped with the lab.
+    func startPortico(camera index: Int, profile: String) throws -> Subprocess {
+        let path = try temporaryProfile(profile)
+        let process = try Subprocess(
+            ["netns", "exec", "\(prefix)cam\(index)", Repository.executable, "run", "--profile", path],
+            executable: "/usr/sbin/ip")
+        processes.append(process)
+        return process
+    }
+
+    /// GET from the `wan` host, through the router's real forwarding.
+    func getFromWAN(_ url: String, timeout: Int = 5) throws -> (status: Int32, body: [UInt8]) {
+        let file = try temporaryProfile("")
+        defer { unlink(file) }
+        let result = try Subprocess.run(
+            ["netns", "exec", "\(prefix)wan", "curl", "-s", "-f", "--connect-timeout", "1", "-m", String(timeout), "-o", file, url],
+            executable: "/usr/sbin/ip", timeout: .seconds(timeout + 5))
+        return (result.status, try Repository.readBytes(file))
+    }
+
+    /// `/state` of the camera at `port` on the router's external address, from `wan`; nil when unreachable.
+    func stateFromWAN(port: Int, address: String = NetworkLab.externalAddress, timeout: Int = 5) throws -> StateReport? {
+        let reply = try getFromWAN("http://\(address):\(port)/state", timeout: timeout)
+        guard reply.status == 0 else { return nil }
+        return try JSONDecoder().decode(StateReport.self, from: Data(reply.body))
+    }
+}
+
+/// Polls `condition` every 100 ms until it holds, failing after `limit`.
+func eventually(_ limit: Duration, _ what: String, _ condition: () throws -> Bool) throws {
+    let deadline = ContinuousClock.now + limit
+    while ContinuousClock.now < deadline {
+        if (try? condition()) == true { return }
+        usleep(100_000)
+    }
+    throw TestFailure("not within \(limit): \(what)")
+}
