@@ -36,9 +36,13 @@ final class GatewayConnection: Sendable {
     /// Sends `action` to the gateway, finding it first when needed.
     func perform(_ action: SOAPAction) async throws(MappingError) -> SOAPReply {
         let (gateway, session) = try await currentGateway()
+        let started = ContinuousClock.now
         do throws(MappingError) {
-            return try await client.send(action, to: gateway.service, in: session, timeout: settings.timeout)
+            let reply = try await client.send(action, to: gateway.service, in: session, timeout: settings.timeout)
+            logger.trace("action answered", metadata: ["action": "\(action.name)", "after": "\(ContinuousClock.now - started)"])
+            return reply
         } catch {
+            logger.trace("action failed", metadata: ["action": "\(action.name)", "after": "\(ContinuousClock.now - started)", "error": "\(error)"])
             if error.code == .unreachable { forget(gateway, because: error) }
             throw error
         }
