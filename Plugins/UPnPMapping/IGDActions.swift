@@ -71,7 +71,7 @@ enum IGDActions {
         var proto = tcp
         if knownPort == nil { proto = try reply.value("NewProtocol") }
         guard proto.uppercased() == tcp, reply.arguments["NewEnabled"] != "0" else { return nil }
-        var externalPort: Int
+        let externalPort: Int
         if let knownPort { externalPort = knownPort } else { externalPort = try reply.number("NewExternalPort", in: 0...65535) }
         let internalPort = try reply.number("NewInternalPort", in: 0...65535)
         let client = try reply.value("NewInternalClient")

@@ -20,6 +20,14 @@ import Musl
 /// name (`UpnpInit2`): given a name it also opens IPv6 sockets, and then every search
 /// sends four IPv6 copies 100 ms apart before the first IPv4 one, so no router could
 /// answer in under 400 ms. Port mapping is IPv4-only anyway.
+///
+/// libupnp 1.8.4 does not really pin its searches to that address: it sets
+/// `IP_MULTICAST_IF` with an 8-byte `unsigned long`, which Linux reads as a
+/// `struct ip_mreq` whose interface is 0.0.0.0. The M-SEARCH therefore leaves by the
+/// routing table's choice for 239.255.255.250 (normally the default route), and fails
+/// with ENETUNREACH on a host without one. On a camera whose default route is its LAN,
+/// as on every Portico board, that is the right interface; answers and notifications
+/// are received on the configured one.
 final class UPnPClient: Sendable {
     static let shared = UPnPClient()
 
