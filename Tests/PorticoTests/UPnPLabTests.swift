@@ -59,7 +59,9 @@ struct UPnPLabTests {
                 let result = try Self.map(lab, in: "cam1", profile: Self.profile(camera: "cam1"), arguments: ["--delete"])
                 #expect(result.status == 0, "\(result.output)\(result.error)")
                 #expect(result.output.contains("external URL:      http://203.0.113.10:8080/"), "\(result.output)")
-                #expect(result.output.contains("8080 -> 198.51.100.11:8080  lease 1m  portico:cam1"), "\(result.output)")
+                // The table shows the lease left, which may have ticked below 1m by then.
+                let row = result.output.split(separator: "\n").first { $0.hasPrefix("  8080 -> 198.51.100.11:8080  lease ") }
+                #expect(row?.hasSuffix("  portico:cam1") == true, "\(result.output)")
                 let line = result.output.split(separator: "\n").first { $0.hasPrefix("took:") } ?? ""
                 took.append(Int(line.split(separator: " ").dropFirst().first ?? "") ?? .max)
             }
