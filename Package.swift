@@ -20,6 +20,7 @@ let package = Package(
         .package(url: "https://github.com/apple/swift-nio.git", from: "2.101.2"),
         .package(url: "https://github.com/swift-server/swift-service-lifecycle.git", from: "2.13.0"),
         .package(url: "https://github.com/apple/swift-http-types.git", from: "1.8.0", traits: []),
+        .package(url: "https://github.com/apple/swift-crypto.git", from: "3.12.3"),
         // Without its default traits Hummingbird leaves out full Foundation and ICU:
         // a third of the binary and less memory on a small board.
         .package(url: "https://github.com/hummingbird-project/hummingbird.git", from: "2.28.1", traits: []),
@@ -57,6 +58,7 @@ let package = Package(
                 .product(name: "UnixSignals", package: "swift-service-lifecycle"),
                 .product(name: "Hummingbird", package: "hummingbird"),
                 .product(name: "HTTPTypes", package: "swift-http-types"),
+                .product(name: "Crypto", package: "swift-crypto"),
             ],
             swiftSettings: settings
         ),
@@ -82,6 +84,34 @@ let package = Package(
             swiftSettings: settings
         ),
 
+        .target(
+            name: "FirstComePolicy",
+            dependencies: ["PorticoCore"],
+            path: "Plugins/FirstComePolicy",
+            swiftSettings: settings
+        ),
+
+        .target(
+            name: "RandomBackoffPolicy",
+            dependencies: ["PorticoCore"],
+            path: "Plugins/RandomBackoffPolicy",
+            swiftSettings: settings
+        ),
+
+        .target(
+            name: "PortOrderPolicy",
+            dependencies: ["PorticoCore"],
+            path: "Plugins/PortOrderPolicy",
+            swiftSettings: settings
+        ),
+
+        .target(
+            name: "ServerValuePolicy",
+            dependencies: ["PorticoCore"],
+            path: "Plugins/ServerValuePolicy",
+            swiftSettings: settings
+        ),
+
         .executableTarget(
             name: "portico",
             dependencies: [
@@ -89,6 +119,10 @@ let package = Package(
                 "TestPatternCamera",
                 "UPnPMapping",
                 "NATPMPMapping",
+                "FirstComePolicy",
+                "RandomBackoffPolicy",
+                "PortOrderPolicy",
+                "ServerValuePolicy",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "Logging", package: "swift-log"),
                 .product(name: "NIOCore", package: "swift-nio"),
@@ -105,6 +139,10 @@ let package = Package(
                 "TestPatternCamera",
                 "UPnPMapping",
                 "NATPMPMapping",
+                "FirstComePolicy",
+                "RandomBackoffPolicy",
+                "PortOrderPolicy",
+                "ServerValuePolicy",
                 "portico",
                 "CTurboJPEG",
                 "CUPnP",

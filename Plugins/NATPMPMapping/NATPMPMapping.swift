@@ -67,11 +67,13 @@ public final class NATPMPMapping: MappingBackend {
             internalPort: request.internalPort, lease: .seconds(Int64(granted.lifetime)), description: request.description)
     }
 
-    /// RFC 6886 §3.4: a request with lifetime 0 (and external port 0) deletes the mapping of the internal port.
+    /// RFC 6886 §3.4: a request with lifetime 0 (and external port 0) deletes the mapping
+    /// of an internal port. NAT-PMP knows only the requesting host's own mappings, keyed
+    /// by internal port, so a mapping this camera did not make cannot be deleted.
     public func unmap(externalPort: Int) async throws(MappingError) {
-        // NAT-PMP deletes by internal port; Portico maps the same internal port for every
-        // external one, so the internal port is the web server's, remembered from `map`.
-        let internalPort = session.withLock { $0.internalPorts[externalPort] } ?? externalPort
+        guard let internalPort = session.withLock({ $0.internalPorts[externalPort] }) else {
+            throw MappingError(.notAuthorized, message: "NAT-PMP can delete only this camera's own mappings; port \(externalPort) is not one of them")
+        }
         _ = try await exchange(expecting: UInt16(NATPMP_RESPTYPE_TCPPORTMAPPING)) {
             sendnewportmappingrequest($0, NATPMP_PROTOCOL_TCP, UInt16(internalPort), 0, 0)
         }

@@ -1,5 +1,9 @@
+import FirstComePolicy
 import NATPMPMapping
+import PortOrderPolicy
 import PorticoCore
+import RandomBackoffPolicy
+import ServerValuePolicy
 import TestPatternCamera
 import UPnPMapping
 
@@ -10,9 +14,18 @@ enum CompiledInPlugins {
         cameraSources: [
             TestPatternCamera.plugin,
         ],
-        mappingBackends: [
-            UPnPMapping.plugin,
-            NATPMPMapping.plugin,
+        mappingBackends: mappingBackends + [AutoMappingBackend.plugin(choosingAmong: mappingBackends)],
+        electionPolicies: [
+            FirstComePolicy.plugin,
+            RandomBackoffPolicy.plugin,
+            PortOrderPolicy.plugin,
+            ServerValuePolicy.plugin,
         ]
     )
+
+    /// In order of preference for `auto`.
+    static let mappingBackends = [
+        UPnPMapping.plugin,
+        NATPMPMapping.plugin,
+    ]
 }

@@ -24,12 +24,19 @@ public struct Registration: Sendable {
         public var maximumRetryDelay: Duration
         /// How often a permanent mapping (lease 0) is asked for again, to notice that it is gone.
         public var permanentRefresh: Duration
+        /// Lease of the fixed port: short, so when the router will not let a new representative
+        /// delete its predecessor's mapping, that mapping lapses soon.
+        public var fixedLease: Duration
+        /// Pause between attempts on the fixed port while claiming it.
+        public var claimRetry: Duration
 
         public init(
             fixedPort: Int, ports: PortRange, lease: Duration, internalAddress: String, internalPort: Int,
             description: String, retryDelay: Duration = .seconds(2), maximumRetryDelay: Duration = .seconds(60),
-            permanentRefresh: Duration = .seconds(300)
+            permanentRefresh: Duration = .seconds(300), fixedLease: Duration? = nil, claimRetry: Duration = .milliseconds(500)
         ) {
+            self.fixedLease = fixedLease ?? lease
+            self.claimRetry = claimRetry
             self.fixedPort = fixedPort
             self.ports = ports
             self.lease = lease
@@ -54,6 +61,10 @@ public struct Registration: Sendable {
         case externalAddressFailed(MappingError)
         /// The backend noticed the router restarted (UPnP BOOTID, NAT-PMP epoch): mappings may be gone.
         case routerRestarted
+        /// The election chose this camera: take the fixed port, from a predecessor if need be.
+        case claimFixedPort
+        /// Another camera won: leave the fixed port (or stop trying for it) and go back to the range.
+        case releaseFixedPort
     }
 
     public enum Action: Sendable, Equatable {
@@ -85,6 +96,11 @@ public struct Registration: Sendable {
     public private(set) var lastError: MappingError?
     /// Times the router's external address was seen to change.
     public private(set) var addressChanges = 0
+    /// Times a claim of the fixed port ended without it (another camera held on to it).
+    public private(set) var claimFailures = 0
+    /// Set while claiming the fixed port: until then the predecessor's lease must have lapsed.
+    public private(set) var claimDeadline: Duration?
+    private var portBeforeClaim: Int?
     private var mappingExpires: Duration?
     private var permanentOnly = false
     private var failures = 0
@@ -124,6 +140,10 @@ public struct Registration: Sendable {
             }
             mapping = granted
             requestedPort = granted.externalPort
+            if granted.externalPort == configuration.fixedPort {
+                claimDeadline = nil
+                portBeforeClaim = nil
+            }
             lastError = nil
             failures = 0
             phase = .mapped
@@ -144,6 +164,9 @@ public struct Registration: Sendable {
                 permanentOnly = true
                 return request(requestedPort, at: now)
             case .conflict, .notAuthorized:
+                if let deadline = claimDeadline, requestedPort == configuration.fixedPort {
+                    return claimRefused(before: deadline, at: now)
+                }
                 // This port is not ours to have: the next one, or a pause and the fixed port again.
                 if mapping?.externalPort == requestedPort {
                     mapping = nil
@@ -165,6 +188,33 @@ public struct Registration: Sendable {
         case .externalAddressFailed(let error):
             lastError = error
             return []
+
+        case .claimFixedPort:
+            guard phase != .idle, !holdsFixedPort, claimDeadline == nil else { return [] }
+            claimDeadline = now + configuration.fixedLease + configuration.claimRetry * 2
+            portBeforeClaim = mapping?.externalPort ?? requestedPort
+            var actions: [Action] = []
+            if let own = mapping?.externalPort {
+                // NAT-PMP keeps one mapping per internal port: ours must go before the fixed port can come.
+                actions.append(.unmap(externalPort: own))
+                mapping = nil
+                mappingExpires = nil
+            }
+            // The predecessor's mapping, where the router lets another host delete it.
+            actions.append(.unmap(externalPort: configuration.fixedPort))
+            return actions + request(configuration.fixedPort, at: now)
+
+        case .releaseFixedPort:
+            let back = portBeforeClaim.flatMap { $0 == configuration.fixedPort ? nil : $0 } ?? nextPort(after: configuration.fixedPort)
+            portBeforeClaim = nil
+            if claimDeadline != nil {
+                claimDeadline = nil
+                return back.map { request($0, at: now) } ?? []
+            }
+            guard holdsFixedPort else { return [] }
+            mapping = nil
+            mappingExpires = nil
+            return [.unmap(externalPort: configuration.fixedPort)] + (back.map { request($0, at: now) } ?? [])
 
         case .routerRestarted:
             guard phase != .idle else { return [] }
@@ -212,6 +262,21 @@ public struct Registration: Sendable {
 
     // MARK: - Helpers
 
+    /// Claiming: the predecessor's mapping may not have lapsed yet, so try again soon;
+    /// past the deadline someone else really holds the fixed port, so go back to the range.
+    private mutating func claimRefused(before deadline: Duration, at now: Duration) -> [Action] {
+        if now < deadline {
+            phase = .waiting
+            wakeup = now + configuration.claimRetry
+            return []
+        }
+        claimFailures += 1
+        claimDeadline = nil
+        let back = portBeforeClaim.flatMap { $0 == configuration.fixedPort ? nil : $0 } ?? nextPort(after: configuration.fixedPort)
+        portBeforeClaim = nil
+        return back.map { request($0, at: now) } ?? pause(retryingPort: configuration.fixedPort, at: now)
+    }
+
     private mutating func request(_ port: Int, at now: Duration) -> [Action] {
         phase = .requesting
         requestedPort = port
@@ -219,7 +284,8 @@ public struct Registration: Sendable {
         wakeup = now + .seconds(30)
         return [.map(PortMappingRequest(
             externalPort: port, internalAddress: configuration.internalAddress, internalPort: configuration.internalPort,
-            lease: permanentOnly ? .zero : configuration.lease, description: configuration.description))]
+            lease: permanentOnly ? .zero : (port == configuration.fixedPort ? configuration.fixedLease : configuration.lease),
+            description: configuration.description))]
     }
 
     private mutating func pause(retryingPort port: Int, at now: Duration) -> [Action] {

@@ -59,6 +59,11 @@ struct MappingLabTests {
         try await threeCameras(backend: "natpmp", prefix: "tn-")
     }
 
+    @Test("auto: the backends are asked at once and one that answers is used")
+    func threeCamerasAuto() async throws {
+        try await threeCameras(backend: "auto", prefix: "ta-")
+    }
+
     @Test("router reboot loses every mapping: each camera is mapped again within one renewal interval")
     func routerReboot() async throws {
         let lab = try NetworkLab(prefix: "tr-", cameras: 2)

@@ -1,0 +1,31 @@
+import PorticoCore
+
+/// `policy = "random-backoff"`: wait a random time, then claim; when two claims meet,
+/// both back off again over a window that doubles each round, until one claims alone.
+/// Needs no knowledge of the others, at the price of a random delay.
+public struct RandomBackoffPolicy: ElectionPolicy {
+    /// The first round's window; doubled per collision, up to 16 times it.
+    public let window: Duration
+
+    public init(window: Duration) {
+        self.window = window
+    }
+
+    /// Its own key: `backoff`, the first window (default 500ms).
+    public static let plugin = Plugin<ElectionSettings, any ElectionPolicy>(
+        name: "random-backoff", summary: "random delay, then claim; collisions back off over a doubling window"
+    ) { section, _ in
+        let window = section.duration("backoff", in: .milliseconds(10) ... .seconds(60), default: .milliseconds(500))
+        return window.map(RandomBackoffPolicy.init(window:))
+    }
+
+    public func claimDelay(for candidate: ElectionCandidate, among peers: [ElectionCandidate], attempt: Int) -> Duration {
+        let span = window * (1 << min(attempt, 4))
+        let milliseconds = span.components.seconds * 1000 + span.components.attoseconds / 1_000_000_000_000_000
+        return .milliseconds(Int64.random(in: 0...max(1, milliseconds)))
+    }
+
+    public func yieldsOnCollision(_ other: ElectionCandidate, over me: ElectionCandidate) -> Bool {
+        true
+    }
+}

@@ -1,0 +1,114 @@
+/// One camera's whole protocol: registration with the router and the election among
+/// peers, joined. Still pure: events and time in, actions out.
+///
+/// The joint is small but it is where the two meet: the election asks registration to
+/// claim or release the fixed port; registration's outcome (fixed port held, lost, or a
+/// claim that failed) becomes an election event; a new port becomes a `notice`. The
+/// daemon runs this with real sockets and a real router, the simulation tests with
+/// thousands of randomized networks, and both run exactly this code.
+public struct CameraNode: Sendable {
+    public private(set) var registration: Registration
+    public private(set) var election: Election
+    /// The router's table as last read (UPnP), for the directory; nil when unknown.
+    public private(set) var routerTable: [PortMapping]?
+    /// Peers not heard from for this long leave the directory, unless the router still lists them.
+    public let ageOut: Duration
+
+    private var heldFixedPort = false
+    private var claimFailures = 0
+
+    public enum Event: Sendable, Equatable {
+        case start
+        case backend(Registration.Event)
+        case message(PeerMessage)
+        case routerTable([PortMapping])
+        case leave
+    }
+
+    public enum Action: Sendable, Equatable {
+        case backend(Registration.Action)
+        case send(PeerMessage.Kind)
+    }
+
+    public init(registration: Registration.Configuration, election: Election.Configuration, policy: any ElectionPolicy,
+                me: CameraRecord, at now: Duration) {
+        self.registration = Registration(configuration: registration)
+        self.election = Election(configuration: election, policy: policy, me: me, at: now)
+        self.ageOut = election.inquiryInterval * (election.missed + 2)
+    }
+
+    public var wakeup: Duration {
+        min(registration.wakeup ?? election.wakeup, election.wakeup)
+    }
+
+    public mutating func handle(_ event: Event, at now: Duration) -> [Action] {
+        switch event {
+        case .start:
+            return registered(registration.handle(.start, at: now), at: now)
+        case .backend(let result):
+            return registered(registration.handle(result, at: now), at: now)
+        case .message(let message):
+            return elected(election.handle(.message(message), at: now), at: now)
+        case .routerTable(let table):
+            routerTable = table
+            return []
+        case .leave:
+            var actions = elected(election.handle(.leave, at: now), at: now)
+            actions += registration.handle(.withdraw, at: now).map(Action.backend)
+            return actions
+        }
+    }
+
+    public mutating func advance(to now: Duration) -> [Action] {
+        var actions = registered(registration.advance(to: now), at: now)
+        actions += elected(election.advance(to: now), at: now)
+        // A silent camera leaves the directory once its mapping is gone too (claim 12's
+        // age-out); without a router table, silence alone decides.
+        let stillMapped = Set((routerTable ?? []).filter { $0.description.hasPrefix("portico:") }.map(\.internalAddress))
+        _ = election.forget(olderThan: ageOut, at: now, keeping: stillMapped)
+        return actions
+    }
+
+    /// Registration moved: tell the election what changed about the fixed port and our port.
+    private mutating func registered(_ actions: [Registration.Action], at now: Duration) -> [Action] {
+        var out = actions.map(Action.backend)
+        let holds = registration.holdsFixedPort
+        if holds != heldFixedPort {
+            heldFixedPort = holds
+            out += elected(election.handle(holds ? .fixedPortHeld : .fixedPortLost, at: now), at: now)
+        }
+        if registration.claimFailures != claimFailures {
+            claimFailures = registration.claimFailures
+            out += elected(election.handle(.fixedPortLost, at: now), at: now)
+        }
+        var me = election.me
+        me.externalPort = registration.mapping?.externalPort
+        out += elected(election.update(me: me), at: now)
+        return out
+    }
+
+    /// The election decided: pass port claims to registration, messages out.
+    private mutating func elected(_ actions: [Election.Action], at now: Duration) -> [Action] {
+        var out: [Action] = []
+        for action in actions {
+            switch action {
+            case .send(let kind):
+                out.append(.send(kind))
+            case .claimFixedPort:
+                out += registered(registration.handle(.claimFixedPort, at: now), at: now)
+            case .releaseFixedPort:
+                out += registered(registration.handle(.releaseFixedPort, at: now), at: now)
+            }
+        }
+        return out
+    }
+
+    /// Every camera the representative lists: itself and each peer with a port, by port.
+    public func directory() -> [CameraRecord] {
+        var records = [election.me]
+        records += election.peers.values.map(\.record)
+        var seen = Set<String>()
+        return records.filter { $0.externalPort != nil && seen.insert($0.internalAddress).inserted }
+            .sorted { ($0.externalPort ?? 0) < ($1.externalPort ?? 0) }
+    }
+}

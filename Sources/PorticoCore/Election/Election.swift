@@ -1,0 +1,283 @@
+/// Who is the representative: a pure state machine, one per camera, driven by peer
+/// messages, by what registration reports about the fixed port, and by time.
+///
+/// Safety rests on the router: only one host can hold the fixed port, and a camera
+/// acts as representative only while it holds it. Terms settle the rest, as in Raft: a
+/// claim opens a new term, a higher term always wins, and a representative that hears
+/// a higher term steps down; so after a partition heals exactly one remains.
+///
+/// Withdrawal is noticed three ways (claims 11–13): a `bye`; silence for `missed`
+/// inquiry intervals; and probes that go unanswered (they are sent half an interval
+/// before that deadline, so a representative whose inquiries were lost can still
+/// prove it is there).
+public struct Election: Sendable {
+    public struct Configuration: Sendable {
+        /// This camera's sender id.
+        public var id: String
+        public var inquiryInterval: Duration
+        public var missed: Int
+
+        public init(id: String, inquiryInterval: Duration, missed: Int) {
+            self.id = id
+            self.inquiryInterval = inquiryInterval
+            self.missed = missed
+        }
+
+        /// Silence after which the representative counts as gone.
+        var silenceLimit: Duration { inquiryInterval * missed }
+    }
+
+    public enum Role: String, Sendable, Equatable, Codable {
+        case member
+        /// Claimed the fixed port in the current term; waiting for the router.
+        case claiming
+        case representative
+    }
+
+    public enum Event: Sendable, Equatable {
+        /// An authenticated, fresh message from another camera.
+        case message(PeerMessage)
+        /// Registration now holds the fixed port.
+        case fixedPortHeld
+        /// Registration lost the fixed port, or its claim failed.
+        case fixedPortLost
+        /// Shutting down.
+        case leave
+    }
+
+    public enum Action: Sendable, Equatable {
+        /// Multicast a message of this kind, with the current term and this camera's record.
+        case send(PeerMessage.Kind)
+        case claimFixedPort
+        case releaseFixedPort
+    }
+
+    public let configuration: Configuration
+    public let policy: any ElectionPolicy
+    public private(set) var role: Role = .member
+    public private(set) var term: UInt64 = 0
+    /// The representative this camera follows; itself when representative.
+    public private(set) var representative: String?
+    /// Every camera heard from, for the policies and the directory.
+    public private(set) var peers: [String: Peer] = [:]
+    /// When `advance(to:)` next has something to do.
+    public private(set) var wakeup: Duration
+    /// This camera's own record, as registration last reported it.
+    public private(set) var me: CameraRecord
+
+    private var lastHeard: Duration
+    private var probing = false
+    private var claimAt: Duration?
+    private var attempt = 0
+    private var nextInquiry: Duration = .zero
+
+    public struct Peer: Sendable, Equatable {
+        public var record: CameraRecord
+        public var lastHeard: Duration
+    }
+
+    public init(configuration: Configuration, policy: any ElectionPolicy, me: CameraRecord, at now: Duration) {
+        self.configuration = configuration
+        self.policy = policy
+        self.me = me
+        // A representative may already be there: give it the full silence limit to be heard.
+        self.lastHeard = now
+        self.wakeup = now + configuration.silenceLimit
+    }
+
+    // MARK: - Inputs
+
+    public mutating func handle(_ event: Event, at now: Duration) -> [Action] {
+        switch event {
+        case .message(let message):
+            return receive(message, at: now)
+
+        case .fixedPortHeld:
+            guard role != .representative else { return [] }
+            // The router gave us the fixed port: we are the representative, in a term of our own.
+            if role != .claiming { term += 1 }
+            role = .representative
+            representative = configuration.id
+            claimAt = nil
+            attempt = 0
+            nextInquiry = now + configuration.inquiryInterval
+            wakeup = nextInquiry
+            return [.send(.rotated)]
+
+        case .fixedPortLost:
+            guard role != .member else { return [] }
+            role = .member
+            if representative == configuration.id { representative = nil }
+            // Someone else holds it; listen for them before trying again.
+            lastHeard = now
+            probing = false
+            wakeup = now + configuration.silenceLimit
+            return []
+
+        case .leave:
+            guard role == .representative else { return [] }
+            role = .member
+            representative = nil
+            return [.send(.bye), .releaseFixedPort]
+        }
+    }
+
+    /// This camera's record changed (a port granted, a rename): others learn it now.
+    public mutating func update(me record: CameraRecord) -> [Action] {
+        let gotPort = record.externalPort != nil && record.externalPort != me.externalPort
+        let renamed = record.name != me.name
+        me = record
+        return gotPort || renamed ? [.send(.notice)] : []
+    }
+
+    public mutating func advance(to now: Duration) -> [Action] {
+        var actions: [Action] = []
+        switch role {
+        case .representative:
+            if now >= nextInquiry {
+                actions.append(.send(.inquiry))
+                nextInquiry = now + configuration.inquiryInterval
+            }
+            wakeup = nextInquiry
+
+        case .claiming:
+            // The router's answer comes as fixedPortHeld or fixedPortLost; if neither came
+            // within the silence limit, treat it as lost and start over.
+            if now - lastHeard >= configuration.silenceLimit * 2 {
+                actions += handle(.fixedPortLost, at: now)
+            } else {
+                wakeup = lastHeard + configuration.silenceLimit * 2
+            }
+
+        case .member:
+            let silence = now - lastHeard
+            if let at = claimAt {
+                if now >= at {
+                    claimAt = nil
+                    term += 1
+                    role = .claiming
+                    lastHeard = now
+                    attempt += 1
+                    actions += [.send(.claim), .claimFixedPort]
+                    wakeup = now + configuration.silenceLimit * 2
+                } else {
+                    wakeup = at
+                }
+            } else if silence >= configuration.silenceLimit {
+                // The representative is gone: wait as the policy says, then claim.
+                if representative != configuration.id { representative = nil }
+                probing = false
+                let delay = policy.claimDelay(for: candidate(me, id: configuration.id), among: peerCandidates(at: now), attempt: attempt)
+                claimAt = now + delay
+                wakeup = claimAt!
+                if delay == .zero { actions += advance(to: now) }
+            } else if !probing && silence >= configuration.silenceLimit - configuration.inquiryInterval / 2 {
+                probing = true
+                actions.append(.send(.probe))
+                wakeup = lastHeard + configuration.silenceLimit
+            } else {
+                wakeup = probing ? lastHeard + configuration.silenceLimit
+                                 : lastHeard + configuration.silenceLimit - configuration.inquiryInterval / 2
+            }
+        }
+        return actions
+    }
+
+    // MARK: - Messages
+
+    private mutating func receive(_ message: PeerMessage, at now: Duration) -> [Action] {
+        guard message.sender != configuration.id else { return [] }
+        peers[message.sender] = Peer(record: message.camera, lastHeard: now)
+        var actions: [Action] = []
+
+        switch message.kind {
+        case .inquiry, .rotated, .alive:
+            if message.term > term || (message.term == term && role != .representative) {
+                actions += follow(message, at: now)
+            } else if message.term == term && role == .representative {
+                // Two representatives in one term: after a partition. The policy's tie rule keeps one.
+                if policy.prefers(candidate(message.camera, id: message.sender), over: candidate(me, id: configuration.id)) {
+                    actions += follow(message, at: now) + [.releaseFixedPort]
+                } else {
+                    actions.append(.send(.inquiry))
+                }
+            } else if role == .representative {
+                actions.append(.send(.inquiry))  // a stale term: tell it who leads
+            }
+            if message.kind == .inquiry && representative == message.sender && role == .member {
+                actions.append(.send(.report))
+            }
+
+        case .claim:
+            if message.term > term {
+                let wasRepresentative = role == .representative
+                let wasClaiming = role == .claiming
+                term = message.term
+                role = .member
+                representative = nil
+                claimAt = nil
+                lastHeard = now
+                probing = false
+                wakeup = now + configuration.silenceLimit
+                if wasRepresentative || wasClaiming { actions.append(.releaseFixedPort) }
+            } else if message.term == term && role == .claiming {
+                // Two claims in one term.
+                if policy.yieldsOnCollision(candidate(message.camera, id: message.sender), over: candidate(me, id: configuration.id)) {
+                    role = .member
+                    claimAt = nil
+                    lastHeard = now
+                    wakeup = now + configuration.silenceLimit
+                    actions.append(.releaseFixedPort)
+                }
+            } else if role == .representative {
+                actions.append(.send(.inquiry))
+            }
+
+        case .probe:
+            if role == .representative { actions.append(.send(.alive)) }
+
+        case .bye:
+            peers[message.sender] = nil
+            if message.sender == representative {
+                representative = nil
+                lastHeard = now - configuration.silenceLimit  // gone now: elect at once
+                probing = false
+                actions += advance(to: now)
+            }
+
+        case .report, .notice:
+            break
+        }
+        return actions
+    }
+
+    private mutating func follow(_ message: PeerMessage, at now: Duration) -> [Action] {
+        let stepDown = role != .member
+        term = message.term
+        role = .member
+        representative = message.sender
+        lastHeard = now
+        probing = false
+        claimAt = nil
+        attempt = 0
+        wakeup = now + configuration.silenceLimit - configuration.inquiryInterval / 2
+        return stepDown ? [.releaseFixedPort] : []
+    }
+
+    /// Drops peers not heard from for `age`, except those at an internal address in
+    /// `keeping`; returns whom.
+    public mutating func forget(olderThan age: Duration, at now: Duration, keeping: Set<String> = []) -> [String] {
+        let old = peers.filter { now - $0.value.lastHeard > age && !keeping.contains($0.value.record.internalAddress) }.map(\.key)
+        for id in old { peers[id] = nil }
+        return old
+    }
+
+    private func candidate(_ record: CameraRecord, id: String) -> ElectionCandidate {
+        ElectionCandidate(id: id, externalPort: record.externalPort, serverValue: record.serverValue)
+    }
+
+    private func peerCandidates(at now: Duration) -> [ElectionCandidate] {
+        peers.filter { $0.key != representative && now - $0.value.lastHeard <= configuration.silenceLimit * 2 }
+            .map { candidate($0.value.record, id: $0.key) }
+    }
+}
