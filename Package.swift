@@ -33,6 +33,12 @@ let package = Package(
             pkgConfig: "libturbojpeg",
             providers: [.apt(["libturbojpeg0-dev"])]
         ),
+        // No pkgConfig: libupnp's .pc adds -pthread, a flag SwiftPM refuses for dependencies.
+        .systemLibrary(
+            name: "CUPnP",
+            path: "Sources/CUPnP",
+            providers: [.apt(["libupnp-dev"])]
+        ),
 
         .systemLibrary(
             name: "CNATPMP",
@@ -62,6 +68,12 @@ let package = Package(
             name: "TestPatternCamera",
             dependencies: ["PorticoCore", .product(name: "Logging", package: "swift-log")],
             path: "Plugins/TestPatternCamera",
+            swiftSettings: settings
+        ),
+        .target(
+            name: "UPnPMapping",
+            dependencies: ["PorticoCore", "CUPnP", .product(name: "Logging", package: "swift-log")],
+            path: "Plugins/UPnPMapping",
             swiftSettings: settings
         ),
 
@@ -105,6 +117,7 @@ let package = Package(
             dependencies: [
                 "PorticoCore",
                 "TestPatternCamera",
+                "UPnPMapping",
                 "NATPMPMapping",
                 "FirstComePolicy",
                 "RandomBackoffPolicy",
@@ -124,6 +137,7 @@ let package = Package(
             dependencies: [
                 "PorticoCore",
                 "TestPatternCamera",
+                "UPnPMapping",
                 "NATPMPMapping",
                 "FirstComePolicy",
                 "RandomBackoffPolicy",
@@ -131,6 +145,7 @@ let package = Package(
                 "ServerValuePolicy",
                 "portico",
                 "CTurboJPEG",
+                "CUPnP",
             ],
             swiftSettings: settings
         ),

@@ -5,6 +5,7 @@ import PorticoCore
 import RandomBackoffPolicy
 import ServerValuePolicy
 import TestPatternCamera
+import UPnPMapping
 
 /// The plugins compiled into this build: the one place that names concrete plugins.
 /// A plugin target added to Package.swift is listed here and nowhere else.
@@ -24,6 +25,7 @@ enum CompiledInPlugins {
 
     /// In order of preference for `auto`.
     static let mappingBackends = [
+        UPnPMapping.plugin,
         NATPMPMapping.plugin,
     ]
 }

@@ -1,0 +1,171 @@
+import Logging
+import PorticoCore
+import Synchronization
+
+/// The gateway one backend talks to: found once, reused for every action, found again
+/// after it stopped answering or moved, and watched for restarts.
+final class GatewayConnection: Sendable {
+    let settings: MappingSettings
+    private let client: UPnPClient
+    let logger: Logger
+
+    private struct State {
+        var gateway: Gateway?
+        /// The search in progress, shared by every call that needs the gateway meanwhile.
+        var discovery: Task<Result<Gateway, MappingError>, Never>?
+        var restarts = RouterRestartDetector()
+        var listener: Int?
+    }
+
+    private let state = Mutex(State())
+    /// Origin of the durations the restart detector works with.
+    private let origin = ContinuousClock.now
+
+    init(settings: MappingSettings, client: UPnPClient = .shared, logger: Logger) {
+        self.settings = settings
+        self.client = client
+        self.logger = logger
+    }
+
+    deinit {
+        if let listener = state.withLock({ $0.listener }) { client.removeListener(listener) }
+    }
+
+    var generation: Int { state.withLock { $0.restarts.generation } }
+
+    /// Sends `action` to the gateway, finding it first when needed.
+    func perform(_ action: SOAPAction) async throws(MappingError) -> SOAPReply {
+        let (gateway, session) = try await currentGateway()
+        let started = ContinuousClock.now
+        do throws(MappingError) {
+            let reply = try await client.send(action, to: gateway.service, in: session, timeout: settings.timeout)
+            logger.trace("action answered", metadata: ["action": "\(action.name)", "after": "\(ContinuousClock.now - started)"])
+            return reply
+        } catch {
+            logger.trace("action failed", metadata: ["action": "\(action.name)", "after": "\(ContinuousClock.now - started)", "error": "\(error)"])
+            if error.code == .unreachable { forget(gateway, because: error) }
+            throw error
+        }
+    }
+
+    // MARK: - Finding the gateway
+
+    private func currentGateway() async throws(MappingError) -> (Gateway, UPnPClient.Session) {
+        guard let address = NetworkInterface.ipv4Address(of: settings.interface) else {
+            throw MappingError(.unreachable, message: "\(settings.interface) has no IPv4 address: the LAN link is down or DHCP has not answered yet")
+        }
+        let session = try await client.session(on: address, timeout: settings.timeout)
+        listenForAdvertisements()
+        enum Lookup { case cached(Gateway), searching(Task<Result<Gateway, MappingError>, Never>) }
+        let lookup: Lookup = state.withLock { state in
+            if let gateway = state.gateway, gateway.localAddress == address { return .cached(gateway) }
+            if let running = state.discovery { return .searching(running) }
+            let discovery = GatewayDiscovery(client: client, interface: settings.interface, timeout: settings.timeout, logger: logger)
+            let task = Task { () -> Result<Gateway, MappingError> in
+                do throws(MappingError) {
+                    return .success(try await discovery.find(in: session))
+                } catch {
+                    return .failure(error)
+                }
+            }
+            state.discovery = task
+            return .searching(task)
+        }
+        let search: Task<Result<Gateway, MappingError>, Never>
+        switch lookup {
+        case .cached(let gateway): return (gateway, session)
+        case .searching(let task): search = task
+        }
+        let result = await search.value
+        let (found, newDevice) = state.withLock { state -> (Gateway?, Bool) in
+            guard state.discovery == search else { return (nil, false) }
+            state.discovery = nil
+            guard case .success(let gateway) = result else { return (nil, false) }
+            state.gateway = gateway
+            return (gateway, state.restarts.found(udns: gateway.udns))
+        }
+        if let found {
+            logger.info("UPnP gateway found", metadata: [
+                "location": "\(found.location)", "service": "\(found.service.serviceType)",
+            ])
+            if newDevice { logger.info("another gateway than before: mapping again", metadata: ["location": "\(found.location)"]) }
+            checkUptime(of: found, session: session)
+        }
+        return (try result.get(), session)
+    }
+
+    private func forget(_ gateway: Gateway, because error: MappingError) {
+        let forgotten = state.withLock { state in
+            guard state.gateway == gateway else { return false }
+            state.gateway = nil
+            return true
+        }
+        if forgotten {
+            logger.info("gateway stopped answering; it will be searched for again", metadata: ["error": "\(error)"])
+        }
+    }
+
+    // MARK: - Restarts
+
+    private func listenForAdvertisements() {
+        let needed = state.withLock { $0.listener == nil }
+        guard needed else { return }
+        let token = client.addListener { [weak self] advertisement in self?.advertised(advertisement) }
+        let duplicate = state.withLock { state in
+            if state.listener != nil { return true }
+            state.listener = token
+            return false
+        }
+        if duplicate { client.removeListener(token) }
+    }
+
+    /// Runs on libupnp's threads: decides quickly, and does any network work in a task.
+    private func advertised(_ advertisement: UPnPClient.Advertisement) {
+        let now = ContinuousClock.now - origin
+        let (decision, gateway) = state.withLock { state in
+            let decision = state.restarts.advertisement(
+                alive: advertisement.alive, udn: advertisement.udn, location: advertisement.location,
+                gatewayLocation: state.gateway?.location, at: now)
+            if case .restarted(forgetGateway: true) = decision { state.gateway = nil }
+            return (decision, state.gateway)
+        }
+        switch decision {
+        case .nothing:
+            break
+        case .restarted(let moved):
+            logger.notice("the router restarted: mapping again", metadata: [
+                "udn": "\(advertisement.udn)", "location": "\(advertisement.location)", "moved": "\(moved)",
+            ])
+            if let gateway, let session = currentSession(for: gateway) { checkUptime(of: gateway, session: session) }
+        case .checkUptime:
+            if let gateway, let session = currentSession(for: gateway) { checkUptime(of: gateway, session: session) }
+        }
+    }
+
+    private func currentSession(for gateway: Gateway) -> UPnPClient.Session? {
+        guard let session = client.currentSession, session.address == gateway.localAddress else { return nil }
+        return session
+    }
+
+    /// Reads the gateway's uptime in the background and lets the detector compare it.
+    /// Routers without `GetStatusInfo` or `NewUptime` are left to the SSDP signs.
+    private func checkUptime(of gateway: Gateway, session: UPnPClient.Session) {
+        let client = self.client, timeout = settings.timeout
+        Task { [weak self] in
+            let uptime: Int
+            do throws(MappingError) {
+                let reply = try await client.send(IGDActions.getStatusInfo, to: gateway.service, in: session, timeout: timeout)
+                uptime = try IGDActions.uptime(from: reply)
+            } catch {
+                self?.logger.debug("no uptime from the gateway", metadata: ["error": "\(error)"])
+                return
+            }
+            guard let self else { return }
+            let now = ContinuousClock.now - origin
+            let restarted = state.withLock { $0.restarts.uptime(uptime, at: now) }
+            if restarted {
+                logger.notice("the router's uptime went back: it restarted, mapping again", metadata: ["uptime": "\(uptime)"])
+            }
+        }
+    }
+}

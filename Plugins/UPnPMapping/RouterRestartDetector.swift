@@ -1,0 +1,85 @@
+/// Decides when the gateway has restarted, so registration maps again at once instead of
+/// waiting for a renewal to find its mapping gone.
+///
+/// libupnp 1.8.4 does not hand `BOOTID.UPNP.ORG` to control points (its discovery event
+/// has no such field), so three other signs are used:
+/// - an `ssdp:byebye` from one of the gateway's devices followed by an `ssdp:alive`
+///   (what a router sends when its UPnP daemon restarts);
+/// - an `ssdp:alive` announcing another description LOCATION, or a rediscovered gateway
+///   with other UDNs (a new router, or one that came back on another port);
+/// - the uptime from `GetStatusInfo` saying the gateway came up later than it did before,
+///   checked when a gateway is found and on its periodic `ssdp:alive`. This catches a
+///   power cut, where no byebye is ever sent.
+///
+/// Pure: times are durations since any fixed origin, and the owner carries out the checks.
+struct RouterRestartDetector: Sendable, Equatable {
+    private(set) var generation = 0
+    private var byebyeSeen = false
+    /// When the gateway came up, by its last reported uptime.
+    private var bootedAt: Duration?
+    private var lastUptimeCheck: Duration?
+    private var udns: Set<String> = []
+
+    /// Uptime is reported in whole seconds and read over a network: a later boot by less
+    /// than this is noise.
+    static let uptimeSlack: Duration = .seconds(10)
+    /// How often an `ssdp:alive` (sent every minute or so per device) triggers an uptime check.
+    static let uptimeCheckInterval: Duration = .seconds(30)
+
+    enum Decision: Sendable, Equatable {
+        case nothing
+        /// Ask for `GetStatusInfo` and report the uptime with `uptime(_:at:)`.
+        case checkUptime
+        /// The generation went up; `forgetGateway` when its description moved.
+        case restarted(forgetGateway: Bool)
+    }
+
+    init() {}
+
+    /// A gateway was found by a search. Returns true when it is another device than before.
+    mutating func found(udns newUDNs: Set<String>) -> Bool {
+        defer { udns = newUDNs }
+        guard !udns.isEmpty, udns.isDisjoint(with: newUDNs) else { return false }
+        restart()
+        return true
+    }
+
+    /// An advertisement from `udn`; ignored unless it is one of the gateway's devices.
+    mutating func advertisement(alive: Bool, udn: String, location: String, gatewayLocation: String?, at now: Duration) -> Decision {
+        guard udns.contains(udn) else { return .nothing }
+        guard alive else {
+            byebyeSeen = true
+            return .nothing
+        }
+        if let gatewayLocation, !location.isEmpty, location != gatewayLocation {
+            restart()
+            return .restarted(forgetGateway: true)
+        }
+        if byebyeSeen {
+            restart()
+            return .restarted(forgetGateway: false)
+        }
+        if let last = lastUptimeCheck, now - last < Self.uptimeCheckInterval { return .nothing }
+        lastUptimeCheck = now
+        return .checkUptime
+    }
+
+    /// The gateway reported `seconds` of uptime at `now`. Returns true when that means it
+    /// restarted since the last report.
+    mutating func uptime(_ seconds: Int, at now: Duration) -> Bool {
+        let booted = now - .seconds(seconds)
+        defer { bootedAt = booted }
+        guard let previous = bootedAt, booted > previous + Self.uptimeSlack else { return false }
+        generation += 1
+        byebyeSeen = false
+        return true
+    }
+
+    private mutating func restart() {
+        generation += 1
+        byebyeSeen = false
+        // The next uptime report is the new baseline, not a comparison with the old boot.
+        bootedAt = nil
+        lastUptimeCheck = nil
+    }
+}

@@ -1,0 +1,89 @@
+import Logging
+import PorticoCore
+
+/// Port mappings through the router's UPnP Internet Gateway Device, with libupnp.
+///
+/// Nothing happens on the network until the first call: the gateway is found then (SSDP
+/// on `[mapping] interface`), kept for later calls, and searched for again when it stops
+/// answering. Every exchange is bounded by `[mapping] timeout`.
+public struct UPnPMapping: MappingBackend {
+    let connection: GatewayConnection
+
+    /// The most entries `mappings()` reads: the table is read one index at a time until the
+    /// router says there are no more, and a broken router might never say so.
+    static let maximumEntries = 1024
+
+    public init(settings: MappingSettings, logger: Logger = Logger(label: "portico.mapping.upnp")) {
+        connection = GatewayConnection(settings: settings, logger: logger)
+    }
+
+    /// The plugin entry for the registry: `[mapping] backend = "upnp"`, no keys of its own.
+    public static let plugin = Plugin<MappingSettings, any MappingBackend>(
+        name: "upnp",
+        summary: "UPnP IGD (IGD:1/2, WANIPConnection:1/2, WANPPPConnection:1) over libupnp"
+    ) { _, settings in
+        UPnPMapping(settings: settings)
+    }
+
+    public var canListMappings: Bool { true }
+
+    public var routerGeneration: Int { connection.generation }
+
+    public func externalAddress() async throws(MappingError) -> String {
+        let reply = try await connection.perform(IGDActions.getExternalIPAddress)
+        return try IGDActions.externalAddress(from: reply)
+    }
+
+    public func map(_ request: PortMappingRequest) async throws(MappingError) -> PortMapping {
+        _ = try await connection.perform(IGDActions.addPortMapping(request))
+        let asked = PortMapping(
+            externalPort: request.externalPort, internalAddress: request.internalAddress, internalPort: request.internalPort,
+            lease: .seconds(IGDActions.leaseSeconds(request.lease)), description: request.description)
+        // The router may grant another lease than asked (IGD:2 turns 0 into a week, some
+        // routers cap leases), so the entry is read back. That reading is a courtesy: if it
+        // fails, the mapping was still made as asked.
+        let entry: PortMapping?
+        do {
+            let reply = try await connection.perform(IGDActions.getSpecificPortMappingEntry(externalPort: request.externalPort))
+            entry = try IGDActions.portMapping(from: reply, externalPort: request.externalPort)
+        } catch {
+            connection.logger.debug("mapping made, but not readable back", metadata: ["port": "\(request.externalPort)", "error": "\(error)"])
+            return asked
+        }
+        guard let entry else { return asked }
+        guard entry.internalAddress == request.internalAddress, entry.internalPort == request.internalPort else {
+            throw MappingError(.conflict, message: "the router accepted port \(request.externalPort) but forwards it to \(entry.internalAddress):\(entry.internalPort)")
+        }
+        return entry
+    }
+
+    /// A mapping that is already gone counts as removed.
+    public func unmap(externalPort: Int) async throws(MappingError) {
+        do throws(MappingError) {
+            _ = try await connection.perform(IGDActions.deletePortMapping(externalPort: externalPort))
+        } catch where error.routerCode == 714 {
+            return
+        }
+    }
+
+    /// The router's TCP mappings. Entries are read by index, and indexes shift when the
+    /// table changes meanwhile, so a port is listed once even if read twice.
+    public func mappings() async throws(MappingError) -> [PortMapping] {
+        var entries: [PortMapping] = []
+        var ports: Set<Int> = []
+        for index in 0..<Self.maximumEntries {
+            let reply: SOAPReply
+            do throws(MappingError) {
+                reply = try await connection.perform(IGDActions.getGenericPortMappingEntry(index: index))
+            } catch where error.routerCode == 713 || error.routerCode == 714 {
+                // 713 SpecifiedArrayIndexInvalid is how the table ends; some routers say 714.
+                return entries
+            }
+            if let entry = try IGDActions.portMapping(from: reply), ports.insert(entry.externalPort).inserted {
+                entries.append(entry)
+            }
+        }
+        connection.logger.warning("the router's table did not end; reading stopped", metadata: ["entries": "\(Self.maximumEntries)"])
+        return entries
+    }
+}
