@@ -54,7 +54,12 @@ public struct CameraNode: Sendable {
             routerTable = table
             return []
         case .leave:
-            var actions = elected(election.handle(.leave, at: now), at: now)
+            // Say bye, then give back whatever port is held; no going back to the range
+            // as a representative that steps down would.
+            var actions: [Action] = []
+            for action in election.handle(.leave, at: now) {
+                if case .send(let kind) = action { actions.append(.send(kind)) }
+            }
             actions += registration.handle(.withdraw, at: now).map(Action.backend)
             heldFixedPort = false
             return actions
