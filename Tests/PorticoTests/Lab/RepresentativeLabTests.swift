@@ -107,6 +107,38 @@ struct RepresentativeLabTests {
         }
     }
 
+    @Test("renaming a camera (with its admin password) shows on the representative's page within one inquiry interval")
+    func rename() async throws {
+        let lab = try NetworkLab(prefix: "tn2-", cameras: 2)
+        let key = try Self.writeKey("site-key-for-the-lab-rename-tests\n")
+        defer { unlink(key) }
+        var folders: [String] = []
+        for index in 1...2 {
+            let folder = try temporaryFolder()
+            try AdminCredential(password: "bring-up-pass", iterations: 2_000).save(to: folder + "/admin")
+            folders.append(folder)
+            _ = try lab.startPortico(camera: index, profile: "state_dir = \"\(folder)\"\n" + Self.profile(camera: index, policy: "port-order", keyFile: key)
+                .replacing("[camera]", with: "[http]\nadmin_file = \"\(folder)/admin\"\n[camera]"))
+        }
+        try await blocking {
+            try eventually(.seconds(30), "directory of 2") { try Self.directoryIsExactly(["cam1", "cam2"], lab) }
+            let site = try #require(try Self.directory(lab))
+            let member = try #require(site.directory.cameras.first { !$0.representative })
+            let token = Data("admin:bring-up-pass".utf8).base64EncodedString()
+            let renamed = try lab.run(["exec", "cam1", "curl", "-s", "-f", "-m", "5", "-H", "Authorization: Basic \(token)",
+                                       "-d", #"{"name": "garage"}"#, "http://\(member.internal_address):8080/api/name"])
+            #expect(renamed.status == 0, "\(renamed.output)\(renamed.error)")
+            let start = ContinuousClock.now
+            try eventually(.seconds(3), "new name on the representative's page") {
+                try Self.directory(lab)?.directory.cameras.contains { $0.name == "garage" && $0.external_port == member.external_port } == true
+            }
+            #expect(ContinuousClock.now - start < .seconds(1) + .milliseconds(500), "within one inquiry interval (1 s)")
+            let page = try lab.getFromWAN("http://203.0.113.10:8080/")
+            #expect(String(decoding: page.body, as: UTF8.self).contains(">garage</span>"))
+        }
+        for folder in folders { _ = try? Subprocess.run(["-rf", folder], executable: "/bin/rm") }
+    }
+
     @Test("a rogue without the site key cannot become representative or add an entry; replays are dropped")
     func rogue() async throws {
         let lab = try NetworkLab(prefix: "tg-", cameras: 3)
