@@ -64,6 +64,9 @@ public struct Election: Sendable {
     public private(set) var wakeup: Duration
     /// This camera's own record, as registration last reported it.
     public private(set) var me: CameraRecord
+    /// The LAN address of the last representative followed: whose fixed-port mapping a
+    /// claim may take over once it is gone.
+    public private(set) var predecessorAddress: String?
 
     private var lastHeard: Duration
     private var probing = false
@@ -253,6 +256,7 @@ public struct Election: Sendable {
 
     private mutating func follow(_ message: PeerMessage, at now: Duration) -> [Action] {
         let stepDown = role != .member
+        predecessorAddress = message.camera.internalAddress
         term = message.term
         role = .member
         representative = message.sender
