@@ -102,6 +102,27 @@ struct AdminTests {
         }
     }
 
+    @Test("views = \"admin\" closes the pages too; by default they are open")
+    func closedViews() async throws {
+        let folder = try temporaryFolder()
+        let admin = folder + "/admin"
+        try AdminCredential(password: "s3cret-pass", iterations: 2_000).save(to: admin)
+        try await withDaemon(profile: Self.profile(state: folder, admin: admin) + "\nviews = \"admin\"\n") { port in
+            try await blocking {
+                #expect(try LoopbackHTTPClient.get(port: port, path: "/state").status == 401)
+                #expect(try LoopbackHTTPClient.get(port: port, path: "/").status == 401)
+                let token = "Basic " + Data("admin:s3cret-pass".utf8).base64EncodedString()
+                let connection = try LoopbackHTTPClient.Connection(host: "127.0.0.1", port: port, timeout: .seconds(5))
+                try connection.send("GET /state HTTP/1.1\r\nHost: x\r\nConnection: close\r\nAuthorization: \(token)\r\n\r\n")
+                #expect(try connection.readHead().status == 200)
+            }
+        }
+        try await withDaemon(profile: Self.profile(state: folder, admin: admin)) { port in
+            let status = try await blocking { try LoopbackHTTPClient.get(port: port, path: "/state").status }
+            #expect(status == 200)
+        }
+    }
+
     @Test("portico passwd writes a hash, mode 0600, from standard input; a short password is refused")
     func passwd() throws {
         let folder = try temporaryFolder()

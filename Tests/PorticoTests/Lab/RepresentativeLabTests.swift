@@ -11,7 +11,7 @@ import Testing
 /// the representative leaving cleanly or dying, and a rogue on the LAN.
 @Suite("The representative through a real router", .serialized, .enabled(if: NetworkLab.isAvailable, "needs root and miniupnpd (Tests/Lab/netlab install-deps)"))
 struct RepresentativeLabTests {
-    static func profile(camera: Int, policy: String, keyFile: String) -> String {
+    static func profile(camera: Int, policy: String, keyFile: String, backend: String = "natpmp") -> String {
         """
         name = "cam\(camera)"
         [camera]
@@ -19,7 +19,7 @@ struct RepresentativeLabTests {
         size = "320x240"
         fps = 5
         [mapping]
-        backend = "natpmp"
+        backend = "\(backend)"
         lease = "60s"
         fixed_lease = "2s"
         [election]
@@ -54,20 +54,32 @@ struct RepresentativeLabTests {
 
     struct Scenario: Sendable, CustomTestStringConvertible {
         let policy: String
+        let backend: String
         let kill: Bool
         let secure: Bool
         let loss: Int
         /// Each scenario its own lab, so nothing it leaves can touch another.
         let prefix: String
-        var testDescription: String { "\(policy), \(kill ? "SIGKILL" : "SIGTERM"), secure \(secure ? "on" : "off"), loss \(loss)%" }
+        var testDescription: String { "\(policy) over \(backend), \(kill ? "SIGKILL" : "SIGTERM"), secure \(secure ? "on" : "off"), loss \(loss)%" }
     }
 
-    static let scenarios = [
-        Scenario(policy: "first-come", kill: false, secure: true, loss: 0, prefix: "f1-"),
-        Scenario(policy: "random-backoff", kill: true, secure: false, loss: 20, prefix: "f2-"),
-        Scenario(policy: "port-order", kill: true, secure: true, loss: 0, prefix: "f3-"),
-        Scenario(policy: "server-value", kill: false, secure: false, loss: 20, prefix: "f4-"),
-    ]
+    /// Every policy, stopped gracefully and killed, with the router's secure mode on and
+    /// off, with and without 20% loss: 32 sites. NAT-PMP for two policies, UPnP for the others.
+    static let scenarios: [Scenario] = {
+        var all: [Scenario] = []
+        for (index, policy) in ["first-come", "random-backoff", "port-order", "server-value"].enumerated() {
+            for kill in [false, true] {
+                for secure in [true, false] {
+                    for loss in [0, 20] {
+                        all.append(Scenario(
+                            policy: policy, backend: index % 2 == 0 ? "natpmp" : "upnp", kill: kill, secure: secure, loss: loss,
+                            prefix: "f\(all.count)-"))
+                    }
+                }
+            }
+        }
+        return all
+    }()
 
     @Test("4 cameras: the directory on :8080 lists exactly the live cameras before and after the representative leaves",
           .serialized, arguments: scenarios)
@@ -77,7 +89,7 @@ struct RepresentativeLabTests {
         let key = try Self.writeKey("site-key-for-the-lab-failover-tests\n")
         defer { unlink(key) }
         let cameras = try (1...4).map { index in
-            try lab.startPortico(camera: index, profile: Self.profile(camera: index, policy: scenario.policy, keyFile: key))
+            try lab.startPortico(camera: index, profile: Self.profile(camera: index, policy: scenario.policy, keyFile: key, backend: scenario.backend))
         }
         try await blocking {
             let all: Set<String> = ["cam1", "cam2", "cam3", "cam4"]
@@ -137,6 +149,36 @@ struct RepresentativeLabTests {
             #expect(String(decoding: page.body, as: UTF8.self).contains(">garage</span>"))
         }
         for folder in folders { _ = try? Subprocess.run(["-rf", folder], executable: "/bin/rm") }
+    }
+
+    @Test("register = \"switch\": no port until portico register (the software switch) is pressed; --withdraw gives it back")
+    func registrationSwitch() async throws {
+        let lab = try NetworkLab(prefix: "tsw-", cameras: 1)
+        let key = try Self.writeKey("site-key-for-the-lab-switch-tests\n")
+        let folder = try temporaryFolder()
+        defer { unlink(key) }
+        try AdminCredential(password: "bring-up-pass", iterations: 2_000).save(to: folder + "/admin")
+        let profile = "state_dir = \"\(folder)\"\n" + Self.profile(camera: 1, policy: "port-order", keyFile: key)
+            .replacing("[camera]", with: "[http]\nadmin_file = \"\(folder)/admin\"\n[camera]")
+            .replacing("fixed_lease = \"2s\"", with: "fixed_lease = \"2s\"\nregister = \"switch\"")
+        _ = try lab.startPortico(camera: 1, profile: profile)
+        let password = try temporaryProfile("bring-up-pass\n")
+        defer { unlink(password) }
+        try await blocking {
+            try eventually(.seconds(20), "the camera answers on the LAN") {
+                try lab.run(["exec", "cam1", "curl", "-s", "-f", "-m", "2", "http://127.0.0.1:8080/state"]).status == 0
+            }
+            usleep(2_000_000)
+            #expect(try lab.stateFromWAN(port: 8080, timeout: 2) == nil, "not registered before the switch")
+            let wrong = try lab.run(["exec", "cam1", "sh", "-c", "echo nope | \(Repository.executable) register"])
+            #expect(wrong.status != 0 && wrong.output.contains("admin password required"))
+            let pressed = try lab.run(["exec", "cam1", "sh", "-c", "\(Repository.executable) register < \(password)"])
+            #expect(pressed.status == 0, "\(pressed.output)\(pressed.error)")
+            try eventually(.seconds(5), "registered after the switch") { try lab.stateFromWAN(port: 8080, timeout: 2) != nil }
+            let withdrawn = try lab.run(["exec", "cam1", "sh", "-c", "\(Repository.executable) register --withdraw < \(password)"])
+            #expect(withdrawn.status == 0, "\(withdrawn.output)\(withdrawn.error)")
+            try eventually(.seconds(5), "the port given back") { try lab.stateFromWAN(port: 8080, timeout: 1) == nil }
+        }
     }
 
     @Test("a rogue without the site key cannot become representative or add an entry; replays are dropped")
