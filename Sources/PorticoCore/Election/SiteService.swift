@@ -113,13 +113,16 @@ public final class SiteService: Service, Sendable {
         var sequence: UInt64 = 0
         var window = ReplayWindow()
         var lastTableRead: Duration?
+        let copies = configuration.election.copies
         func send(_ kind: PeerMessage.Kind) {
-            sequence = max(sequence + 1, Self.wallClockMicroseconds())
-            let message = PeerMessage(kind: kind, sender: id, sequence: sequence, term: node.election.term, camera: node.election.me)
-            do {
-                transport.send(try codec.encode(message))
-            } catch {
-                logger.warning("message not sent", metadata: ["kind": "\(kind)", "error": "\(error)"])
+            for _ in 0..<copies {
+                sequence = max(sequence + 1, Self.wallClockMicroseconds())
+                let message = PeerMessage(kind: kind, sender: id, sequence: sequence, term: node.election.term, camera: node.election.me)
+                do {
+                    transport.send(try codec.encode(message))
+                } catch {
+                    logger.warning("message not sent", metadata: ["kind": "\(kind)", "error": "\(error)"])
+                }
             }
         }
         func carryOut(_ actions: [CameraNode.Action]) async {
