@@ -167,7 +167,9 @@ public struct Election: Sendable {
                     wakeup = at
                 }
             } else if silence >= configuration.silenceLimit {
-                // The representative is gone: wait as the policy says, then claim.
+                // The representative is gone: it leaves the directory now, not at the
+                // age-out, and the policy says how long to wait before claiming.
+                if let gone = representative, gone != configuration.id { peers[gone] = nil }
                 if representative != configuration.id { representative = nil }
                 probing = false
                 let delay = policy.claimDelay(for: candidate(me, id: configuration.id), among: peerCandidates(at: now), attempt: attempt)
