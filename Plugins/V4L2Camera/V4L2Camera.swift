@@ -55,7 +55,7 @@ public struct V4L2Camera: CameraSource {
                     reason = nil
                     try session.run(stop: stop)
                 } catch {
-                    let lost = "\(error.message); trying again every \(retryInterval.components.seconds) s"
+                    let lost = "\(error.message)\(error.message.hasSuffix("?") ? "" : ";") trying again every \(retryInterval.components.seconds) s"
                     if reason != lost {
                         logger.warning("no signal", metadata: ["reason": "\(lost)"])
                     }

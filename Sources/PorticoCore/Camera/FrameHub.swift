@@ -72,9 +72,17 @@ public final class FrameHub: Sendable {
         }
         return await withTaskCancellationHandler {
             await withCheckedContinuation { (continuation: CheckedContinuation<Frame?, Never>) in
+                let cancelled = Task.isCancelled
                 let immediate: Frame?? = state.withLock { state in
-                    // Cancelled, closed or published between registering and suspending.
-                    guard state.waiters[id] != nil else { return .some(nil) }
+                    // Gone between registering and suspending: taken by a publish (which
+                    // found no continuation to resume, so the newest frame is the answer),
+                    // by close, or by cancellation.
+                    guard state.waiters[id] != nil else {
+                        if !cancelled, !state.closed, let latest = state.latest, latest.sequence > sequence {
+                            return .some(latest)
+                        }
+                        return .some(nil)
+                    }
                     if state.closed {
                         state.waiters[id] = nil
                         return .some(nil)
