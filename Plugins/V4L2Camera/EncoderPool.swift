@@ -17,13 +17,16 @@ struct CapturedFrame: Sendable {
 ///
 /// It starts with one thread and adds another only when a frame arrives while every
 /// thread is busy, up to the profile's `encoders`: a fast machine or a small picture
-/// runs one encoder, a slow core at 720p as many as it takes. At most one frame waits;
-/// a newer frame replaces it (the older goes back to the driver, counted as dropped),
-/// so the picture is always the newest the encoders can manage, never a growing queue.
+/// runs one encoder, a slow core at 720p as many as it takes. A few frames may wait
+/// (the capture buffers the driver can spare), so an encoder that is late by a frame or
+/// two (the scheduler ran others) loses nothing; beyond that the oldest waiting frame
+/// goes back to the driver, counted as dropped, so the picture stays the newest the
+/// encoders can manage, never a growing queue.
 final class EncoderPool: @unchecked Sendable {
     private let lock = ConditionLock()
     // Guarded by `lock`.
-    private var pending: CapturedFrame?
+    /// Oldest first; at most `backlog`.
+    private var pending: [CapturedFrame] = []
     private var idle = 0
     private var threads: [JoinableThread] = []
     private var stopping = false
@@ -31,6 +34,7 @@ final class EncoderPool: @unchecked Sendable {
     private var reportedFailure = false
 
     private let maximum: Int
+    private let backlog: Int
     private let format: CaptureFormat
     private let quality: Int
     private let buffers: MappedBuffers
@@ -39,6 +43,8 @@ final class EncoderPool: @unchecked Sendable {
 
     init(maximum: Int, format: CaptureFormat, quality: Int, buffers: MappedBuffers, hub: FrameHub, logger: Logger) {
         self.maximum = maximum
+        // Each encoder holds a buffer, and the driver keeps at least one to fill.
+        backlog = max(1, buffers.regions.count - maximum - 1)
         self.format = format
         self.quality = quality
         self.buffers = buffers
@@ -51,11 +57,12 @@ final class EncoderPool: @unchecked Sendable {
     func submit(_ frame: CapturedFrame) {
         lock.lock()
         defer { lock.unlock() }
-        if let replaced = pending {
-            try? buffers.queue(replaced.index)
+        if pending.count >= backlog {
+            let oldest = pending.removeFirst()
+            try? buffers.queue(oldest.index)
             hub.telemetry.recordDropped()
         }
-        pending = frame
+        pending.append(frame)
         if idle == 0 && threads.count < maximum && !stopping {
             do {
                 // Counted idle from its start: it takes this frame as soon as it runs.
@@ -77,7 +84,7 @@ final class EncoderPool: @unchecked Sendable {
     func shutdown() {
         lock.lock()
         stopping = true
-        pending = nil
+        pending = []
         lock.broadcast()
         let all = threads
         lock.unlock()
@@ -101,10 +108,9 @@ final class EncoderPool: @unchecked Sendable {
         }
         lock.lock()
         while true {
-            while pending == nil && !stopping { lock.wait() }
+            while pending.isEmpty && !stopping { lock.wait() }
             if stopping { break }
-            let frame = pending!
-            pending = nil
+            let frame = pending.removeFirst()
             idle -= 1
             lock.unlock()
 

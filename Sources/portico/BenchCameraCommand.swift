@@ -44,7 +44,8 @@ struct BenchCameraCommand: AsyncParsableCommand {
                 try await DedicatedThread.run(name: "wait") { _ in try server.waitUntilReady() }
                 try await DedicatedThread.run(name: "wait") { _ in try Self.waitForFrames(port: server.port) }
                 rows.append(("portico", try await CameraComparison.measure(
-                    port: server.port, clients: count, warmup: warmup, seconds: window, cpu: { try server.cpuTime() })))
+                    port: server.port, clients: count, warmup: warmup, seconds: window, cpu: { try server.cpuTime() },
+                    state: { try JSONDecoder().decode(StateReport.self, from: Data(LoopbackHTTPClient.get(port: server.port, path: "/state").body)) })))
             } catch {
                 server.stop()
                 throw error
@@ -86,6 +87,7 @@ struct BenchCameraCommand: AsyncParsableCommand {
         ]
         for (tool, result) in rows {
             lines.append("  \(pad(tool, 12)) \(pad(String(result.clients), 8)) \(pad(fixed(result.deliveredFpsPerClient, 1), 21)) \(pad(fixed(result.cpuMillisecondsPerSecond, 0), 9)) \(fixed(result.cpuPerDeliveredFrame, 2))")
+            if let notes = result.notes { lines.append("  \(pad("", 12)) (\(notes))") }
         }
         for count in Set(rows.map(\.result.clients)).sorted() {
             guard let mine = rows.first(where: { $0.tool == "portico" && $0.result.clients == count })?.result,
