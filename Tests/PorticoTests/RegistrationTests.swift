@@ -157,8 +157,8 @@ struct RegistrationTests {
         _ = machine.handle(.start, at: .zero)
         _ = machine.handle(Self.conflict, at: .zero)
         _ = machine.handle(Self.granted(8081), at: .zero)
-        #expect(machine.handle(.claimFixedPort, at: .seconds(10)) == [
-            .unmap(externalPort: 8081), .unmap(externalPort: 8080), Self.request(8080, lease: .seconds(4)),
+        #expect(machine.handle(.claimFixedPort(predecessor: "198.51.100.13"), at: .seconds(10)) == [
+            .unmap(externalPort: 8081), .takeOver(externalPort: 8080, from: "198.51.100.13"), Self.request(8080, lease: .seconds(4)),
         ])
         // NAT-PMP: the predecessor's mapping is still there, so another port is handed out.
         #expect(machine.handle(Self.granted(8083), at: .seconds(10)) == [.unmap(externalPort: 8083)])
@@ -179,7 +179,7 @@ struct RegistrationTests {
         _ = machine.handle(.start, at: .zero)
         _ = machine.handle(Self.conflict, at: .zero)
         _ = machine.handle(Self.granted(8081), at: .zero)
-        _ = machine.handle(.claimFixedPort, at: .seconds(10))
+        _ = machine.handle(.claimFixedPort(predecessor: nil), at: .seconds(10))
         var now = Duration.seconds(10)
         while true {
             _ = machine.handle(Self.conflict, at: now)
@@ -199,7 +199,7 @@ struct RegistrationTests {
         _ = machine.handle(.start, at: .zero)
         _ = machine.handle(Self.conflict, at: .zero)
         _ = machine.handle(Self.granted(8081), at: .zero)
-        _ = machine.handle(.claimFixedPort, at: .seconds(1))
+        _ = machine.handle(.claimFixedPort(predecessor: nil), at: .seconds(1))
         _ = machine.handle(Self.granted(8080), at: .seconds(1))
         #expect(machine.handle(.releaseFixedPort, at: .seconds(2)) == [.unmap(externalPort: 8080), Self.request(8081)])
     }

@@ -12,13 +12,13 @@ final class Subprocess: @unchecked Sendable {
     private let errorPath: String
     private var exitStatus: Int32?
 
-    init(_ arguments: [String], executable: String = Repository.executable) throws {
+    init(_ arguments: [String], executable: String = Repository.executable, stdin: String = "/dev/null") throws {
         outputPath = Self.temporaryPath("out")
         errorPath = Self.temporaryPath("err")
         var actions = posix_spawn_file_actions_t()
         posix_spawn_file_actions_init(&actions)
         defer { posix_spawn_file_actions_destroy(&actions) }
-        posix_spawn_file_actions_addopen(&actions, 0, "/dev/null", O_RDONLY, 0)
+        posix_spawn_file_actions_addopen(&actions, 0, stdin, O_RDONLY, 0)
         posix_spawn_file_actions_addopen(&actions, 1, outputPath, O_WRONLY | O_CREAT | O_TRUNC, 0o600)
         posix_spawn_file_actions_addopen(&actions, 2, errorPath, O_WRONLY | O_CREAT | O_TRUNC, 0o600)
         var argv: [UnsafeMutablePointer<CChar>?] = ([executable] + arguments).map { strdup($0) } + [nil]
@@ -42,9 +42,10 @@ final class Subprocess: @unchecked Sendable {
 
     /// Runs to completion and returns (status, stdout, stderr).
     static func run(
-        _ arguments: [String], executable: String = Repository.executable, timeout: Duration = .seconds(30)
+        _ arguments: [String], executable: String = Repository.executable, stdin: String = "/dev/null",
+        timeout: Duration = .seconds(30)
     ) throws -> (status: Int32, output: String, error: String) {
-        let process = try Subprocess(arguments, executable: executable)
+        let process = try Subprocess(arguments, executable: executable, stdin: stdin)
         let status = try process.wait(timeout: timeout)
         return (status, process.output, process.errorOutput)
     }

@@ -72,7 +72,7 @@ public struct Daemon: Sendable {
         let web = WebServer(
             configuration: .init(
                 address: configuration.httpAddress ?? profile.http.address,
-                port: configuration.httpPort ?? profile.http.port),
+                port: configuration.httpPort ?? profile.http.port, views: profile.http.views),
             name: { name.value }, hub: hub, logger: Self.logger(logger, piece: "http"),
             state: { state.report() }, directory: { site?.siteStatus },
             admin: AdminGuard(credentialFile: profile.http.adminFile), actions: actions)

@@ -54,7 +54,12 @@ public struct CameraNode: Sendable {
             routerTable = table
             return []
         case .leave:
-            var actions = elected(election.handle(.leave, at: now), at: now)
+            // Say bye, then give back whatever port is held; no going back to the range
+            // as a representative that steps down would.
+            var actions: [Action] = []
+            for action in election.handle(.leave, at: now) {
+                if case .send(let kind) = action { actions.append(.send(kind)) }
+            }
             actions += registration.handle(.withdraw, at: now).map(Action.backend)
             heldFixedPort = false
             return actions
@@ -104,7 +109,7 @@ public struct CameraNode: Sendable {
             case .send(let kind):
                 out.append(.send(kind))
             case .claimFixedPort:
-                out += registered(registration.handle(.claimFixedPort, at: now), at: now)
+                out += registered(registration.handle(.claimFixedPort(predecessor: election.predecessorAddress), at: now), at: now)
             case .releaseFixedPort:
                 out += registered(registration.handle(.releaseFixedPort, at: now), at: now)
             }
@@ -112,12 +117,22 @@ public struct CameraNode: Sendable {
         return out
     }
 
-    /// Every camera the representative lists: itself and each peer with a port, by port.
+    /// Every camera the representative lists: itself, each peer heard from, and each
+    /// `portico:` mapping in the router's table not heard from (yet), by port.
     public func directory() -> [CameraRecord] {
         var records = [election.me]
         records += election.peers.values.map(\.record)
+        for mapping in routerTable ?? [] where mapping.description.hasPrefix(Self.descriptionPrefix) {
+            guard !records.contains(where: { $0.internalAddress == mapping.internalAddress }) else { continue }
+            records.append(CameraRecord(
+                name: String(mapping.description.dropFirst(Self.descriptionPrefix.count)), internalAddress: mapping.internalAddress,
+                internalPort: mapping.internalPort, externalPort: mapping.externalPort, serverValue: ""))
+        }
         var seen = Set<String>()
         return records.filter { $0.externalPort != nil && seen.insert($0.internalAddress).inserted }
             .sorted { ($0.externalPort ?? 0) < ($1.externalPort ?? 0) }
     }
+
+    /// How Portico's mappings are described in the router's table: `portico:<camera name>`.
+    public static let descriptionPrefix = "portico:"
 }

@@ -64,6 +64,9 @@ public struct Election: Sendable {
     public private(set) var wakeup: Duration
     /// This camera's own record, as registration last reported it.
     public private(set) var me: CameraRecord
+    /// The LAN address of the last representative followed: whose fixed-port mapping a
+    /// claim may take over once it is gone.
+    public private(set) var predecessorAddress: String?
 
     private var lastHeard: Duration
     private var probing = false
@@ -164,7 +167,9 @@ public struct Election: Sendable {
                     wakeup = at
                 }
             } else if silence >= configuration.silenceLimit {
-                // The representative is gone: wait as the policy says, then claim.
+                // The representative is gone: it leaves the directory now, not at the
+                // age-out, and the policy says how long to wait before claiming.
+                if let gone = representative, gone != configuration.id { peers[gone] = nil }
                 if representative != configuration.id { representative = nil }
                 probing = false
                 let delay = policy.claimDelay(for: candidate(me, id: configuration.id), among: peerCandidates(at: now), attempt: attempt)
@@ -253,6 +258,7 @@ public struct Election: Sendable {
 
     private mutating func follow(_ message: PeerMessage, at now: Duration) -> [Action] {
         let stepDown = role != .member
+        predecessorAddress = message.camera.internalAddress
         term = message.term
         role = .member
         representative = message.sender

@@ -113,13 +113,16 @@ public final class SiteService: Service, Sendable {
         var sequence: UInt64 = 0
         var window = ReplayWindow()
         var lastTableRead: Duration?
+        let copies = configuration.election.copies
         func send(_ kind: PeerMessage.Kind) {
-            sequence = max(sequence + 1, Self.wallClockMicroseconds())
-            let message = PeerMessage(kind: kind, sender: id, sequence: sequence, term: node.election.term, camera: node.election.me)
-            do {
-                transport.send(try codec.encode(message))
-            } catch {
-                logger.warning("message not sent", metadata: ["kind": "\(kind)", "error": "\(error)"])
+            for _ in 0..<copies {
+                sequence = max(sequence + 1, Self.wallClockMicroseconds())
+                let message = PeerMessage(kind: kind, sender: id, sequence: sequence, term: node.election.term, camera: node.election.me)
+                do {
+                    transport.send(try codec.encode(message))
+                } catch {
+                    logger.warning("message not sent", metadata: ["kind": "\(kind)", "error": "\(error)"])
+                }
             }
         }
         func carryOut(_ actions: [CameraNode.Action]) async {
@@ -181,16 +184,24 @@ public final class SiteService: Service, Sendable {
             publish(node)
         }
 
-        // Leaving: bye if representative, and the ports back to the router, within a bound.
+        // Leaving: bye if representative, and the port back to the router, within a
+        // bound, so a slow or lossy router cannot hold up the shutdown.
         let leaving = node.handle(.leave, at: clock)
+        for case .send(let kind) in leaving { send(kind) }
+        let requests = leaving.compactMap { action -> Registration.Action? in
+            if case .backend(let request) = action { return request }
+            return nil
+        }
+        let leavingBackend = backend
+        let leavingLogger = logger
         let limit = configuration.leaveLimit
-        let deadline = ContinuousClock.now + limit
-        for action in leaving {
-            guard ContinuousClock.now < deadline else { break }
-            switch action {
-            case .send(let kind): send(kind)
-            case .backend(let request): _ = await backend.perform(request, logger: logger)
+        await withTaskGroup(of: Void.self) { group in
+            group.addTask {
+                for request in requests { _ = await leavingBackend.perform(request, logger: leavingLogger) }
             }
+            group.addTask { try? await Task.sleep(for: limit) }
+            await group.next()
+            group.cancelAll()
         }
         publish(node)
     }

@@ -5,11 +5,20 @@ public struct HTTPSettings: Sendable, Equatable {
     /// The admin credential (`portico passwd` writes it). Without the file every change
     /// is refused: a camera never ships with a default password.
     public var adminFile: String
+    /// Who may look: everyone (the default; a directory is meant to be opened from a
+    /// phone), or only with the admin password.
+    public var views: Views
 
-    public init(address: String = "0.0.0.0", port: Int = 8080, adminFile: String = "/etc/portico/admin") {
+    public enum Views: String, Sendable, Equatable, CaseIterable {
+        case open
+        case admin
+    }
+
+    public init(address: String = "0.0.0.0", port: Int = 8080, adminFile: String = "/etc/portico/admin", views: Views = .open) {
         self.address = address
         self.port = port
         self.adminFile = adminFile
+        self.views = views
     }
 
     public init(reading section: inout ProfileSection) {
@@ -17,6 +26,8 @@ public struct HTTPSettings: Sendable, Equatable {
         address = section.string("address", default: defaults.address) ?? defaults.address
         port = section.integer("port", in: 1...65535, default: defaults.port) ?? defaults.port
         adminFile = section.string("admin_file", default: defaults.adminFile) ?? defaults.adminFile
+        views = section.choice("views", from: Views.allCases.map(\.rawValue), default: defaults.views.rawValue)
+            .flatMap(Views.init(rawValue:)) ?? defaults.views
         if !IPv4.isDottedQuad(address) {
             section.reject("address", .invalidValue, "'\(address)' is not an IPv4 address",
                            validChoices: ["\"0.0.0.0\" (every interface)", "\"127.0.0.1\" (this board only)", "an address of this board"])

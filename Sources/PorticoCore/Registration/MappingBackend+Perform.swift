@@ -23,6 +23,18 @@ extension MappingBackend {
                 logger.info("port \(request.externalPort) not mapped", metadata: ["error": "\(error)", "code": "\(error.code)"])
                 return .mapFailed(error)
             }
+        case .takeOver(let port, let predecessor):
+            guard canListMappings else { return nil }  // NAT-PMP: only its lease can end it
+            do {
+                guard let held = try await mappings().first(where: { $0.externalPort == port }),
+                      held.internalAddress == predecessor
+                else { return nil }
+                try await unmap(externalPort: port)
+                logger.info("took over the fixed port's mapping", metadata: ["external_port": "\(port)", "from": "\(predecessor)"])
+            } catch {
+                logger.debug("predecessor's mapping not removed; waiting for its lease", metadata: ["error": "\(error)"])
+            }
+            return nil
         case .unmap(let port):
             do {
                 try await unmap(externalPort: port)

@@ -61,8 +61,9 @@ public struct Registration: Sendable {
         case externalAddressFailed(MappingError)
         /// The backend noticed the router restarted (UPnP BOOTID, NAT-PMP epoch): mappings may be gone.
         case routerRestarted
-        /// The election chose this camera: take the fixed port, from a predecessor if need be.
-        case claimFixedPort
+        /// The election chose this camera: take the fixed port; `predecessor` is the LAN
+        /// address of the representative that left, whose mapping may be taken over.
+        case claimFixedPort(predecessor: String?)
         /// Another camera won: leave the fixed port (or stop trying for it) and go back to the range.
         case releaseFixedPort
     }
@@ -70,6 +71,10 @@ public struct Registration: Sendable {
     public enum Action: Sendable, Equatable {
         case map(PortMappingRequest)
         case unmap(externalPort: Int)
+        /// Delete the mapping of `externalPort` only if it still forwards to `from` (the
+        /// departed representative), where the router lets another host delete it. Never
+        /// an unconditional delete: two claimants must not delete each other's new mapping.
+        case takeOver(externalPort: Int, from: String)
         case queryExternalAddress
     }
 
@@ -194,7 +199,7 @@ public struct Registration: Sendable {
             lastError = error
             return []
 
-        case .claimFixedPort:
+        case .claimFixedPort(let predecessor):
             guard phase != .idle, !holdsFixedPort, claimDeadline == nil else { return [] }
             claimDeadline = now + configuration.fixedLease + configuration.claimRetry * 2
             portBeforeClaim = mapping?.externalPort ?? requestedPort
@@ -206,7 +211,9 @@ public struct Registration: Sendable {
                 mappingExpires = nil
             }
             // The predecessor's mapping, where the router lets another host delete it.
-            actions.append(.unmap(externalPort: configuration.fixedPort))
+            if let predecessor, predecessor != configuration.internalAddress {
+                actions.append(.takeOver(externalPort: configuration.fixedPort, from: predecessor))
+            }
             return actions + request(configuration.fixedPort, at: now)
 
         case .releaseFixedPort:

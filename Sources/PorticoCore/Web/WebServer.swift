@@ -14,11 +14,14 @@ public struct WebServer: Sendable {
         public var port: Int
         /// How long `/snapshot` waits for a first frame right after start before answering 503.
         public var snapshotWait: Duration
+        /// Whether looking (pages, pictures, state) needs the admin password too.
+        public var views: HTTPSettings.Views
 
-        public init(address: String, port: Int, snapshotWait: Duration = .seconds(3)) {
+        public init(address: String, port: Int, snapshotWait: Duration = .seconds(3), views: HTTPSettings.Views = .open) {
             self.address = address
             self.port = port
             self.snapshotWait = snapshotWait
+            self.views = views
         }
     }
 
@@ -54,11 +57,11 @@ public struct WebServer: Sendable {
     /// The server as a `Service`; `onListening` receives the bound port (useful with port 0).
     public func application(onListening: @escaping @Sendable (Int) async -> Void = { _ in }) -> some Service {
         let router = Router(context: PorticoRequestContext.self)
-        router.get("/") { _, _ in page() }
-        router.get("/snapshot") { _, _ in await snapshot() }
-        router.get("/stream") { _, _ in stream() }
-        router.get("/state") { _, _ in try stateResponse() }
-        router.get("/directory.json") { _, _ in try directoryResponse() }
+        router.get("/") { request, context in try await viewed(request, context) { page() } }
+        router.get("/snapshot") { request, context in try await viewed(request, context) { await snapshot() } }
+        router.get("/stream") { request, context in try await viewed(request, context) { stream() } }
+        router.get("/state") { request, context in try await viewed(request, context) { try stateResponse() } }
+        router.get("/directory.json") { request, context in try await viewed(request, context) { try directoryResponse() } }
         router.post("/api/name") { request, context in
             try await authenticated(request, context) {
                 let body = try await request.body.collect(upTo: context.maxUploadSize)
@@ -156,6 +159,13 @@ public struct WebServer: Sendable {
         headers[.cacheControl] = "no-store"
         headers[.accessControlAllowOrigin] = "*"
         return Response(status: .ok, headers: headers, body: .init(byteBuffer: ByteBuffer(bytes: data)))
+    }
+
+    /// Pages and pictures: open, unless the profile's `[http] views = "admin"` closes them.
+    private func viewed(
+        _ request: Request, _ context: PorticoRequestContext, _ view: () async throws -> Response
+    ) async throws -> Response {
+        configuration.views == .open ? try await view() : try await authenticated(request, context, view)
     }
 
     /// Runs `change` only for the admin; otherwise 401 after the guard's delay, and nothing changes.

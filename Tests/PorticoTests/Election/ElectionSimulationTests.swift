@@ -76,3 +76,29 @@ struct ElectionSimulationTests {
 #if canImport(Glibc)
 import Glibc
 #endif
+
+@Suite("Directory sources")
+struct DirectorySourceTests {
+    @Test("the router's table adds portico: mappings not heard from, and only those")
+    func routerTable() {
+        var node = CameraNode(
+            registration: .init(fixedPort: 8080, ports: PortRange(8081, 8089), lease: .seconds(60), internalAddress: "198.51.100.11",
+                                internalPort: 8080, description: "portico:cam1"),
+            election: .init(id: "a", inquiryInterval: .seconds(1), missed: 2), policy: FirstComePolicy(),
+            me: CameraRecord(name: "cam1", internalAddress: "198.51.100.11", internalPort: 8080, externalPort: nil, serverValue: "a"),
+            at: .zero)
+        _ = node.handle(.start, at: .zero)
+        _ = node.handle(.backend(.mapped(PortMapping(externalPort: 8080, internalAddress: "198.51.100.11", internalPort: 8080,
+                                                      lease: .seconds(60), description: "portico:cam1"))), at: .zero)
+        _ = node.handle(.message(PeerMessage(kind: .notice, sender: "b", sequence: 1, term: 0, camera: CameraRecord(
+            name: "cam2", internalAddress: "198.51.100.12", internalPort: 8080, externalPort: 8081, serverValue: "b"))), at: .zero)
+        _ = node.handle(.routerTable([
+            PortMapping(externalPort: 8080, internalAddress: "198.51.100.11", internalPort: 8080, lease: .seconds(60), description: "portico:cam1"),
+            PortMapping(externalPort: 8081, internalAddress: "198.51.100.12", internalPort: 8080, lease: .seconds(60), description: "portico:cam2"),
+            PortMapping(externalPort: 8082, internalAddress: "198.51.100.13", internalPort: 8080, lease: .seconds(60), description: "portico:cam3"),
+            PortMapping(externalPort: 2222, internalAddress: "198.51.100.50", internalPort: 22, lease: .zero, description: "ssh"),
+        ]), at: .zero)
+        #expect(node.directory().map(\.name) == ["cam1", "cam2", "cam3"])
+        #expect(node.directory().map(\.externalPort) == [8080, 8081, 8082])
+    }
+}

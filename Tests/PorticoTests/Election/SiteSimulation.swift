@@ -176,6 +176,11 @@ struct SiteSimulation {
                 router[port] = nil
             }
             return nil
+        case .takeOver(let port, let predecessor):
+            if let holder = router[port], holder.owner == predecessor, !settings.secureRouter {
+                router[port] = nil
+            }
+            return nil
         }
     }
 

@@ -57,18 +57,18 @@ final class NetworkLab: @unchecked Sendable {
     }
 
     /// GET from the `wan` host, through the router's real forwarding.
-    func getFromWAN(_ url: String, timeout: Int = 5) throws -> (status: Int32, body: [UInt8]) {
+    func getFromWAN(_ url: String, timeout: Int = 5, connectTimeout: Int = 1) throws -> (status: Int32, body: [UInt8]) {
         let file = try temporaryProfile("")
         defer { unlink(file) }
         let result = try Subprocess.run(
-            ["netns", "exec", "\(prefix)wan", "curl", "-s", "-f", "--connect-timeout", "1", "-m", String(timeout), "-o", file, url],
+            ["netns", "exec", "\(prefix)wan", "curl", "-s", "-f", "--connect-timeout", String(connectTimeout), "-m", String(timeout), "-o", file, url],
             executable: "/usr/sbin/ip", timeout: .seconds(timeout + 5))
         return (result.status, try Repository.readBytes(file))
     }
 
     /// `/state` of the camera at `port` on the router's external address, from `wan`; nil when unreachable.
-    func stateFromWAN(port: Int, address: String = NetworkLab.externalAddress, timeout: Int = 5) throws -> StateReport? {
-        let reply = try getFromWAN("http://\(address):\(port)/state", timeout: timeout)
+    func stateFromWAN(port: Int, address: String = NetworkLab.externalAddress, timeout: Int = 5, connectTimeout: Int = 1) throws -> StateReport? {
+        let reply = try getFromWAN("http://\(address):\(port)/state", timeout: timeout, connectTimeout: connectTimeout)
         guard reply.status == 0 else { return nil }
         return try JSONDecoder().decode(StateReport.self, from: Data(reply.body))
     }
