@@ -41,6 +41,21 @@ let package = Package(
         ),
 
         .systemLibrary(
+            name: "CV4L2",
+            path: "Sources/CV4L2",
+            pkgConfig: "libv4l2",
+            providers: [.apt(["libv4l-dev"])]
+        ),
+
+        // Pixel loops the camera runs on every frame. Optimised in every build, debug
+        // included: unoptimised they cost a debug build on a board its frame rate.
+        .target(
+            name: "CPixelConvert",
+            path: "Sources/CPixelConvert",
+            cSettings: [.unsafeFlags(["-O2"])]
+        ),
+
+        .systemLibrary(
             name: "CNATPMP",
             path: "Sources/CNATPMP",
             providers: [.apt(["libnatpmp-dev"])]
@@ -70,6 +85,13 @@ let package = Package(
             path: "Plugins/TestPatternCamera",
             swiftSettings: settings
         ),
+        .target(
+            name: "V4L2Camera",
+            dependencies: ["PorticoCore", "CV4L2", "CPixelConvert", .product(name: "Logging", package: "swift-log")],
+            path: "Plugins/V4L2Camera",
+            swiftSettings: settings
+        ),
+
         .target(
             name: "UPnPMapping",
             dependencies: ["PorticoCore", "CUPnP", .product(name: "Logging", package: "swift-log")],
@@ -117,6 +139,7 @@ let package = Package(
             dependencies: [
                 "PorticoCore",
                 "TestPatternCamera",
+                "V4L2Camera",
                 "UPnPMapping",
                 "NATPMPMapping",
                 "FirstComePolicy",
@@ -137,6 +160,7 @@ let package = Package(
             dependencies: [
                 "PorticoCore",
                 "TestPatternCamera",
+                "V4L2Camera",
                 "UPnPMapping",
                 "NATPMPMapping",
                 "FirstComePolicy",

@@ -29,10 +29,15 @@ public struct TestPatternCamera: CameraSource {
             let start = ContinuousClock.now
             var slot = 0
             var painted = 0
+            hub.telemetry.setEncoderThreads(1)
+            hub.telemetry.setSignal(.live("generated test pattern"))
             while !stop.isSet {
                 let timestamp = TestPatternPainter.wallClock()
                 painter.paint(frame: painted, wallClock: timestamp)
+                hub.telemetry.recordCapture()
+                let encoding = ContinuousClock.now
                 let jpeg = try encoder.encode(painter.image)
+                hub.telemetry.recordEncode(taking: .now - encoding)
                 hub.publish(jpeg: jpeg, size: settings.size, timestamp: timestamp)
                 painted += 1
                 slot += 1

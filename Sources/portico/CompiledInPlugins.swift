@@ -6,6 +6,7 @@ import RandomBackoffPolicy
 import ServerValuePolicy
 import TestPatternCamera
 import UPnPMapping
+import V4L2Camera
 
 /// The plugins compiled into this build: the one place that names concrete plugins.
 /// A plugin target added to Package.swift is listed here and nowhere else.
@@ -13,6 +14,7 @@ enum CompiledInPlugins {
     static let registry = PluginRegistry(
         cameraSources: [
             TestPatternCamera.plugin,
+            V4L2Camera.plugin,
         ],
         mappingBackends: mappingBackends + [AutoMappingBackend.plugin(choosingAmong: mappingBackends)],
         electionPolicies: [

@@ -5,7 +5,12 @@ struct ProbeCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "probe",
         abstract: "Check a board profile and say, per section, which plugin would start or why none would.",
-        discussion: "Exits 0 only if the whole profile is valid.")
+        discussion: """
+            On a board with the hardware, also asks it (the camera: formats, sizes, rates) and says whether \
+            the profile's choices are supported. Exits 0 when the profile is valid and the hardware can do what \
+            it asks, 2 when the profile is invalid or asks for what the hardware does not offer, 1 when the \
+            hardware could not be asked (not connected, busy).
+            """)
 
     @OptionGroup var profile: ProfileOptions
 
@@ -17,6 +22,24 @@ struct ProbeCommand: ParsableCommand {
             throw InvalidProfile.exit(error)
         }
         print(Self.report(loaded))
+        guard let camera = loaded.camera, let check = camera.instance.checkHardware() else { return }
+        print(Self.report(check, plugin: camera.pluginName))
+        if !check.problems.isEmpty {
+            throw InvalidProfile.exit(ProfileErrors(check.problems), what: "the camera cannot do what the profile asks")
+        }
+        if check.unavailable != nil { throw ExitCode(1) }
+    }
+
+    static func report(_ check: CameraHardwareCheck, plugin: String) -> String {
+        var lines = ["camera hardware (\(plugin)):"]
+        lines += check.offers.map { "  \($0)" }
+        if let unavailable = check.unavailable {
+            lines.append("  cannot be asked now: \(unavailable)")
+            lines.append("  (portico run starts anyway and streams NO SIGNAL until the camera is there)")
+        } else if check.problems.isEmpty {
+            lines.append("camera supports the profile")
+        }
+        return lines.joined(separator: "\n")
     }
 
     static func report(_ profile: Profile) -> String {

@@ -21,9 +21,11 @@ struct ProfileOptions: ParsableArguments {
 
 /// A profile that does not validate: its errors on standard error, one per line, then exit status 2.
 enum InvalidProfile {
-    static func exit(_ errors: ProfileErrors) -> ExitCode {
+    static func exit(_ errors: ProfileErrors, what: String? = nil) -> ExitCode {
         let count = errors.errors.count
-        let text = "\(errors)\nthe profile has \(count) problem\(count == 1 ? "" : "s"); nothing was started\n"
+        let summary = what ?? "the profile has \(count) problem\(count == 1 ? "" : "s")"
+        let text = "\(errors)\n\(summary); nothing was started\n"
+        fflush(nil)  // what was printed before the errors stays before them
         _ = text.withCString { write(2, $0, strlen($0)) }
         return ExitCode(2)
     }

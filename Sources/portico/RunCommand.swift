@@ -28,6 +28,17 @@ struct RunCommand: AsyncParsableCommand {
         } catch {
             throw InvalidProfile.exit(error)
         }
+        // The hardware is asked before anything starts: a camera that cannot do what the
+        // profile asks is a profile to fix, not a board to run with a blank stream.
+        if let camera = loaded.camera {
+            let check = try await DedicatedThread.run(name: "check-hardware") { _ in camera.instance.checkHardware() }
+            if let check, !check.problems.isEmpty {
+                throw InvalidProfile.exit(ProfileErrors(check.problems), what: "the camera cannot do what the profile asks (portico probe lists what it offers)")
+            }
+            if let unavailable = check?.unavailable {
+                logger.warning("camera not available yet; streaming NO SIGNAL until it is", metadata: ["reason": "\(unavailable)"])
+            }
+        }
         let daemon = Daemon(
             configuration: .init(profile: loaded, httpAddress: httpAddress, httpPort: httpPort),
             logger: logger)

@@ -34,7 +34,7 @@ struct CommandLineTests {
         defer { unlink(path) }
         let result = try Subprocess.run(["probe", "--profile", path])
         #expect(result.status == 2)
-        #expect(result.error.contains("\(path):3:10: camera.source: no camera source is called 'webcam' (valid: \"test-pattern\")"))
+        #expect(result.error.contains("\(path):3:10: camera.source: no camera source is called 'webcam' (valid: \"test-pattern\", \"v4l2\")"))
         #expect(result.error.contains("\(path):4:7: camera.fps: 500 is out of range (valid: 1 to 120)"))
         #expect(result.error.contains("\(path):5:1: lights: unknown section [lights]"))
         #expect(result.error.contains("the profile has 3 problems; nothing was started"))

@@ -19,11 +19,16 @@ public final class FrameHub: Sendable {
         var waiters: [Int: Waiter] = [:]
         var nextWaiterID = 0
         var closed = false
-        var clients = 0
+        var clients: [Int: StreamClient] = [:]
+        var nextClientID = 1
         var rate = RateMeter()
     }
 
     private let state = Mutex(State())
+
+    /// The source's own figures (capture, encode, drops, signal), kept beside the frames
+    /// they describe so `/state` reads both from one place.
+    public let telemetry = CameraTelemetry()
 
     public init() {}
 
@@ -67,9 +72,17 @@ public final class FrameHub: Sendable {
         }
         return await withTaskCancellationHandler {
             await withCheckedContinuation { (continuation: CheckedContinuation<Frame?, Never>) in
+                let cancelled = Task.isCancelled
                 let immediate: Frame?? = state.withLock { state in
-                    // Cancelled, closed or published between registering and suspending.
-                    guard state.waiters[id] != nil else { return .some(nil) }
+                    // Gone between registering and suspending: taken by a publish (which
+                    // found no continuation to resume, so the newest frame is the answer),
+                    // by close, or by cancellation.
+                    guard state.waiters[id] != nil else {
+                        if !cancelled, !state.closed, let latest = state.latest, latest.sequence > sequence {
+                            return .some(latest)
+                        }
+                        return .some(nil)
+                    }
                     if state.closed {
                         state.waiters[id] = nil
                         return .some(nil)
@@ -119,21 +132,37 @@ public final class FrameHub: Sendable {
 
     // MARK: - Clients, for /state
 
+    /// Counts a stream client for as long as `body` runs; `body` reports each frame it
+    /// sends to the `StreamClient` it is given, for the per-client figures of `/state`.
+    public func withClient<T>(_ body: (StreamClient) async throws -> T) async rethrows -> T {
+        let client = state.withLock { state in
+            let client = StreamClient(id: state.nextClientID)
+            state.nextClientID += 1
+            state.clients[client.id] = client
+            return client
+        }
+        defer { state.withLock { _ = $0.clients.removeValue(forKey: client.id) } }
+        return try await body(client)
+    }
+
     /// Counts a stream client for as long as `body` runs.
     public func withClient<T>(_ body: () async throws -> T) async rethrows -> T {
-        state.withLock { $0.clients += 1 }
-        defer { state.withLock { $0.clients -= 1 } }
-        return try await body()
+        try await withClient { (_: StreamClient) in try await body() }
     }
 
     public var statistics: Statistics {
-        state.withLock { state in
-            Statistics(
+        let now = ContinuousClock.now
+        let (statistics, clients) = state.withLock { state in
+            (Statistics(
                 published: (state.latest?.sequence ?? 0),
-                framesPerSecond: state.rate.perSecond(at: .now),
-                clients: state.clients,
-                waiting: state.waiters.count)
+                framesPerSecond: state.rate.perSecond(at: now),
+                clients: state.clients.count,
+                waiting: state.waiters.count,
+                clientList: []), Array(state.clients.values))
         }
+        var result = statistics
+        result.clientList = clients.map { $0.statistics(at: now) }.sorted { $0.id < $1.id }
+        return result
     }
 
     public struct Statistics: Sendable, Equatable {
@@ -145,5 +174,7 @@ public final class FrameHub: Sendable {
         public var clients: Int
         /// Clients parked in `next(after:)`, waiting for the next frame.
         public var waiting: Int
+        /// Each stream client, oldest first.
+        public var clientList: [StreamClient.Statistics]
     }
 }

@@ -18,10 +18,15 @@ public final class JPEGDecoder {
 
     /// The picture size from the JPEG header, without decoding the picture (about a microsecond).
     public func size(of jpeg: some Collection<UInt8>) throws(JPEGError) -> FrameSize {
+        try Array(jpeg).withUnsafeBufferPointer { bytes throws(JPEGError) in try size(ofJPEGAt: UnsafeRawBufferPointer(bytes)) }
+    }
+
+    /// The picture size from the header of a JPEG where it lies (a capture buffer), without copying it.
+    public func size(ofJPEGAt bytes: UnsafeRawBufferPointer) throws(JPEGError) -> FrameSize {
         var width: Int32 = 0, height: Int32 = 0, subsampling: Int32 = 0, colorspace: Int32 = 0
-        let status = Array(jpeg).withUnsafeBufferPointer {
-            tjDecompressHeader3(handle, $0.baseAddress, UInt($0.count), &width, &height, &subsampling, &colorspace)
-        }
+        let status = tjDecompressHeader3(
+            handle, bytes.baseAddress?.assumingMemoryBound(to: UInt8.self), UInt(bytes.count),
+            &width, &height, &subsampling, &colorspace)
         guard status == 0 else {
             throw JPEGError(code: .decode, message: "not a JPEG: \(String(cString: tjGetErrorStr2(handle)))")
         }

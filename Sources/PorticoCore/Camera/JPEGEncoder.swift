@@ -25,23 +25,34 @@ public final class JPEGEncoder {
 
     /// Encodes a 4:2:0 picture, returning a buffer holding the JPEG and nothing else.
     public func encode(_ image: PlanarImage, allocator: ByteBufferAllocator = ByteBufferAllocator()) throws(JPEGError) -> ByteBuffer {
-        let width = Int32(image.size.width), height = Int32(image.size.height)
-        let bound = Int(tjBufSize(width, height, Int32(TJSAMP_420.rawValue)))
-        if scratch.count < bound { scratch = [UInt8](repeating: 0, count: bound) }
-        var length: UInt = 0
-        let status: Int32 = image.luma.withUnsafeBufferPointer { y in
-            image.blueDifference.withUnsafeBufferPointer { u in
-                image.redDifference.withUnsafeBufferPointer { v in
-                    scratch.withUnsafeMutableBufferPointer { out in
-                        var planes: [UnsafePointer<UInt8>?] = [y.baseAddress, u.baseAddress, v.baseAddress]
-                        var strides: [Int32] = [width, width / 2, width / 2]
-                        var destination: UnsafeMutablePointer<UInt8>? = out.baseAddress
-                        return tjCompressFromYUVPlanes(
-                            handle, &planes, width, &strides, height, Int32(TJSAMP_420.rawValue),
-                            &destination, &length, Int32(quality), TJFLAG_NOREALLOC | TJFLAG_FASTDCT)
-                    }
+        try image.luma.withUnsafeBufferPointer { y throws(JPEGError) in
+            try image.blueDifference.withUnsafeBufferPointer { u throws(JPEGError) in
+                try image.redDifference.withUnsafeBufferPointer { v throws(JPEGError) in
+                    try encode(
+                        planes: YUVPlanes(
+                            size: image.size, subsampling: .yuv420, y: y.baseAddress!, u: u.baseAddress!, v: v.baseAddress!,
+                            yStride: image.size.width, chromaStride: image.chromaWidth),
+                        allocator: allocator)
                 }
             }
+        }
+    }
+
+    /// Encodes planes that live elsewhere (a capture buffer, a converter's scratch), so
+    /// a frame already in planar YUV is compressed where it lies, without a copy.
+    public func encode(planes: YUVPlanes, allocator: ByteBufferAllocator = ByteBufferAllocator()) throws(JPEGError) -> ByteBuffer {
+        let width = Int32(planes.size.width), height = Int32(planes.size.height)
+        let subsampling = Int32(planes.subsampling.turboJPEG.rawValue)
+        let bound = Int(tjBufSize(width, height, subsampling))
+        if scratch.count < bound { scratch = [UInt8](repeating: 0, count: bound) }
+        var length: UInt = 0
+        let status: Int32 = scratch.withUnsafeMutableBufferPointer { out in
+            var pointers: [UnsafePointer<UInt8>?] = [planes.y, planes.u, planes.v]
+            var strides: [Int32] = [Int32(planes.yStride), Int32(planes.chromaStride), Int32(planes.chromaStride)]
+            var destination: UnsafeMutablePointer<UInt8>? = out.baseAddress
+            return tjCompressFromYUVPlanes(
+                handle, &pointers, width, &strides, height, subsampling,
+                &destination, &length, Int32(quality), TJFLAG_NOREALLOC | TJFLAG_FASTDCT)
         }
         guard status == 0 else {
             throw JPEGError(code: .encode, message: "libturbojpeg: \(String(cString: tjGetErrorStr2(handle)))")
@@ -49,6 +60,40 @@ public final class JPEGEncoder {
         var buffer = allocator.buffer(capacity: Int(length))
         _ = scratch.withUnsafeBufferPointer { buffer.writeBytes(UnsafeRawBufferPointer(rebasing: UnsafeRawBufferPointer($0)[0..<Int(length)])) }
         return buffer
+    }
+}
+
+/// Three planes of a YUV picture somewhere in memory, and how to walk them.
+public struct YUVPlanes {
+    public enum Subsampling: Sendable {
+        /// Chroma halved both ways (I420).
+        case yuv420
+        /// Chroma halved across only (I422), as YUYV cameras deliver it.
+        case yuv422
+
+        var turboJPEG: TJSAMP { self == .yuv420 ? TJSAMP_420 : TJSAMP_422 }
+    }
+
+    public var size: FrameSize
+    public var subsampling: Subsampling
+    public var y: UnsafePointer<UInt8>
+    public var u: UnsafePointer<UInt8>
+    public var v: UnsafePointer<UInt8>
+    /// Bytes from one row to the next.
+    public var yStride: Int
+    public var chromaStride: Int
+
+    public init(
+        size: FrameSize, subsampling: Subsampling, y: UnsafePointer<UInt8>, u: UnsafePointer<UInt8>,
+        v: UnsafePointer<UInt8>, yStride: Int, chromaStride: Int
+    ) {
+        self.size = size
+        self.subsampling = subsampling
+        self.y = y
+        self.u = u
+        self.v = v
+        self.yStride = yStride
+        self.chromaStride = chromaStride
     }
 }
 
@@ -63,6 +108,11 @@ public struct JPEGError: Error, Sendable, CustomStringConvertible {
 
     public var code: Code
     public var message: String
+
+    public init(code: Code, message: String) {
+        self.code = code
+        self.message = message
+    }
 
     public var description: String { message }
 }

@@ -15,12 +15,22 @@ struct StateReporter: Sendable {
         var camera: StateReport.Camera?
         if let configured = profile.camera, let hub {
             let statistics = hub.statistics
+            let telemetry = hub.telemetry.snapshot
             let settings = configured.settings
+            func tenths(_ value: Double) -> Double { (value * 10).rounded() / 10 }
             camera = StateReport.Camera(
                 source: configured.pluginName, size: settings.size.description,
                 width: settings.size.width, height: settings.size.height, fps: settings.fps,
-                quality: settings.quality, captured_fps: (statistics.framesPerSecond * 10).rounded() / 10,
-                frames: statistics.published, stream_clients: statistics.clients)
+                quality: settings.quality, signal: telemetry.signal.name, signal_detail: telemetry.signal.detail,
+                captured_fps: tenths(telemetry.capturedFps), encoded_fps: tenths(telemetry.encodedFps),
+                published_fps: tenths(statistics.framesPerSecond), frames: statistics.published,
+                dropped_frames: telemetry.dropped, encode_ms: (telemetry.encodeMilliseconds * 100).rounded() / 100,
+                encoder_threads: telemetry.encoderThreads, stream_clients: statistics.clients,
+                clients: statistics.clientList.map { client in
+                    StateReport.Client(
+                        id: client.id, delivered_fps: tenths(client.deliveredFps), delivered: client.delivered,
+                        skipped: client.skipped, connected_seconds: tenths(client.connectedFor.secondsValue))
+                })
         }
         return StateReport(
             name: name.value, profile: profile.file, version: PorticoVersion.current, pieces: pieces, camera: camera,

@@ -3,9 +3,42 @@ import Logging
 /// Where frames come from: a V4L2 device, or the test pattern on boards without one.
 ///
 /// A source owns its hardware for as long as `run` runs and publishes every frame,
-/// already JPEG-encoded, into the hub; it never knows who watches.
+/// already JPEG-encoded, into the hub; it never knows who watches. It reports how it
+/// is doing (capture and encode rates, drops, whether it has a picture) in the hub's
+/// `telemetry`.
 public protocol CameraSource: Sendable {
     /// Captures until the task is cancelled, then releases the device and returns.
     /// Throws only for a failure the daemon cannot ride out.
     func run(publishingInto hub: FrameHub, logger: Logger) async throws
+
+    /// Asks the hardware what it offers and whether the profile's choices are among it.
+    ///
+    /// Profile validation never touches hardware (a profile is checked on a desk as
+    /// well as on a board), so this is a separate step: `portico probe` prints it and
+    /// `portico run` refuses to start when the hardware cannot do what the profile asks.
+    /// Blocking; nil for sources without hardware to ask.
+    func checkHardware() -> CameraHardwareCheck?
+}
+
+extension CameraSource {
+    public func checkHardware() -> CameraHardwareCheck? { nil }
+}
+
+/// What a camera source found when it asked its hardware.
+public struct CameraHardwareCheck: Sendable {
+    /// What the hardware offers, one line each, for a person bringing the board up.
+    public var offers: [String]
+    /// Settings the hardware cannot honour, pointing at their profile lines, each
+    /// listing what it offers instead. Non-empty means `run` would refuse to start.
+    public var problems: [ProfileError]
+    /// Set when the hardware could not be asked at all (not connected, busy): not a
+    /// profile problem, since it may appear later, and `run` starts anyway and shows
+    /// "no signal" until it does.
+    public var unavailable: String?
+
+    public init(offers: [String] = [], problems: [ProfileError] = [], unavailable: String? = nil) {
+        self.offers = offers
+        self.problems = problems
+        self.unavailable = unavailable
+    }
 }

@@ -117,7 +117,7 @@ public struct ProfileLoader: Sendable {
     }
 
     /// A board folder stands for the `profile.toml` inside it.
-    static func resolve(_ path: String) -> String {
+    public static func resolve(_ path: String) -> String {
         var info = stat()
         if stat(path, &info) == 0 && (info.st_mode & S_IFMT) == S_IFDIR {
             return path.hasSuffix("/") ? path + "profile.toml" : path + "/profile.toml"
@@ -125,7 +125,7 @@ public struct ProfileLoader: Sendable {
         return path
     }
 
-    static func read(_ file: String) throws(ProfileError) -> String {
+    public static func read(_ file: String) throws(ProfileError) -> String {
         let fd = open(file, O_RDONLY | O_CLOEXEC)
         guard fd >= 0 else {
             let reason = String(cString: strerror(errno))

@@ -17,9 +17,34 @@ public struct StateReport: Codable, Sendable, Equatable {
         public var height: Int
         public var fps: Int
         public var quality: Int
+        /// "live", "no-signal" or "starting"; `signal_detail` says from what, or why not.
+        public var signal: String
+        public var signal_detail: String
+        /// Frames per second from the hardware, over the last few seconds.
         public var captured_fps: Double
+        /// Frames per second out of the encoders (or passed through already compressed).
+        public var encoded_fps: Double
+        /// Frames per second into the hub, "no signal" frames included.
+        public var published_fps: Double
+        /// Frames published since start.
         public var frames: UInt64
+        /// Frames captured (or due from the hardware) and never published, since start.
+        public var dropped_frames: UInt64
+        /// Mean time to encode one frame over the last few seconds, in milliseconds.
+        public var encode_ms: Double
+        public var encoder_threads: Int
         public var stream_clients: Int
+        /// One entry per `/stream` connection, oldest first.
+        public var clients: [Client]
+    }
+
+    public struct Client: Codable, Sendable, Equatable {
+        public var id: Int
+        public var delivered_fps: Double
+        public var delivered: UInt64
+        /// Frames published while connected that this client never got (it was too slow).
+        public var skipped: UInt64
+        public var connected_seconds: Double
     }
 
     public var name: String

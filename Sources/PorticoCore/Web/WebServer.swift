@@ -129,11 +129,12 @@ public struct WebServer: Sendable {
         var headers = MJPEGStream.noCacheHeaders
         headers[.contentType] = MJPEGStream.contentType
         return Response(status: .ok, headers: headers, body: ResponseBody { writer in
-            try await hub.withClient {
+            try await hub.withClient { (client: StreamClient) in
                 try await writer.write(MJPEGStream.opening)
                 var last: UInt64 = 0
                 while let frame = await hub.next(after: last) {
                     try await writer.write(contentsOf: [MJPEGStream.partHeader(for: frame), frame.jpeg, MJPEGStream.closing])
+                    client.delivered(frame)
                     last = frame.sequence
                 }
             }

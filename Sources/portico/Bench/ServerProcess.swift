@@ -67,22 +67,7 @@ final class ServerProcess: Sendable {
     }
 
     /// User plus system CPU time the server has used so far.
-    func cpuTime() throws -> Duration {
-        let fd = open("/proc/\(pid)/stat", O_RDONLY)
-        guard fd >= 0 else { throw Failure(description: "cannot read /proc/\(pid)/stat") }
-        defer { close(fd) }
-        var buffer = [UInt8](repeating: 0, count: 4096)
-        let count = buffer.withUnsafeMutableBytes { read(fd, $0.baseAddress, $0.count) }
-        let text = String(decoding: buffer[0..<max(0, count)], as: UTF8.self)
-        // Fields after the command name, which is in parentheses and may hold spaces.
-        guard let close = text.lastIndex(of: ")") else { throw Failure(description: "unexpected /proc stat format") }
-        let fields = text[text.index(after: close)...].split(separator: " ")
-        guard fields.count > 13, let user = Int(fields[11]), let system = Int(fields[12]) else {
-            throw Failure(description: "unexpected /proc stat format")
-        }
-        let ticks = sysconf(Int32(_SC_CLK_TCK))
-        return .milliseconds((user + system) * 1000 / ticks)
-    }
+    func cpuTime() throws -> Duration { try ProcessCPU.time(of: pid) }
 
     /// SIGTERM, then wait for it to exit.
     func stop() {
