@@ -169,6 +169,7 @@ let package = Package(
                 "ServerValuePolicy",
                 "portico",
                 "CTurboJPEG",
+                "CPixelConvert",
                 "CUPnP",
             ],
             swiftSettings: settings

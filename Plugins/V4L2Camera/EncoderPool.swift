@@ -57,27 +57,37 @@ final class EncoderPool: @unchecked Sendable {
     func submit(_ frame: CapturedFrame) {
         lock.lock()
         defer { lock.unlock() }
-        if pending.count >= backlog {
-            let oldest = pending.removeFirst()
-            try? buffers.queue(oldest.index)
-            hub.telemetry.recordDropped()
-        }
-        pending.append(frame)
-        if idle == 0 && threads.count < maximum && !stopping {
-            do {
-                // Counted idle from its start: it takes this frame as soon as it runs.
-                idle += 1
-                threads.append(try JoinableThread(name: "v4l2-encode-\(threads.count + 1)") { [self] in work() })
-                hub.telemetry.setEncoderThreads(threads.count)
-                if threads.count > 1 {
-                    logger.debug("started another encoder thread", metadata: ["threads": "\(threads.count)"])
-                }
-            } catch {
-                idle -= 1
-                logger.warning("\(error)")
+        // Another encoder only when the waiting room is full: one that is merely late
+        // catches up by itself.
+        let full = pending.count >= backlog + idle
+        if threads.isEmpty || full {
+            let started = idle == 0 && threads.count < maximum && !stopping && startEncoder()
+            if full && !started {
+                let oldest = pending.removeFirst()
+                try? buffers.queue(oldest.index)
+                hub.telemetry.recordDropped()
             }
         }
+        pending.append(frame)
         lock.signal()
+    }
+
+    /// Starts an encoder thread; call with the lock held.
+    private func startEncoder() -> Bool {
+        do {
+            // Counted idle from its start: it takes a waiting frame as soon as it runs.
+            idle += 1
+            threads.append(try JoinableThread(name: "v4l2-encode-\(threads.count + 1)") { [self] in work() })
+        } catch {
+            idle -= 1
+            logger.warning("\(error)")
+            return false
+        }
+        hub.telemetry.setEncoderThreads(threads.count)
+        if threads.count > 1 {
+            logger.info("one encoder was not enough: started another", metadata: ["threads": "\(threads.count)"])
+        }
+        return true
     }
 
     /// Stops every encoder and waits for it, so no thread touches a capture buffer after.
