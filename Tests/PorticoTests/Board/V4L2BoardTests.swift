@@ -155,6 +155,30 @@ struct V4L2BoardTests {
         }
     }
 
+    @Test("a camera another program is streaming from: NO SIGNAL saying so, then capture once it lets go")
+    func busyCamera() async throws {
+        let other = try Subprocess(["v4l2-ctl", "-d", VirtualBoard.video, "--stream-mmap"], executable: "/usr/bin/env")
+        // It prints a '<' per frame on stderr: streaming, so the camera is taken before portico starts.
+        try eventually(.seconds(10), "v4l2-ctl streaming") { other.errorOutput.contains("<") }
+        let server = try ServerProcess(profile: VirtualBoard.profile(), executable: Repository.executable)
+        defer { server.stop() }
+        try await blocking {
+            try server.waitUntilReady()
+            let busy = try VirtualBoard.waitForSignal(port: server.port, live: false)
+            #expect(busy.camera!.signal_detail.contains("another program is using the camera"), "\(busy.camera!.signal_detail)")
+            let decoder = try JPEGDecoder()
+            let reply = try LoopbackHTTPClient.get(port: server.port, path: "/snapshot")
+            #expect(try FrameContent.of(reply.body, decoder: decoder).0 == .noSignal)
+            other.signal(SIGTERM)
+            _ = try other.wait(timeout: .seconds(10))
+            _ = try VirtualBoard.waitForSignal(port: server.port, live: true)
+            var reader = try LoopbackHTTPClient.openStream(port: server.port)
+            var content = FrameContent.noSignal
+            for _ in 0..<10 where content != .camera { content = try FrameContent.of(try reader.next().jpeg, decoder: decoder).0 }
+            #expect(content == .camera)
+        }
+    }
+
     @Test("10 stream clients get every frame while an 11th never reads")
     func tenClientsAndAStalledOne() async throws {
         let server = try Self.start()
