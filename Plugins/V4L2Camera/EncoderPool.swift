@@ -15,13 +15,13 @@ struct CapturedFrame: Sendable {
 
 /// Encoder threads between the capture loop and the hub.
 ///
-/// It starts with one thread and adds another only when a frame arrives while every
-/// thread is busy, up to the profile's `encoders`: a fast machine or a small picture
-/// runs one encoder, a slow core at 720p as many as it takes. A few frames may wait
-/// (the capture buffers the driver can spare), so an encoder that is late by a frame or
-/// two (the scheduler ran others) loses nothing; beyond that the oldest waiting frame
-/// goes back to the driver, counted as dropped, so the picture stays the newest the
-/// encoders can manage, never a growing queue.
+/// A few frames may wait (as many capture buffers as the driver can spare), so an
+/// encoder that is late by a frame or two (the scheduler ran others) loses nothing.
+/// When the waiting room is full, one encoder is not enough: another thread starts, up
+/// to the profile's `encoders` (a fast machine or a small picture runs one, a slow core
+/// at 720p as many as it takes). When none may start, the oldest waiting frame goes back
+/// to the driver, counted as dropped, so the picture stays the newest the encoders can
+/// manage, never a growing queue.
 final class EncoderPool: @unchecked Sendable {
     private let lock = ConditionLock()
     // Guarded by `lock`.
@@ -52,8 +52,8 @@ final class EncoderPool: @unchecked Sendable {
         self.logger = logger
     }
 
-    /// Hands a frame to an idle encoder, starting one if none is idle and the limit
-    /// allows. Returns at once: the capture loop never waits for encoding.
+    /// Hands a frame to the encoders. Returns at once: the capture loop never waits
+    /// for encoding.
     func submit(_ frame: CapturedFrame) {
         lock.lock()
         defer { lock.unlock() }
