@@ -105,7 +105,9 @@ public struct Daemon: Sendable {
         var groupConfiguration = ServiceGroupConfiguration(
             services: services, gracefulShutdownSignals: configuration.gracefulShutdownSignals, logger: logger)
         groupConfiguration.maximumGracefulShutdownDuration = configuration.shutdownLimit
-        groupConfiguration.maximumCancellationDuration = .milliseconds(400)
+        // Past this ServiceLifecycle ends the process by crashing; a C call still bounded by
+        // its own timeout (a router exchange on a lossy LAN) must have time to return first.
+        groupConfiguration.maximumCancellationDuration = .seconds(3)
         try await ServiceGroup(configuration: groupConfiguration).run()
         logger.info("stopped")
     }
