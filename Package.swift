@@ -55,6 +55,14 @@ let package = Package(
             cSettings: [.unsafeFlags(["-O2"])]
         ),
 
+        // GPIO lines through libgpiod 1.6 (its v1 API); GPIOLines is the only code that calls it.
+        .systemLibrary(
+            name: "CGPIOD",
+            path: "Sources/CGPIOD",
+            pkgConfig: "libgpiod",
+            providers: [.apt(["libgpiod-dev"])]
+        ),
+
         .systemLibrary(
             name: "CNATPMP",
             path: "Sources/CNATPMP",
@@ -75,6 +83,15 @@ let package = Package(
                 .product(name: "HTTPTypes", package: "swift-http-types"),
                 .product(name: "Crypto", package: "swift-crypto"),
             ],
+            swiftSettings: settings
+        ),
+
+        // GPIO chips and lines for the plugins that drive or watch them (motors, switch):
+        // every libgpiod call is in this target, so moving to libgpiod 2 touches one file.
+        .target(
+            name: "GPIOLines",
+            dependencies: ["CGPIOD", "PorticoCore"],
+            path: "Sources/GPIOLines",
             swiftSettings: settings
         ),
 
@@ -134,6 +151,20 @@ let package = Package(
             swiftSettings: settings
         ),
 
+        .target(
+            name: "GPIOStepperPanTilt",
+            dependencies: ["PorticoCore", "GPIOLines", .product(name: "Logging", package: "swift-log")],
+            path: "Plugins/GPIOStepperPanTilt",
+            swiftSettings: settings
+        ),
+
+        .target(
+            name: "GPIOButtonSwitch",
+            dependencies: ["PorticoCore", "GPIOLines", .product(name: "Logging", package: "swift-log")],
+            path: "Plugins/GPIOButtonSwitch",
+            swiftSettings: settings
+        ),
+
         .executableTarget(
             name: "portico",
             dependencies: [
@@ -146,6 +177,8 @@ let package = Package(
                 "RandomBackoffPolicy",
                 "PortOrderPolicy",
                 "ServerValuePolicy",
+                "GPIOStepperPanTilt",
+                "GPIOButtonSwitch",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "Logging", package: "swift-log"),
                 .product(name: "NIOCore", package: "swift-nio"),
@@ -167,6 +200,9 @@ let package = Package(
                 "RandomBackoffPolicy",
                 "PortOrderPolicy",
                 "ServerValuePolicy",
+                "GPIOStepperPanTilt",
+                "GPIOButtonSwitch",
+                "GPIOLines",
                 "portico",
                 "CTurboJPEG",
                 "CPixelConvert",

@@ -76,18 +76,18 @@ public struct V4L2Camera: CameraSource {
         }
     }
 
-    public func checkHardware() -> CameraHardwareCheck? {
+    public func checkHardware() -> HardwareCheck? {
         let device: V4L2Device
         do {
             device = try V4L2Device(path: settings.device)
         } catch {
-            return CameraHardwareCheck(unavailable: error.message)
+            return HardwareCheck(unavailable: error.message)
         }
         var offers = ["\(settings.device): \(device.card) (driver \(device.driver))"]
         let inputs = DeviceInput.all(on: device)
         let before = (try? DeviceInput.select(nil, on: device))?.index
         if let wanted = settings.input, wanted >= inputs.count {
-            return CameraHardwareCheck(offers: offers, problems: [settings.origin.problem(
+            return HardwareCheck(offers: offers, problems: [settings.origin.problem(
                 "input", "\(settings.device) has no input \(wanted)",
                 valid: inputs.map { "\($0.index) (\($0.name)\($0.hasTimings ? ", DV timings" : ""))" })])
         }
@@ -112,9 +112,9 @@ public struct V4L2Camera: CameraSource {
                 let conversion = format.emulated ? ", converted by libv4l2" : ""
                 offers.append("profile asks \(camera.size) at \(camera.fps) fps (format \(settings.format.rawValue)): supported, as \(format.fourcc)\(conversion), \(path)")
             }
-            return CameraHardwareCheck(offers: offers, problems: plan.problems)
+            return HardwareCheck(offers: offers, problems: plan.problems)
         } catch {
-            return CameraHardwareCheck(offers: offers, unavailable: error.message)
+            return HardwareCheck(offers: offers, unavailable: error.message)
         }
     }
 }

@@ -43,30 +43,3 @@ struct V4L2Settings: Sendable, Equatable {
         "\(device), format \(format.rawValue)\(input.map { ", input \($0)" } ?? ""), up to \(encoders) encoder\(encoders == 1 ? "" : "s"), \(buffers) buffers"
     }
 }
-
-/// The file and the positions of some keys of one section.
-struct ProfileOrigin: Sendable, Equatable {
-    var file: String
-    var section: String
-    var header: SourcePosition
-    var positions: [String: SourcePosition]
-
-    init(section: ProfileSection, keys: [String]) {
-        file = section.file
-        self.section = section.name
-        header = section.headerPosition
-        positions = [:]
-        for key in keys {
-            if let position = section.position(of: key) { positions[key] = position }
-        }
-    }
-
-    /// A problem with `key` found on the hardware, as a profile error at the key's value
-    /// (or at the section header when the key was left to its default).
-    func problem(_ key: String, _ message: String, valid: [String]) -> ProfileError {
-        let position = positions[key] ?? header
-        return ProfileError(
-            .invalidValue, file: file, line: position.line, column: position.column,
-            key: "\(section).\(key)", message: message, validChoices: valid)
-    }
-}

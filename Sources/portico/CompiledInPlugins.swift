@@ -1,4 +1,6 @@
 import FirstComePolicy
+import GPIOButtonSwitch
+import GPIOStepperPanTilt
 import NATPMPMapping
 import PortOrderPolicy
 import PorticoCore
@@ -22,6 +24,12 @@ enum CompiledInPlugins {
             RandomBackoffPolicy.plugin,
             PortOrderPolicy.plugin,
             ServerValuePolicy.plugin,
+        ],
+        panTiltDrivers: [
+            GPIOStepperPanTilt.plugin,
+        ],
+        registrationSwitches: [
+            GPIOButtonSwitch.plugin,
         ]
     )
 

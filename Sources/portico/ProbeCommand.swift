@@ -6,8 +6,8 @@ struct ProbeCommand: ParsableCommand {
         commandName: "probe",
         abstract: "Check a board profile and say, per section, which plugin would start or why none would.",
         discussion: """
-            On a board with the hardware, also asks it (the camera: formats, sizes, rates) and says whether \
-            the profile's choices are supported. Exits 0 when the profile is valid and the hardware can do what \
+            On a board with the hardware, also asks it (the camera: formats, sizes, rates; the motors' and the \
+            switch's GPIO lines: present, free or held by whom) and says whether the profile's choices are supported. Exits 0 when the profile is valid and the hardware can do what \
             it asks, 2 when the profile is invalid or asks for what the hardware does not offer, 1 when the \
             hardware could not be asked (not connected, busy).
             """)
@@ -22,15 +22,44 @@ struct ProbeCommand: ParsableCommand {
             throw InvalidProfile.exit(error)
         }
         print(Self.report(loaded))
-        guard let camera = loaded.camera, let check = camera.instance.checkHardware() else { return }
-        print(Self.report(check, plugin: camera.pluginName))
-        if !check.problems.isEmpty {
-            throw InvalidProfile.exit(ProfileErrors(check.problems), what: "the camera cannot do what the profile asks")
+        var problems: [ProfileError] = []
+        var unavailable = false
+        if let camera = loaded.camera, let check = camera.instance.checkHardware() {
+            print(Self.report(check, plugin: camera.pluginName))
+            problems += check.problems
+            unavailable = check.unavailable != nil
         }
-        if check.unavailable != nil { throw ExitCode(1) }
+        for (check, section) in Self.lineChecks(loaded) {
+            print(Self.report(check, section: section))
+            problems += check.problems
+        }
+        if !problems.isEmpty {
+            throw InvalidProfile.exit(ProfileErrors(problems), what: "the hardware cannot do what the profile asks")
+        }
+        if unavailable { throw ExitCode(1) }
     }
 
-    static func report(_ check: CameraHardwareCheck, plugin: String) -> String {
+    /// The GPIO lines of the motors and the switch: a missing or busy line is a problem
+    /// to fix before the board runs, not something to ride out like an unplugged camera.
+    static func lineChecks(_ profile: Profile) -> [(HardwareCheck, String)] {
+        var checks: [(HardwareCheck, String)] = []
+        if let panTilt = profile.panTilt, let check = panTilt.instance.checkHardware() {
+            checks.append((check, "pan_tilt (\(panTilt.pluginName))"))
+        }
+        if let button = profile.registrationSwitch, let check = button.instance.checkHardware() {
+            checks.append((check, "switch (\(button.pluginName))"))
+        }
+        return checks
+    }
+
+    static func report(_ check: HardwareCheck, section: String) -> String {
+        var lines = ["\(section) lines:"]
+        lines += check.offers.map { "  \($0)" }
+        if check.problems.isEmpty { lines.append("lines are free") }
+        return lines.joined(separator: "\n")
+    }
+
+    static func report(_ check: HardwareCheck, plugin: String) -> String {
         var lines = ["camera hardware (\(plugin)):"]
         lines += check.offers.map { "  \($0)" }
         if let unavailable = check.unavailable {

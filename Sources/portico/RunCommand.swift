@@ -39,6 +39,12 @@ struct RunCommand: AsyncParsableCommand {
                 logger.warning("camera not available yet; streaming NO SIGNAL until it is", metadata: ["reason": "\(unavailable)"])
             }
         }
+        let lineProblems = try await DedicatedThread.run(name: "check-lines") { _ in
+            ProbeCommand.lineChecks(loaded).flatMap { $0.0.problems }
+        }
+        if !lineProblems.isEmpty {
+            throw InvalidProfile.exit(ProfileErrors(lineProblems), what: "GPIO lines the profile names cannot be used (portico probe lists them)")
+        }
         let daemon = Daemon(
             configuration: .init(profile: loaded, httpAddress: httpAddress, httpPort: httpPort),
             logger: logger)

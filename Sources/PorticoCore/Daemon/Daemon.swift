@@ -67,7 +67,8 @@ public struct Daemon: Sendable {
             withdraw: {
                 if let site { site.withdraw() } else if let registration { registration.withdraw() } else { return false }
                 return true
-            })
+            },
+            panTilt: profile.panTilt?.instance)
 
         let web = WebServer(
             configuration: .init(
@@ -92,6 +93,18 @@ public struct Daemon: Sendable {
         }
         if let site {
             services.append(.init(service: site))
+        }
+        if let panTilt = profile.panTilt {
+            logger.info("starting pan/tilt", metadata: ["plugin": "\(panTilt.pluginName)", "settings": "\(panTilt.settings)"])
+            services.append(.init(service: PanTiltService(
+                driver: panTilt.instance, stateDirectory: profile.stateDirectory, logger: Self.logger(logger, piece: "pan_tilt"))))
+        }
+        if let button = profile.registrationSwitch {
+            logger.info("starting registration switch", metadata: ["plugin": "\(button.pluginName)", "settings": "\(button.settings)"])
+            services.append(.init(service: SwitchService(
+                registrationSwitch: button.instance, actions: actions,
+                light: { StatusLightSource.light(registration: registration?.status ?? site?.registrationStatus, role: site?.siteStatus?.role) },
+                logger: Self.logger(logger, piece: "switch"))))
         }
         if let camera = profile.camera, let hub {
             logger.info("starting camera", metadata: ["plugin": "\(camera.pluginName)", "settings": "\(camera.settings)"])

@@ -34,6 +34,7 @@ struct StateReporter: Sendable {
         }
         return StateReport(
             name: name.value, profile: profile.file, version: PorticoVersion.current, pieces: pieces, camera: camera,
-            mapping: registration?.status ?? site?.registrationStatus, site: site?.siteStatus)
+            mapping: registration?.status ?? site?.registrationStatus, site: site?.siteStatus,
+            pan_tilt: profile.panTilt?.instance.status, switch: profile.registrationSwitch?.instance.status)
     }
 }

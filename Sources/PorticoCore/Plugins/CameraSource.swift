@@ -17,28 +17,9 @@ public protocol CameraSource: Sendable {
     /// well as on a board), so this is a separate step: `portico probe` prints it and
     /// `portico run` refuses to start when the hardware cannot do what the profile asks.
     /// Blocking; nil for sources without hardware to ask.
-    func checkHardware() -> CameraHardwareCheck?
+    func checkHardware() -> HardwareCheck?
 }
 
 extension CameraSource {
-    public func checkHardware() -> CameraHardwareCheck? { nil }
-}
-
-/// What a camera source found when it asked its hardware.
-public struct CameraHardwareCheck: Sendable {
-    /// What the hardware offers, one line each, for a person bringing the board up.
-    public var offers: [String]
-    /// Settings the hardware cannot honour, pointing at their profile lines, each
-    /// listing what it offers instead. Non-empty means `run` would refuse to start.
-    public var problems: [ProfileError]
-    /// Set when the hardware could not be asked at all (not connected, busy): not a
-    /// profile problem, since it may appear later, and `run` starts anyway and shows
-    /// "no signal" until it does.
-    public var unavailable: String?
-
-    public init(offers: [String] = [], problems: [ProfileError] = [], unavailable: String? = nil) {
-        self.offers = offers
-        self.problems = problems
-        self.unavailable = unavailable
-    }
+    public func checkHardware() -> HardwareCheck? { nil }
 }

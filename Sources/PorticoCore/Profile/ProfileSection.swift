@@ -142,6 +142,22 @@ public struct ProfileSection: Sendable {
         }
     }
 
+    /// An array of strings, with a length within `count`.
+    public mutating func strings(_ key: String, count: ClosedRange<Int>, default fallback: [String]? = nil) -> [String]? {
+        read(key, default: fallback, expected: "an array of strings like [\"door=30,-5\"]") { value in
+            guard case .array(let elements) = value.kind else { return .wrongType }
+            var texts: [String] = []
+            for element in elements {
+                guard case .string(let text) = element.kind else { return .wrongType }
+                texts.append(text)
+            }
+            guard count.contains(texts.count) else {
+                return .invalid(.invalidValue, "has \(texts.count) entries", ["\(count.lowerBound) to \(count.upperBound) entries"])
+            }
+            return .success(texts)
+        }
+    }
+
     /// Records a problem with `key` found by the caller (a plugin's own check), pointing at its value.
     public mutating func reject(_ key: String, _ code: ProfileError.Code, _ message: String, validChoices: [String] = []) {
         let position = position(of: key) ?? headerPosition

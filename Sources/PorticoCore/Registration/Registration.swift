@@ -101,6 +101,9 @@ public struct Registration: Sendable {
     public private(set) var lastError: MappingError?
     /// Times the router's external address was seen to change.
     public private(set) var addressChanges = 0
+    /// Times registration was started (at boot, by the switch, `portico register` or the API)
+    /// while not registered: a bring-up script sees that one press registered once.
+    public private(set) var starts = 0
     /// Times a claim of the fixed port ended without it (another camera held on to it).
     public private(set) var claimFailures = 0
     /// Set while claiming the fixed port: until then the predecessor's lease must have lapsed.
@@ -121,6 +124,7 @@ public struct Registration: Sendable {
         switch event {
         case .start:
             guard phase == .idle else { return [] }
+            starts += 1
             failures = 0
             return [.queryExternalAddress] + request(configuration.fixedPort, at: now)
 
@@ -269,7 +273,7 @@ public struct Registration: Sendable {
             externalURL: url,
             addressKind: externalAddress.map(ExternalAddress.classify),
             behindAnotherNAT: externalAddress.map(ExternalAddress.isBehindAnotherNAT) ?? false,
-            lastError: lastError?.description, addressChanges: addressChanges)
+            lastError: lastError?.description, addressChanges: addressChanges, starts: starts)
     }
 
     // MARK: - Helpers

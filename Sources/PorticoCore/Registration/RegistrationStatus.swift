@@ -12,6 +12,8 @@ public struct RegistrationStatus: Sendable, Equatable, Codable {
     public var behindAnotherNAT: Bool
     public var lastError: String?
     public var addressChanges: Int
+    /// Times registration was started while not registered.
+    public var starts: Int
 
     enum CodingKeys: String, CodingKey {
         case phase
@@ -23,5 +25,6 @@ public struct RegistrationStatus: Sendable, Equatable, Codable {
         case behindAnotherNAT = "behind_another_nat"
         case lastError = "last_error"
         case addressChanges = "address_changes"
+        case starts
     }
 }

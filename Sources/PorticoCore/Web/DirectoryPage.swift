@@ -13,34 +13,14 @@ enum DirectoryPage {
             """
         }.joined(separator: "\n")
         let own = hasCamera ? #"<h2>\#(HTML.escape(name))</h2><img id="live" src="stream" alt="live stream">"# : ""
-        return """
-        <!doctype html>
-        <html lang="en">
-        <head>
-        <meta charset="utf-8">
-        <meta name="viewport" content="width=device-width, initial-scale=1">
-        <title>Cameras · Portico</title>
-        <style>
-        body { font-family: system-ui, sans-serif; margin: 0; background: #111; color: #eee; }
-        header, main { padding: .6rem 1rem; }
-        h1 { font-size: 1.2rem; margin: 0; } h2 { font-size: 1rem; }
-        a { color: #9cf; text-decoration: none; }
-        ul { list-style: none; padding: 0; display: grid; grid-template-columns: repeat(auto-fill, minmax(14rem, 1fr)); gap: .8rem; }
-        li img { width: 100%; aspect-ratio: 4 / 3; object-fit: cover; background: #000; display: block; }
-        .name { display: block; font-weight: 600; margin-top: .3rem; } .note { color: #999; font-size: .8rem; }
-        #live { max-width: 100%; height: auto; display: block; }
-        </style>
-        </head>
-        <body>
-        <header><h1>Cameras (\(site.directory.cameras.count))</h1></header>
-        <main>
-        <ul id="directory">
-        \(items)
-        </ul>
-        \(own)
-        </main>
-        </body>
-        </html>
-        """
+        return PageFrame.html(
+            title: "Cameras · Portico", header: "<h1>Cameras (\(site.directory.cameras.count))</h1>",
+            main: "<ul id=\"directory\">\n\(items)\n</ul>\n\(own)",
+            style: """
+            main { padding-top: .6rem; }
+            ul { list-style: none; padding: 0; display: grid; grid-template-columns: repeat(auto-fill, minmax(14rem, 1fr)); gap: .8rem; }
+            li img { width: 100%; aspect-ratio: 4 / 3; object-fit: cover; background: #000; display: block; }
+            .name { display: block; font-weight: 600; margin-top: .3rem; } .note { color: #999; font-size: .8rem; }
+            """)
     }
 }

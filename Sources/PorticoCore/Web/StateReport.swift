@@ -58,4 +58,8 @@ public struct StateReport: Codable, Sendable, Equatable {
     public var mapping: RegistrationStatus?
     /// The camera's site: role, term, representative, dropped datagrams, directory; nil without `[election]`.
     public var site: SiteStatus?
+    /// Where the camera points and what its motors do; nil without `[pan_tilt]`.
+    public var pan_tilt: PanTiltStatus?
+    /// The registration switch's presses and the status LED; nil without `[switch]`.
+    public var `switch`: SwitchStatus?
 }

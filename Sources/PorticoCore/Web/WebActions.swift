@@ -7,15 +7,19 @@ public struct WebActions: Sendable {
     public var register: @Sendable () -> Bool
     /// The long press in software: give the port back.
     public var withdraw: @Sendable () -> Bool
+    /// The board's pan/tilt motors; nil when its profile has no `[pan_tilt]`.
+    public var panTilt: (any PanTiltDriver)?
 
     public init(
         rename: @escaping @Sendable (String) async throws -> Void = { _ in throw WebActionError("renaming is not possible on this board") },
         register: @escaping @Sendable () -> Bool = { false },
-        withdraw: @escaping @Sendable () -> Bool = { false }
+        withdraw: @escaping @Sendable () -> Bool = { false },
+        panTilt: (any PanTiltDriver)? = nil
     ) {
         self.rename = rename
         self.register = register
         self.withdraw = withdraw
+        self.panTilt = panTilt
     }
 }
 

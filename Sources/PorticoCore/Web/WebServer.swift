@@ -86,6 +86,31 @@ public struct WebServer: Sendable {
                 actions.withdraw() ? plain(.accepted, "withdrawing\n") : plain(.conflict, "this board maps no port: its profile has no [mapping] section\n")
             }
         }
+        router.post("/api/ptz") { request, context in
+            try await authenticated(request, context) {
+                guard let panTilt = actions.panTilt else {
+                    return plain(.notFound, "this board has no pan/tilt motors: its profile has no [pan_tilt] section\n")
+                }
+                let body = try await request.body.collect(upTo: context.maxUploadSize)
+                guard let asked = try? JSONDecoder().decode(PanTiltRequest.self, from: Data(buffer: body)) else {
+                    return plain(.badRequest, "send JSON like {\"command\": \"absolute\", \"pan\": 30, \"tilt\": -5}; commands: \(PanTiltRequest.commands.joined(separator: ", "))\n")
+                }
+                do throws(PanTiltError) {
+                    try panTilt.move(asked.resolve(presets: panTilt.status.presets).get())
+                } catch {
+                    let status: HTTPResponse.Status = switch error.code {
+                    case .beyondLimits: .unprocessableContent
+                    case .positionUnknown: .conflict
+                    case .unavailable: .serviceUnavailable
+                    default: .badRequest
+                    }
+                    return plain(status, "\(error)\n")
+                }
+                var response = try json(panTilt.status)
+                response.status = .accepted
+                return response
+            }
+        }
         return Application(
             router: router,
             configuration: .init(address: .hostname(configuration.address, port: configuration.port), serverName: "portico"),
@@ -102,7 +127,7 @@ public struct WebServer: Sendable {
         let site = directory()
         let html = site.map { $0.role == .representative } == true
             ? DirectoryPage.html(name: name, site: site!, hasCamera: hub != nil)
-            : IndexPage.html(name: name, hasCamera: hub != nil)
+            : IndexPage.html(name: name, hasCamera: hub != nil, panTilt: actions.panTilt?.status)
         return Response(status: .ok, headers: headers, body: .init(byteBuffer: ByteBuffer(string: html)))
     }
 

@@ -1,0 +1,41 @@
+/// What the motors are doing, as `/state` and the camera's page show it.
+///
+/// Field names are snake_case and stable: bring-up scripts read them.
+public struct PanTiltStatus: Sendable, Equatable, Codable {
+    /// Degrees from home; nil when the driver does not know (see `position_detail`).
+    public var position: PanTiltPosition?
+    /// Why the position is not known ("never homed", "a move was cut off"), or how it is.
+    public var position_detail: String
+    /// Where the move in flight ends; nil when idle or homing.
+    public var target: PanTiltPosition?
+    public var moving: Bool
+    /// "idle", "moving", "homing: fast approach", "homing: back off", "homing: slow approach".
+    public var activity: String
+    /// Steps from home per axis, the driver's own count.
+    public var pan_steps: Int?
+    public var tilt_steps: Int?
+    public var pan_limits: [Double]
+    public var tilt_limits: [Double]
+    /// Named positions from the profile, for the page's preset buttons.
+    public var presets: [String: PanTiltPosition]
+    /// The last failure (homing found no switch, a line could not be driven).
+    public var last_error: String?
+
+    public init(
+        position: PanTiltPosition?, position_detail: String, target: PanTiltPosition? = nil, moving: Bool = false,
+        activity: String = "idle", pan_steps: Int? = nil, tilt_steps: Int? = nil, pan_limits: [Double], tilt_limits: [Double],
+        presets: [String: PanTiltPosition] = [:], last_error: String? = nil
+    ) {
+        self.position = position
+        self.position_detail = position_detail
+        self.target = target
+        self.moving = moving
+        self.activity = activity
+        self.pan_steps = pan_steps
+        self.tilt_steps = tilt_steps
+        self.pan_limits = pan_limits
+        self.tilt_limits = tilt_limits
+        self.presets = presets
+        self.last_error = last_error
+    }
+}
