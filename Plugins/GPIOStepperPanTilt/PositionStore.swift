@@ -24,9 +24,11 @@ struct PositionStore: Sendable {
         var axes: [String: SavedAxis]
     }
 
+    let directory: String
     let path: String
 
     init(stateDirectory: String) {
+        directory = stateDirectory
         path = stateDirectory + "/pan_tilt.json"
     }
 
@@ -74,6 +76,10 @@ struct PositionStore: Sendable {
         let encoder = JSONEncoder()
         encoder.outputFormatting = [.prettyPrinted, .sortedKeys]
         guard let data = try? encoder.encode(file) else { return }
+        // A fresh board has no state folder yet; its parent is the board image's business.
+        if mkdir(directory, 0o755) != 0 && errno != EEXIST {
+            throw AtomicFile.Failure(description: "cannot create \(directory) for \(path): \(String(cString: strerror(errno))); check state_dir in the profile")
+        }
         try AtomicFile.write(Array(data), to: path)
     }
 

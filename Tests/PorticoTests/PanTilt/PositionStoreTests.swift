@@ -1,6 +1,3 @@
-#if canImport(Glibc)
-import Glibc
-#endif
 import PorticoCore
 import Testing
 
@@ -9,11 +6,6 @@ import Testing
 /// The motors' position across restarts, and what the driver says when it cannot trust it.
 @Suite("Pan/tilt position file")
 struct PositionStoreTests {
-    static func folder() -> String {
-        var template = Array("/tmp/portico-position-XXXXXX".utf8CString)
-        return String(cString: mkdtemp(&template)!)
-    }
-
     static func axes() throws -> [MotionController.Axis] {
         var controller = try MotionControllerTests.controller(saved: MotionControllerTests.known)
         try controller.handle(.absolute(pan: 45, tilt: -10), at: .zero)
@@ -23,7 +15,7 @@ struct PositionStoreTests {
 
     @Test("stored at rest, read back at the next start: the same steps and coil phase")
     func roundTrip() throws {
-        let store = PositionStore(stateDirectory: Self.folder())
+        let store = PositionStore(stateDirectory: try temporaryFolder())
         let axes = try Self.axes()
         try store.save(axes, moving: false)
         let loaded = store.load(for: axes.map(\.settings))
@@ -36,7 +28,7 @@ struct PositionStoreTests {
 
     @Test("a file still marked as moving (power cut mid-move) leaves the position unknown, saying why")
     func cutOff() throws {
-        let store = PositionStore(stateDirectory: Self.folder())
+        let store = PositionStore(stateDirectory: try temporaryFolder())
         let axes = try Self.axes()
         try store.save(axes, moving: true)
         let loaded = store.load(for: axes.map(\.settings))
@@ -50,7 +42,7 @@ struct PositionStoreTests {
 
     @Test("a garbled file, or one from another gearing, is not trusted")
     func untrusted() throws {
-        let folder = Self.folder()
+        let folder = try temporaryFolder()
         let store = PositionStore(stateDirectory: folder)
         let axes = try Self.axes()
         try AtomicFile.write(Array("{\"moving\": fal".utf8), to: folder + "/pan_tilt.json")
@@ -66,7 +58,7 @@ struct PositionStoreTests {
 
     @Test("no file yet: never homed")
     func fresh() throws {
-        let store = PositionStore(stateDirectory: Self.folder())
+        let store = PositionStore(stateDirectory: try temporaryFolder())
         #expect(store.load(for: try Self.axes().map(\.settings)).isEmpty)
         let status = try MotionControllerTests.controller().status(presets: [])
         #expect(status.position == nil && status.position_detail.contains("never homed"))
