@@ -91,6 +91,9 @@ struct AdminTests {
                 #expect(try Repository.readAbsolute(folder + "/name") == "garage\n")
                 let register = try Self.post(port, "/api/register", password: "s3cret-pass", body: "")
                 #expect(register.status == 409, "this board has no [mapping]")
+                let move = try Self.post(port, "/api/ptz", password: "s3cret-pass", body: #"{"command": "home"}"#)
+                #expect(move.status == 404 && move.text.contains("no [pan_tilt]"), "\(move.text)")
+                #expect(try Self.post(port, "/api/ptz", password: nil, body: #"{"command": "home"}"#).status == 401)
             }
         }
         // A restart keeps the new name.

@@ -20,6 +20,20 @@ struct ProfileTests {
         #expect(profile.pieces.filter(\.isPresent).map(\.section) == ["camera"])
     }
 
+    @Test("board/virtual and board/rpi parse, motors and switch included", arguments: ["board/virtual", "board/rpi"])
+    func boardProfiles(_ board: String) throws {
+        // The site key is the board's own secret, made at bring-up: here, a stand-in file.
+        let key = try temporaryFolder() + "/site.key"
+        try AtomicFile.write(Array("0123456789abcdef0123456789abcdef".utf8), to: key)
+        let text = try Repository.read(board + "/profile.toml").replacing("/etc/portico/site.key", with: key)
+        let profile = try loader.load(text: text, file: board + "/profile.toml")
+        let panTilt = try #require(profile.panTilt)
+        #expect(panTilt.pluginName == "gpio-stepper")
+        #expect(!panTilt.settings.presets.isEmpty)
+        #expect(profile.registrationSwitch?.pluginName == "gpio")
+        #expect(profile.camera?.pluginName == "v4l2")
+    }
+
     @Test("the built-in default is board/sim/profile.toml, byte for byte")
     func embeddedProfileMatchesFile() throws {
         let file = try Repository.read("board/sim/profile.toml")

@@ -129,7 +129,7 @@ public struct ProfileLoader: Sendable {
         let fd = open(file, O_RDONLY | O_CLOEXEC)
         guard fd >= 0 else {
             let reason = String(cString: strerror(errno))
-            throw ProfileError(.unreadable, file: file, line: 0, key: "", message: "cannot open the profile: \(reason)")
+            throw ProfileError(.unreadable, file: file, line: 0, key: "", message: "cannot open \(file): \(reason)")
         }
         defer { close(fd) }
         var bytes: [UInt8] = []

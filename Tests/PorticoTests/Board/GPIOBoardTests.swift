@@ -38,6 +38,7 @@ struct GPIOBoardTests {
         acceleration = 100
         pan_limits = [-90, 90]
         tilt_limits = [-30, 30]
+        presets = ["door=20,-5"]
         \(extra)
         """
     }
@@ -136,6 +137,13 @@ struct GPIOBoardTests {
             }
             let beyond = try Self.ptz(server, #"{"command": "relative", "pan": 95}"#)
             #expect(beyond.status == 422 && beyond.text.contains("soft limits"), "\(beyond.text)")
+            let unknown = try Self.ptz(server, #"{"command": "preset", "name": "garage"}"#)
+            #expect(unknown.status == 400 && unknown.text.contains("presets: door"), "\(unknown.text)")
+            let garbage = try Self.ptz(server, "pan=10")
+            #expect(garbage.status == 400)
+            // The page offers the arrows, home, stop and the presets.
+            let page = try LoopbackHTTPClient.get(port: server.port, path: "/").text
+            #expect(page.contains(#"<section id="ptz">"#) && page.contains(#"data-preset="door""#) && page.contains(#"data-command="stop""#))
             #expect(try GPIOSimulator.record(Self.pan + Self.tilt, for: .seconds(1)) == ["00000000"])
             #expect(try Self.state(server).pan_tilt?.position == PanTiltPosition(pan: 0, tilt: 0))
         }
