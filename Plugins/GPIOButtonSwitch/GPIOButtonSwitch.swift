@@ -32,7 +32,7 @@ public final class GPIOButtonSwitch: RegistrationSwitch {
     public func run(
         onPress: @escaping @Sendable (SwitchPress) -> Void, light: @escaping @Sendable () -> StatusLight, logger: Logger
     ) async throws {
-        let input: GPIOEdgeInput
+        let input: GPIOInput
         let led: GPIOOutputs?
         do {
             let chip = try GPIOChip(opening: button.chip)
@@ -48,7 +48,7 @@ public final class GPIOButtonSwitch: RegistrationSwitch {
     }
 
     private func watch(
-        _ input: GPIOEdgeInput, led: GPIOOutputs?, onPress: @Sendable (SwitchPress) -> Void,
+        _ input: GPIOInput, led: GPIOOutputs?, onPress: @Sendable (SwitchPress) -> Void,
         light: @Sendable () -> StatusLight, stop: StopFlag, logger: Logger
     ) {
         func now() -> Duration { .nanoseconds(Int64(ThreadSignal.monotonicNow())) }

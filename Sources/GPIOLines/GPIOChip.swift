@@ -90,12 +90,12 @@ public final class GPIOChip: @unchecked Sendable {
     }
 
     /// An input whose every edge the kernel reports (a button).
-    public func requestEdges(_ offset: Int, activeLow: Bool, pull: GPIOPull, consumer: String) throws(GPIOError) -> GPIOEdgeInput {
+    public func requestEdges(_ offset: Int, activeLow: Bool, pull: GPIOPull, consumer: String) throws(GPIOError) -> GPIOInput {
         let line = try line(offset)
         guard gpiod_line_request_both_edges_events_flags(line, consumer, Self.flags(activeLow: activeLow, pull: pull)) == 0 else {
             throw requestFailure([offset], errno: errno)
         }
-        return GPIOEdgeInput(chip: self, line: line, offset: offset)
+        return GPIOInput(chip: self, line: line, offset: offset)
     }
 
     // MARK: - libgpiod details
@@ -164,7 +164,8 @@ public final class GPIOOutputs: @unchecked Sendable {
     }
 }
 
-/// One input line read on demand.
+/// One input line: read on demand (a limit switch, checked before each step), or, when
+/// requested with `requestEdges`, also waited on for edges (a button).
 public final class GPIOInput: @unchecked Sendable {
     private let chip: GPIOChip
     private let line: OpaquePointer
@@ -181,32 +182,6 @@ public final class GPIOInput: @unchecked Sendable {
     }
 
     /// The line's logical value: true when active (after active-low is applied).
-    public func isActive() throws(GPIOError) -> Bool {
-        let value = gpiod_line_get_value(line)
-        guard value >= 0 else {
-            throw GPIOError(.failed, "cannot read line \(offset) of \(chip.name): \(String(cString: strerror(errno)))")
-        }
-        return value == 1
-    }
-}
-
-/// One input line whose edges the kernel queues as they happen.
-public final class GPIOEdgeInput: @unchecked Sendable {
-    private let chip: GPIOChip
-    private let line: OpaquePointer
-    public let offset: Int
-
-    fileprivate init(chip: GPIOChip, line: OpaquePointer, offset: Int) {
-        self.chip = chip
-        self.line = line
-        self.offset = offset
-    }
-
-    deinit {
-        gpiod_line_release(line)
-    }
-
-    /// The line's logical value now.
     public func isActive() throws(GPIOError) -> Bool {
         let value = gpiod_line_get_value(line)
         guard value >= 0 else {

@@ -36,7 +36,7 @@ public struct ElectionSettings: Sendable, Equatable, CustomStringConvertible {
         }
         guard !keyFile.isEmpty else { return }
         do {
-            let text = try ProfileLoader.read(keyFile)
+            let text = try ProfileLoader.read(keyFile, what: keyFile)
             let key = Array(text.utf8.reversed().drop { $0 == 0x0A || $0 == 0x0D }.reversed())
             if key.count < PeerCodec.minimumKeySize {
                 section.reject("key_file", .invalidValue, "the site key in \(keyFile) has \(key.count) bytes",

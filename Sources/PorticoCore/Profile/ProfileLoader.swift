@@ -125,11 +125,12 @@ public struct ProfileLoader: Sendable {
         return path
     }
 
-    public static func read(_ file: String) throws(ProfileError) -> String {
+    /// The text of `file`; `what` names it in the message ("the profile", "the site key").
+    public static func read(_ file: String, what: String = "the profile") throws(ProfileError) -> String {
         let fd = open(file, O_RDONLY | O_CLOEXEC)
         guard fd >= 0 else {
             let reason = String(cString: strerror(errno))
-            throw ProfileError(.unreadable, file: file, line: 0, key: "", message: "cannot open \(file): \(reason)")
+            throw ProfileError(.unreadable, file: file, line: 0, key: "", message: "cannot open \(what): \(reason)")
         }
         defer { close(fd) }
         var bytes: [UInt8] = []

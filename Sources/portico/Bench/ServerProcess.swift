@@ -7,9 +7,11 @@ import Musl
 /// A `portico run` child process on a loopback port, for measuring the server apart
 /// from the clients that load it.
 final class ServerProcess: Sendable {
-    let pid: pid_t
+    private let process: ChildProcess
     let port: Int
     private let profilePath: String
+
+    var pid: pid_t { process.pid }
 
     struct Failure: Error, CustomStringConvertible {
         let description: String
@@ -26,27 +28,17 @@ final class ServerProcess: Sendable {
         let bytes = Array(profile.utf8)
         _ = bytes.withUnsafeBytes { write(fd, $0.baseAddress, $0.count) }
         close(fd)
-
-        let arguments = ["portico", "run", "--profile", profilePath, "--http-address", "127.0.0.1", "--http-port", String(port)]
-        var argv: [UnsafeMutablePointer<CChar>?] = arguments.map { strdup($0) } + [nil]
-        defer { argv.forEach { free($0) } }
         // The server's own log would interleave with the figures; it keeps warnings and errors.
-        var environment: [UnsafeMutablePointer<CChar>?] = [strdup("PORTICO_LOG_LEVEL=warning")]
-        var index = 0
-        while let entry = environ[index] {
-            if !String(cString: entry).hasPrefix("PORTICO_LOG_LEVEL=") { environment.append(strdup(entry)) }
-            index += 1
-        }
-        environment.append(nil)
-        defer { environment.forEach { free($0) } }
-        let attributes = SpawnAttributes()
-        var child = pid_t()
-        let status = posix_spawn(&child, executable, nil, &attributes.value, &argv, &environment)
-        guard status == 0 else {
+        let environment = ["PORTICO_LOG_LEVEL=warning"] + ChildProcess.inheritedEnvironment.filter { !$0.hasPrefix("PORTICO_LOG_LEVEL=") }
+        do {
+            process = try ChildProcess(
+                executable: executable,
+                arguments: ["portico", "run", "--profile", profilePath, "--http-address", "127.0.0.1", "--http-port", String(port)],
+                environment: environment)
+        } catch {
             unlink(profilePath)
-            throw Failure(description: "cannot start the server: \(String(cString: strerror(status)))")
+            throw error
         }
-        pid = child
     }
 
     deinit {
@@ -67,15 +59,10 @@ final class ServerProcess: Sendable {
     }
 
     /// User plus system CPU time the server has used so far.
-    func cpuTime() throws -> Duration { try ProcessCPU.time(of: pid) }
+    func cpuTime() throws -> Duration { try process.cpuTime() }
 
     /// SIGTERM, then wait for it to exit.
-    func stop() {
-        guard kill(pid, 0) == 0 else { return }
-        kill(pid, SIGTERM)
-        var status: Int32 = 0
-        waitpid(pid, &status, 0)
-    }
+    func stop() { process.stop() }
 
     static func freePort() throws -> Int {
         let fd = socket(AF_INET, Int32(SOCK_STREAM.rawValue), 0)

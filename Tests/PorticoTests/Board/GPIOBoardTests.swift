@@ -50,6 +50,14 @@ struct GPIOBoardTests {
         return server
     }
 
+    /// A motor board started with where the camera points taken as home.
+    static func startAtHome(state: String) throws -> ServerProcess {
+        let server = try start(motorProfile(state: state), state: state)
+        let reply = try ptz(server, #"{"command": "set_home"}"#)
+        guard reply.status == 202 else { throw TestFailure("set_home answered \(reply.status): \(reply.text)") }
+        return server
+    }
+
     static func ptz(_ server: ServerProcess, _ body: String, password: String? = Self.password) throws -> LoopbackHTTPClient.Reply {
         try AdminTests.post(server.port, "/api/ptz", password: password, body: body)
     }
@@ -105,9 +113,8 @@ struct GPIOBoardTests {
     @Test("killed in mid-move, the next start says the position is not known")
     func cutOff() async throws {
         let state = try temporaryFolder()
-        let server = try Self.start(Self.motorProfile(state: state), state: state)
+        let server = try Self.startAtHome(state: state)
         try await blocking { () throws in
-            #expect(try Self.ptz(server, #"{"command": "set_home"}"#).status == 202)
             #expect(try Self.ptz(server, #"{"command": "absolute", "pan": 60}"#).status == 202)
             usleep(800_000)
         }
@@ -127,10 +134,9 @@ struct GPIOBoardTests {
     @Test("without the admin password: 401 and no line changes; beyond the soft limits: 422 and none either")
     func refusedMoves() async throws {
         let state = try temporaryFolder()
-        let server = try Self.start(Self.motorProfile(state: state), state: state)
+        let server = try Self.startAtHome(state: state)
         defer { server.stop() }
         try await blocking { () throws in
-            #expect(try Self.ptz(server, #"{"command": "set_home"}"#).status == 202)
             for password in [nil, "wrong-password"] {
                 let reply = try Self.ptz(server, #"{"command": "absolute", "pan": 30}"#, password: password)
                 #expect(reply.status == 401)
@@ -152,10 +158,9 @@ struct GPIOBoardTests {
     @Test("stop halts within one step period and the lines go dark")
     func stop() async throws {
         let state = try temporaryFolder()
-        let server = try Self.start(Self.motorProfile(state: state), state: state)
+        let server = try Self.startAtHome(state: state)
         defer { server.stop() }
         try await blocking { () throws in
-            #expect(try Self.ptz(server, #"{"command": "set_home"}"#).status == 202)
             #expect(try Self.ptz(server, #"{"command": "absolute", "pan": 80, "tilt": 20}"#).status == 202)
             usleep(1_200_000)
             let stopped = try Self.ptz(server, #"{"command": "stop"}"#)
