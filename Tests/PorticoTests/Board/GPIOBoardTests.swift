@@ -174,6 +174,60 @@ struct GPIOBoardTests {
         }
     }
 
+    @Test("at full speed (4096 half-steps a turn, 60°/s) a move ends on its step and the coils go dark")
+    func fullSpeed() async throws {
+        let state = try temporaryFolder()
+        let profile = Self.motorProfile(state: state)
+            .replacing("_steps_per_revolution = 360", with: "_steps_per_revolution = 4096")
+            .replacing("speed = 4\n", with: "speed = 60\n")
+        let server = try Self.start(profile, state: state)
+        defer { server.stop() }
+        try await blocking { () throws in
+            #expect(try Self.ptz(server, #"{"command": "set_home"}"#).status == 202)
+            #expect(try Self.ptz(server, #"{"command": "absolute", "pan": 45, "tilt": -20}"#).status == 202)
+            let done = try Self.wait(server, for: "the move to end") { $0.pan_tilt?.moving == false }
+            #expect(done.pan_tilt?.pan_steps == 512 && done.pan_tilt?.tilt_steps == Int((-20 * 4096 / 360.0).rounded()))
+            #expect(done.pan_tilt?.position == PanTiltPosition(pan: 45, tilt: -20.04))
+            #expect(try GPIOSimulator.coils(Self.pan + Self.tilt) == "00000000")
+        }
+    }
+
+    @Test("a step/dir driver: dir follows the direction, enable (active low) is held only while moving")
+    func stepDir() async throws {
+        let state = try temporaryFolder()
+        let profile = """
+            name = "vboard-stepdir"
+            state_dir = "\(state)"
+            [http]
+            admin_file = "\(state)/admin"
+            [pan_tilt]
+            driver = "gpio-stepper"
+            chip = "portico-sim"
+            pan_step = 12
+            pan_dir = 13
+            pan_enable = 14
+            pan_steps_per_revolution = 360
+            speed = 4
+            acceleration = 100
+            """
+        let server = try Self.start(profile, state: state)
+        defer { server.stop() }
+        try await blocking { () throws in
+            #expect(try GPIOSimulator.value(14) == 1, "disabled at rest")
+            #expect(try Self.ptz(server, #"{"command": "set_home"}"#).status == 202)
+            #expect(try Self.ptz(server, #"{"command": "relative", "pan": 3}"#).status == 202)
+            usleep(300_000)
+            #expect(try GPIOSimulator.value(14) == 0 && GPIOSimulator.value(13) == 1, "enabled, turning positive")
+            _ = try Self.wait(server, for: "the move to end") { $0.pan_tilt?.moving == false }
+            #expect(try GPIOSimulator.value(14) == 1 && GPIOSimulator.value(12) == 0, "disabled again, step low")
+            #expect(try Self.ptz(server, #"{"command": "relative", "pan": -2}"#).status == 202)
+            usleep(300_000)
+            #expect(try GPIOSimulator.value(13) == 0, "turning negative")
+            let done = try Self.wait(server, for: "the second move to end") { $0.pan_tilt?.moving == false }
+            #expect(done.pan_tilt?.pan_steps == 1)
+        }
+    }
+
     @Test("homing: fast approach onto the switch, back off until it lets go, slow approach: ends at 0°")
     func homing() async throws {
         let state = try temporaryFolder()
