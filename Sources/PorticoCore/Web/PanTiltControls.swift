@@ -10,9 +10,11 @@ enum PanTiltControls {
         return """
         <section id="ptz">
         <div class="pad">
-        <button data-move="0,10" title="up">▲</button>
-        <button data-move="-10,0" title="left">◀</button><button data-command="stop" title="stop">■</button><button data-move="10,0" title="right">▶</button>
-        <button data-move="0,-10" title="down">▼</button>
+        <button data-move="0,10" title="up" style="grid-area: 1 / 2">▲</button>
+        <button data-move="-10,0" title="left" style="grid-area: 2 / 1">◀</button>
+        <button data-command="stop" title="stop" style="grid-area: 2 / 2">■</button>
+        <button data-move="10,0" title="right" style="grid-area: 2 / 3">▶</button>
+        <button data-move="0,-10" title="down" style="grid-area: 3 / 2">▼</button>
         </div>
         <div class="row"><button data-command="home">home</button>\(presets)</div>
         <p id="ptz-status">\(HTML.escape(describe(status)))</p>
@@ -28,7 +30,6 @@ enum PanTiltControls {
     static let style = """
     #ptz { margin-top: .8rem; } #ptz button { font-size: 1.2rem; min-width: 3rem; min-height: 2.6rem; margin: .15rem; }
     #ptz .pad { display: grid; grid-template-columns: repeat(3, 3.4rem); justify-items: center; }
-    #ptz .pad button:first-child { grid-column: 2; } #ptz .pad button:last-child { grid-column: 2; }
     #ptz-status { color: #bbb; font-size: .9rem; }
     """
 
