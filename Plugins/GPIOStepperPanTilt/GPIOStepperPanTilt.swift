@@ -27,6 +27,8 @@ public final class GPIOStepperPanTilt: PanTiltDriver {
         var controller: MotionController
         /// The lines are held and the stepping thread runs.
         var running = false
+        /// Why the position could not be stored, until it can again.
+        var storeError: String?
     }
 
     init(settings: StepperSettings, panTilt: PanTiltSettings) {
@@ -76,6 +78,7 @@ public final class GPIOStepperPanTilt: PanTiltDriver {
     public var status: PanTiltStatus {
         shared.withLock { shared in
             var status = shared.controller.status(presets: panTilt.presets)
+            if status.last_error == nil { status.last_error = shared.storeError }
             if !shared.running && status.last_error == nil { status.last_error = "the motors are not running" }
             return status
         }
@@ -97,8 +100,10 @@ public final class GPIOStepperPanTilt: PanTiltDriver {
                 }
                 do {
                     try store.save(axes, moving: busy)
+                    shared.withLock { $0.storeError = nil }
                 } catch {
                     logger.warning("cannot store the position; after a restart it will not be known", metadata: ["error": "\(error)"])
+                    shared.withLock { $0.storeError = "cannot store the position: \(error)" }
                 }
                 wasBusy = busy
             }

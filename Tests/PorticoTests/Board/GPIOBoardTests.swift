@@ -131,6 +131,20 @@ struct GPIOBoardTests {
         }
     }
 
+    @Test("a state folder that cannot be written: the camera still moves, and /state says the position is not being kept")
+    func unwritableState() async throws {
+        let state = try temporaryFolder()
+        let profile = Self.motorProfile(state: state).replacing("state_dir = \"\(state)\"", with: "state_dir = \"/proc/portico-nowhere\"")
+        let server = try Self.start(profile, state: state)
+        defer { server.stop() }
+        try await blocking { () throws in
+            #expect(try Self.ptz(server, #"{"command": "set_home"}"#).status == 202)
+            #expect(try Self.ptz(server, #"{"command": "relative", "pan": 2}"#).status == 202)
+            let done = try Self.wait(server, for: "the move to end") { $0.pan_tilt?.moving == false && $0.pan_tilt?.pan_steps == 2 }
+            #expect(done.pan_tilt?.last_error?.contains("cannot store the position") == true, "\(String(describing: done.pan_tilt?.last_error))")
+        }
+    }
+
     @Test("without the admin password: 401 and no line changes; beyond the soft limits: 422 and none either")
     func refusedMoves() async throws {
         let state = try temporaryFolder()
