@@ -21,6 +21,19 @@ struct CommandLineTests {
         #expect(result.output.contains("profile is valid"))
     }
 
+    @Test("probe and run of a board whose GPIO chip is not here: exit 2, naming the profile line of each chip",
+          .enabled(if: !VirtualBoard.isInside, "the virtual board has the chip"))
+    func missingChip() throws {
+        let board = Repository.path("board/virtual")
+        let probe = try Subprocess.run(["probe", "--profile", board])
+        #expect(probe.status == 2)
+        #expect(probe.error.contains("profile.toml:34:8: pan_tilt.chip: cannot open GPIO chip 'portico-sim'"), "\(probe.error)")
+        #expect(probe.error.contains("profile.toml:51:8: switch.chip: cannot open GPIO chip 'portico-sim'"), "\(probe.error)")
+        let run = try Subprocess.run(["run", "--profile", board, "--http-port", "0"], timeout: .seconds(20))
+        #expect(run.status == 2)
+        #expect(run.error.contains("pan_tilt.chip: cannot open GPIO chip 'portico-sim'") && run.error.contains("nothing was started"), "\(run.error)")
+    }
+
     @Test("probe without --profile checks the built-in sim profile")
     func probeDefault() throws {
         let result = try Subprocess.run(["probe"])
