@@ -91,7 +91,8 @@ public final class SiteService: Service, Sendable {
         var node = CameraNode(
             registration: .init(fixedPort: mapping.fixedPort, ports: mapping.ports, lease: mapping.lease, internalAddress: address,
                                 internalPort: port, description: "portico:\(configuration.cameraName)", fixedLease: mapping.fixedLease),
-            election: .init(id: id, inquiryInterval: configuration.election.inquiry, missed: configuration.election.missed),
+            election: .init(id: id, inquiryInterval: configuration.election.inquiry, missed: configuration.election.missed,
+                            claimTimeout: mapping.timeout * 2),
             policy: policy,
             me: CameraRecord(name: configuration.cameraName, internalAddress: address, internalPort: port, externalPort: nil,
                              serverValue: serverValue),
