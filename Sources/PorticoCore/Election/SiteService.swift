@@ -51,6 +51,8 @@ public final class SiteService: Service, Sendable {
         /// The router's answers and table reads, handed back to the loop in order.
         var answers: [CameraNode.Event] = []
         var readingTable = false
+        /// Whether registration still claims the fixed port, as of the loop's last step.
+        var claiming = false
         var registration: RegistrationStatus?
         var site: SiteStatus?
         var dropped: [String: Int] = [:]
@@ -128,6 +130,9 @@ public final class SiteService: Service, Sendable {
         let routerWorker = Task { [self] in
             for await request in exchanges {
                 if Task.isCancelled { break }
+                // A takeover queued for a claim given up since (the predecessor refuted it, a
+                // rival won) must not run: it would delete whoever holds the port by now.
+                if case .takeOver = request, !shared.withLock({ $0.claiming }) { continue }
                 if let outcome = await routerBackend.perform(request, logger: routerLogger) {
                     shared.withLock { $0.answers.append(.backend(outcome)) }
                     continuation.yield(.tick)
@@ -158,7 +163,10 @@ public final class SiteService: Service, Sendable {
             for action in actions {
                 switch action {
                 case .send(let kind): send(kind)
-                case .backend(let request): exchangeQueue.yield(request)
+                case .backend(let request):
+                    let claiming = node.registration.claimDeadline != nil
+                    shared.withLock { $0.claiming = claiming }
+                    exchangeQueue.yield(request)
                 }
             }
         }
@@ -263,6 +271,7 @@ public final class SiteService: Service, Sendable {
                 representative: record.externalPort == configuration.mapping.fixedPort)
         }
         shared.withLock { shared in
+            shared.claiming = node.registration.claimDeadline != nil
             shared.registration = registration
             shared.site = SiteStatus(
                 role: node.election.role, term: node.election.term, representative: representativeName,

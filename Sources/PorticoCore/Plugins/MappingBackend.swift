@@ -23,6 +23,16 @@ public protocol MappingBackend: Sendable {
 
     /// The router's whole table; only called when `canListMappings` is true.
     func mappings() async throws(MappingError) -> [PortMapping]
+
+    /// The mapping of one external port, nil when there is none; only called when
+    /// `canListMappings` is true. By default read from the whole table.
+    func mapping(externalPort: Int) async throws(MappingError) -> PortMapping?
+}
+
+extension MappingBackend {
+    public func mapping(externalPort: Int) async throws(MappingError) -> PortMapping? {
+        try await mappings().first { $0.externalPort == externalPort }
+    }
 }
 
 public struct PortMappingRequest: Sendable, Equatable {
