@@ -150,7 +150,7 @@ struct RegistrationTests {
         #expect(machine.wakeup == .seconds(30))
     }
 
-    @Test("claiming after a bye: own port and the predecessor's mapping go first; refusals retried until its lease lapses")
+    @Test("claiming after a bye: own port first; refused, the predecessor's mapping is taken over at once; retried until its lease lapses")
     func claimFixedPort() {
         var configuration = Self.configuration
         configuration.fixedLease = .seconds(3)
@@ -159,11 +159,16 @@ struct RegistrationTests {
         _ = machine.handle(Self.conflict, at: .zero)
         _ = machine.handle(Self.granted(8081), at: .zero)
         #expect(machine.handle(.claimFixedPort(predecessor: "198.51.100.13", predecessorLeft: true), at: .seconds(10)) == [
-            .unmap(externalPort: 8081), .takeOver(externalPort: 8080, from: "198.51.100.13"), Self.request(8080, lease: .seconds(3)),
+            .unmap(externalPort: 8081), Self.request(8080, lease: .seconds(3)),
         ])
         // NAT-PMP: the predecessor's mapping is still there, so another port is handed out.
         #expect(machine.handle(Self.granted(8083), at: .seconds(10)) == [.unmap(externalPort: 8083)])
-        #expect(machine.phase == .waiting && machine.wakeup == .seconds(10) + .milliseconds(500))
+        #expect(machine.phase == .waiting && machine.wakeup == .seconds(10), "the takeover is due at once")
+        #expect(machine.advance(to: .seconds(10)) == [
+            .takeOver(externalPort: 8080, from: "198.51.100.13"), Self.request(8080, lease: .seconds(3)),
+        ])
+        #expect(machine.handle(Self.conflict, at: .seconds(10)) == [])
+        #expect(machine.wakeup == .seconds(10) + .milliseconds(500))
         #expect(machine.advance(to: .seconds(10) + .milliseconds(500)) == [Self.request(8080, lease: .seconds(3))])
         #expect(machine.handle(Self.conflict, at: .seconds(11)) == [])
         _ = machine.advance(to: .seconds(12))

@@ -73,8 +73,9 @@ public struct Registration: Sendable {
         /// The backend noticed the router restarted (UPnP BOOTID, NAT-PMP epoch): mappings may be gone.
         case routerRestarted
         /// The election chose this camera: take the fixed port; `predecessor` is the LAN
-        /// address of the last representative, whose mapping may be taken over: at once
-        /// when it said bye (`predecessorLeft`), else only `takeOverWait` after the claim.
+        /// address of the last representative, whose mapping is taken over when the first
+        /// attempt is refused: at once when it said bye (`predecessorLeft`), else not before
+        /// `takeOverWait` after the claim.
         case claimFixedPort(predecessor: String?, predecessorLeft: Bool = false)
         /// Another camera won: leave the fixed port (or stop trying for it) and go back to the range.
         case releaseFixedPort
@@ -234,15 +235,13 @@ public struct Registration: Sendable {
                 mapping = nil
                 mappingExpires = nil
             }
-            // The predecessor's mapping, where the router lets another host delete it: at once
-            // after its bye; a silent one may still be there, so only on a later attempt.
+            // The predecessor's mapping, where the router lets another host delete it, if the
+            // first attempt is refused. After its bye at once (it gives the port back itself,
+            // so usually the first attempt gets it); a silent one may still be there, so only
+            // once a refutation could have come.
             if let predecessor, predecessor != configuration.internalAddress {
-                if predecessorLeft {
-                    actions.append(.takeOver(externalPort: configuration.fixedPort, from: predecessor))
-                } else {
-                    takeOverFrom = predecessor
-                    takeOverAt = now + configuration.takeOverWait
-                }
+                takeOverFrom = predecessor
+                takeOverAt = predecessorLeft ? now : now + configuration.takeOverWait
             }
             return actions + request(configuration.fixedPort, at: now)
 
