@@ -27,6 +27,9 @@ public struct UPnPMapping: MappingBackend {
 
     public var canListMappings: Bool { true }
 
+    /// Each external port is its own entry, whatever it forwards to.
+    public var keepsSeveralMappingsPerHost: Bool { true }
+
     public var routerGeneration: Int { connection.generation }
 
     public func externalAddress() async throws(MappingError) -> String {

@@ -177,7 +177,7 @@ struct RegistrationTests {
         #expect(machine.wakeup == .seconds(13), "the fixed port's short lease is renewed at a third")
     }
 
-    @Test("claiming after silence: the predecessor may still be there, so its mapping is taken over only on a later attempt")
+    @Test("claiming after silence: the predecessor may still be there, so nothing is asked until a refutation could have come; then its mapping is taken over first")
     func claimAfterSilence() {
         var configuration = Self.configuration
         configuration.fixedLease = .seconds(3)
@@ -185,18 +185,40 @@ struct RegistrationTests {
         _ = machine.handle(.start, at: .zero)
         _ = machine.handle(Self.conflict, at: .zero)
         _ = machine.handle(Self.granted(8081), at: .zero)
-        #expect(machine.handle(.claimFixedPort(predecessor: "198.51.100.13"), at: .seconds(10)) == [
-            .unmap(externalPort: 8081), Self.request(8080, lease: .seconds(3)),
-        ])
-        // Refused at once (the predecessor still holds it): the next attempt when a refutation could have come.
-        #expect(machine.handle(Self.conflict, at: .seconds(10) + .milliseconds(40)) == [])
+        #expect(machine.handle(.claimFixedPort(predecessor: "198.51.100.13"), at: .seconds(10)) == [.unmap(externalPort: 8081)])
         #expect(machine.wakeup == .seconds(10) + .milliseconds(250))
+        #expect(machine.advance(to: .seconds(10) + .milliseconds(200)) == [])
         #expect(machine.advance(to: .seconds(10) + .milliseconds(250)) == [
             .takeOver(externalPort: 8080, from: "198.51.100.13"), Self.request(8080, lease: .seconds(3)),
         ])
         // Taken over once only; later attempts just ask.
         #expect(machine.handle(Self.conflict, at: .seconds(10) + .milliseconds(300)) == [])
         #expect(machine.advance(to: .seconds(10) + .milliseconds(800)) == [Self.request(8080, lease: .seconds(3))])
+    }
+
+    @Test("where the router keeps several mappings per host (UPnP), a claimant keeps its port until it has the fixed one")
+    func claimKeepingOwnPort() {
+        var configuration = Self.configuration
+        configuration.keepsOwnPortWhileClaiming = true
+        var machine = Registration(configuration: configuration)
+        _ = machine.handle(.start, at: .zero)
+        _ = machine.handle(Self.conflict, at: .zero)
+        _ = machine.handle(Self.granted(8081), at: .zero)
+        #expect(machine.handle(.claimFixedPort(predecessor: "198.51.100.13", predecessorLeft: true), at: .seconds(10)) == [Self.request(8080)])
+        #expect(machine.status.externalPort == 8081, "still listed on its own port meanwhile")
+        #expect(machine.handle(Self.granted(8080), at: .seconds(10)) == [.unmap(externalPort: 8081)], "given back once it has the fixed port")
+        #expect(machine.holdsFixedPort)
+
+        // A claim given up returns to the port it kept.
+        var other = Registration(configuration: configuration)
+        _ = other.handle(.start, at: .zero)
+        _ = other.handle(Self.conflict, at: .zero)
+        _ = other.handle(Self.granted(8081), at: .zero)
+        _ = other.handle(.claimFixedPort(predecessor: nil), at: .seconds(10))
+        _ = other.handle(Self.conflict, at: .seconds(10))
+        #expect(other.handle(.releaseFixedPort, at: .seconds(10) + .milliseconds(100)) == [Self.request(8081)])
+        #expect(other.handle(Self.granted(8081), at: .seconds(10) + .milliseconds(150)) == [])
+        #expect(other.status.externalPort == 8081)
     }
 
     @Test("a claim refuted before the takeover was due never takes the predecessor's mapping")
@@ -206,7 +228,7 @@ struct RegistrationTests {
         _ = machine.handle(Self.conflict, at: .zero)
         _ = machine.handle(Self.granted(8081), at: .zero)
         var actions = machine.handle(.claimFixedPort(predecessor: "198.51.100.13"), at: .seconds(10))
-        actions += machine.handle(Self.conflict, at: .seconds(10) + .milliseconds(40))
+        actions += machine.advance(to: .seconds(10) + .milliseconds(40))
         #expect(machine.handle(.releaseFixedPort, at: .seconds(10) + .milliseconds(100)) == [Self.request(8081)])
         var now = Duration.seconds(10) + .milliseconds(100)
         actions += machine.handle(Self.granted(8081), at: now)

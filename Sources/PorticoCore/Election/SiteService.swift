@@ -92,7 +92,8 @@ public final class SiteService: Service, Sendable {
         let mapping = configuration.mapping
         var node = CameraNode(
             registration: .init(fixedPort: mapping.fixedPort, ports: mapping.ports, lease: mapping.lease, internalAddress: address,
-                                internalPort: port, description: "portico:\(configuration.cameraName)", fixedLease: mapping.fixedLease),
+                                internalPort: port, description: "portico:\(configuration.cameraName)", fixedLease: mapping.fixedLease,
+                                keepsOwnPortWhileClaiming: backend.keepsSeveralMappingsPerHost),
             election: .init(id: id, inquiryInterval: configuration.election.inquiry, missed: configuration.election.missed,
                             claimTimeout: mapping.timeout * 2),
             policy: policy,

@@ -38,13 +38,18 @@ public struct Registration: Sendable {
         /// How long after a claim a merely silent predecessor's mapping is taken over: by
         /// then a predecessor that is still there has refuted the claim.
         public var takeOverWait: Duration
+        /// Whether the router keeps several mappings for one host (UPnP does, NAT-PMP keeps
+        /// one per internal port): then a claimant keeps its own port until it has the fixed
+        /// one, so it stays listed, and one exchange less lies before the takeover.
+        public var keepsOwnPortWhileClaiming: Bool
 
         public init(
             fixedPort: Int, ports: PortRange, lease: Duration, internalAddress: String, internalPort: Int,
             description: String, retryDelay: Duration = .seconds(2), maximumRetryDelay: Duration = .seconds(60),
             permanentRefresh: Duration = .seconds(300), fixedLease: Duration? = nil, claimRetry: Duration = .milliseconds(500),
-            takeOverWait: Duration = .milliseconds(250)
+            takeOverWait: Duration = .milliseconds(250), keepsOwnPortWhileClaiming: Bool = false
         ) {
+            self.keepsOwnPortWhileClaiming = keepsOwnPortWhileClaiming
             self.fixedLease = fixedLease ?? lease
             self.claimRetry = claimRetry
             self.takeOverWait = takeOverWait
@@ -167,6 +172,8 @@ public struct Registration: Sendable {
                 let refusal = MappingError(.conflict, message: "asked for port \(requestedPort), granted \(granted.externalPort)")
                 return [.unmap(externalPort: granted.externalPort)] + handle(.mapFailed(refusal), at: now)
             }
+            // A claimant that kept its own port gives it back once it has the fixed one.
+            let given = mapping.flatMap { granted.externalPort == configuration.fixedPort && $0.externalPort != configuration.fixedPort ? $0.externalPort : nil }
             mapping = granted
             requestedPort = granted.externalPort
             if granted.externalPort == configuration.fixedPort {
@@ -188,7 +195,7 @@ public struct Registration: Sendable {
                 // after it, still land before it runs out. Other ports at half.
                 wakeup = now + granted.lease / (granted.externalPort == configuration.fixedPort ? 3 : 2)
             }
-            return []
+            return given.map { [.unmap(externalPort: $0)] } ?? []
 
         case .mapFailed(let error):
             if superseded(granted: nil, at: now) != nil { return [] }
@@ -229,21 +236,30 @@ public struct Registration: Sendable {
             claimDeadline = now + configuration.fixedLease + configuration.claimRetry * 2
             portBeforeClaim = mapping?.externalPort ?? requestedPort
             var actions: [Action] = []
-            if let own = mapping?.externalPort {
+            if let own = mapping?.externalPort, !configuration.keepsOwnPortWhileClaiming {
                 // NAT-PMP keeps one mapping per internal port: ours must go before the fixed port can come.
                 actions.append(.unmap(externalPort: own))
                 mapping = nil
                 mappingExpires = nil
             }
-            // The predecessor's mapping, where the router lets another host delete it, if the
-            // first attempt is refused. After its bye at once (it gives the port back itself,
-            // so usually the first attempt gets it); a silent one may still be there, so only
-            // once a refutation could have come.
-            if let predecessor, predecessor != configuration.internalAddress {
-                takeOverFrom = predecessor
-                takeOverAt = predecessorLeft ? now : now + configuration.takeOverWait
+            // The predecessor's mapping, where the router lets another host delete it. After
+            // its bye the port is asked for at once and the mapping taken over only if that is
+            // refused (the leaver gives it back itself, so usually the first attempt gets it).
+            // A silent one may still be there: nothing is asked until a refutation could have
+            // come, and then its mapping (which a crashed one leaves) is taken over first.
+            guard let predecessor, predecessor != configuration.internalAddress else {
+                return actions + request(configuration.fixedPort, at: now)
             }
-            return actions + request(configuration.fixedPort, at: now)
+            takeOverFrom = predecessor
+            if predecessorLeft {
+                takeOverAt = now
+                return actions + request(configuration.fixedPort, at: now)
+            }
+            takeOverAt = now + configuration.takeOverWait
+            requestedPort = configuration.fixedPort
+            phase = mapping == nil ? .waiting : .mapped
+            wakeup = takeOverAt
+            return actions
 
         case .releaseFixedPort:
             let back = portBeforeClaim.flatMap { $0 == configuration.fixedPort ? nil : $0 } ?? nextPort(after: configuration.fixedPort)

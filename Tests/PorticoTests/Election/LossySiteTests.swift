@@ -17,6 +17,7 @@ struct LossySiteTests {
         settings.loss = 0.2
         settings.copies = 2
         settings.secureRouter = false
+        settings.keepOwnPort = true
         settings.fixedLease = .seconds(10)
         settings.routerDelay = .seconds(3)
         settings.routerLoss = 0.05

@@ -28,6 +28,8 @@ struct SiteSimulation {
         var routerTimeout: Duration = .seconds(5)
         /// Each peer message sent this many times (the daemon's `[election] copies`).
         var copies = 1
+        /// Claimants keep their own port until they have the fixed one (as with UPnP).
+        var keepOwnPort = false
     }
 
     /// An exchange with the router in progress: done at `endsAt`, carried out by the
@@ -81,7 +83,7 @@ struct SiteSimulation {
             let registration = Registration.Configuration(
                 fixedPort: Self.fixedPort, ports: PortRange(8081, 8099), lease: settings.lease,
                 internalAddress: address, internalPort: 8080, description: "portico:\(id)",
-                fixedLease: settings.fixedLease)
+                fixedLease: settings.fixedLease, keepsOwnPortWhileClaiming: settings.keepOwnPort)
             let election = Election.Configuration(id: id, inquiryInterval: settings.inquiry, missed: settings.missed,
                                                   claimTimeout: settings.routerTimeout * 2)
             let me = CameraRecord(name: id, internalAddress: address, internalPort: 8080, externalPort: nil,
