@@ -3,8 +3,9 @@
 ///
 /// Safety rests on the router: only one host can hold the fixed port, and a camera
 /// acts as representative only while it holds it. Terms settle the rest, as in Raft: a
-/// claim opens a new term, a higher term always wins, and a representative that hears
-/// a higher term steps down; so after a partition heals exactly one remains.
+/// claim opens a new term, and a representative that hears another representative's
+/// inquiry, rotated or alive in a higher term steps down; so after a partition heals
+/// exactly one remains. A claim in a higher term does not unseat it (see below).
 ///
 /// Withdrawal is noticed three ways (claims 11–13): a `bye`; silence for `missed`
 /// inquiry intervals; and probes that go unanswered (they are sent half an interval
