@@ -6,9 +6,13 @@ import PorticoCore
 public struct RandomBackoffPolicy: ElectionPolicy {
     /// The first round's window; doubled per collision, up to 16 times it.
     public let window: Duration
+    /// Draws a number of milliseconds from a range: the system's random generator, or a
+    /// seeded one where a test must replay a run.
+    public let draw: @Sendable (ClosedRange<Int64>) -> Int64
 
-    public init(window: Duration) {
+    public init(window: Duration, draw: @escaping @Sendable (ClosedRange<Int64>) -> Int64 = { Int64.random(in: $0) }) {
         self.window = window
+        self.draw = draw
     }
 
     /// Its own key: `backoff`, the first window (default 500ms).
@@ -16,13 +20,13 @@ public struct RandomBackoffPolicy: ElectionPolicy {
         name: "random-backoff", summary: "random delay, then claim; collisions back off over a doubling window"
     ) { section, _ in
         let window = section.duration("backoff", in: .milliseconds(10) ... .seconds(60), default: .milliseconds(500))
-        return window.map(RandomBackoffPolicy.init(window:))
+        return window.map { RandomBackoffPolicy(window: $0) }
     }
 
     public func claimDelay(for candidate: ElectionCandidate, among peers: [ElectionCandidate], attempt: Int) -> Duration {
         let span = window * (1 << min(attempt, 4))
         let milliseconds = span.components.seconds * 1000 + span.components.attoseconds / 1_000_000_000_000_000
-        return .milliseconds(Int64.random(in: 0...max(1, milliseconds)))
+        return .milliseconds(draw(0...max(1, milliseconds)))
     }
 
     public func yieldsOnCollision(_ other: ElectionCandidate, over me: ElectionCandidate) -> Bool {

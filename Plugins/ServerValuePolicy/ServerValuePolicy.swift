@@ -1,11 +1,15 @@
 import PorticoCore
 
-/// `policy = "server-value"`: each camera's delay comes from a value unique to its
-/// hardware (`[election] server_value`, by default the interface's MAC address), so
-/// delays differ without coordination; equal delays fall to the lower value, then id.
+/// `policy = "server-value"`: the order of claiming comes from a value unique to each
+/// camera's hardware (`[election] server_value`, by default the interface's MAC address),
+/// hashed with FNV-1a so it is the same on every board and build. Among the cameras a
+/// camera knows of, the first by that order claims at once, the next one `step` later,
+/// and so on, so the delays start when the representative is found gone, not at a fixed
+/// slot of the hash. Two that see themselves first (they know different peers) both
+/// claim; the one first in that order wins the tie.
 public struct ServerValuePolicy: ElectionPolicy {
     public let step: Duration
-    /// Distinct delays: step × 0 … step × (slots − 1).
+    /// The longest wait is step × (slots − 1), however many cameras come first.
     public let slots: Int
 
     public init(step: Duration, slots: Int) {
@@ -15,7 +19,7 @@ public struct ServerValuePolicy: ElectionPolicy {
 
     /// Its own keys: `step` (default 100ms) and `slots` (default 16).
     public static let plugin = Plugin<ElectionSettings, any ElectionPolicy>(
-        name: "server-value", summary: "delay derived from each camera's hardware value; lower value wins a tie"
+        name: "server-value", summary: "claim order from each camera's hashed hardware value: the first claims at once and wins a tie"
     ) { section, _ in
         let step = section.duration("step", in: .milliseconds(10) ... .seconds(60), default: .milliseconds(100))
         let slots = section.integer("slots", in: 1...1024, default: 16)
@@ -24,11 +28,24 @@ public struct ServerValuePolicy: ElectionPolicy {
     }
 
     public func claimDelay(for candidate: ElectionCandidate, among peers: [ElectionCandidate], attempt: Int) -> Duration {
-        step * Int(Self.fnv1a(candidate.serverValue) % UInt64(slots))
+        let ahead = peers.filter { Self.order($0) < Self.order(candidate) }.count
+        return step * min(ahead, slots - 1)
+    }
+
+    /// By the hash of the value, then the value, then the id: a strict order.
+    static func order(_ candidate: ElectionCandidate) -> OrderKey {
+        OrderKey(hash: fnv1a(candidate.serverValue), value: candidate.serverValue, id: candidate.id)
+    }
+
+    struct OrderKey: Comparable {
+        let hash: UInt64
+        let value: String
+        let id: String
+        static func < (a: OrderKey, b: OrderKey) -> Bool { (a.hash, a.value, a.id) < (b.hash, b.value, b.id) }
     }
 
     public func yieldsOnCollision(_ other: ElectionCandidate, over me: ElectionCandidate) -> Bool {
-        (other.serverValue, other.id) < (me.serverValue, me.id)
+        Self.order(other) < Self.order(me)
     }
 
     public func prefers(_ other: ElectionCandidate, over me: ElectionCandidate) -> Bool {

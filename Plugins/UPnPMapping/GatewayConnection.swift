@@ -15,7 +15,14 @@ final class GatewayConnection: Sendable {
         var discovery: Task<Result<Gateway, MappingError>, Never>?
         var restarts = RouterRestartDetector()
         var listener: Int?
+        /// Exchanges in a row the gateway did not answer in time.
+        var unanswered = 0
     }
+
+    /// Unanswered exchanges in a row after which the gateway is searched for again. One is
+    /// not enough: on a lossy LAN a single exchange can outlast its timeout, and a new
+    /// search (multicast, then the description over TCP) only adds to the wait.
+    static let unansweredBeforeSearch = 2
 
     private let state = Mutex(State())
     /// Origin of the durations the restart detector works with.
@@ -40,6 +47,7 @@ final class GatewayConnection: Sendable {
         do throws(MappingError) {
             let reply = try await client.send(action, to: gateway.service, in: session, timeout: settings.timeout)
             logger.trace("action answered", metadata: ["action": "\(action.name)", "after": "\(ContinuousClock.now - started)"])
+            state.withLock { $0.unanswered = 0 }
             return reply
         } catch {
             logger.trace("action failed", metadata: ["action": "\(action.name)", "after": "\(ContinuousClock.now - started)", "error": "\(error)"])
@@ -97,6 +105,9 @@ final class GatewayConnection: Sendable {
     private func forget(_ gateway: Gateway, because error: MappingError) {
         let forgotten = state.withLock { state in
             guard state.gateway == gateway else { return false }
+            state.unanswered += 1
+            guard state.unanswered >= Self.unansweredBeforeSearch else { return false }
+            state.unanswered = 0
             state.gateway = nil
             return true
         }

@@ -27,6 +27,9 @@ public struct UPnPMapping: MappingBackend {
 
     public var canListMappings: Bool { true }
 
+    /// Each external port is its own entry, whatever it forwards to.
+    public var keepsSeveralMappingsPerHost: Bool { true }
+
     public var routerGeneration: Int { connection.generation }
 
     public func externalAddress() async throws(MappingError) -> String {
@@ -44,8 +47,7 @@ public struct UPnPMapping: MappingBackend {
         // fails, the mapping was still made as asked.
         let entry: PortMapping?
         do {
-            let reply = try await connection.perform(IGDActions.getSpecificPortMappingEntry(externalPort: request.externalPort))
-            entry = try IGDActions.portMapping(from: reply, externalPort: request.externalPort)
+            entry = try await mapping(externalPort: request.externalPort)
         } catch {
             connection.logger.debug("mapping made, but not readable back", metadata: ["port": "\(request.externalPort)", "error": "\(error)"])
             return asked
@@ -55,6 +57,16 @@ public struct UPnPMapping: MappingBackend {
             throw MappingError(.conflict, message: "the router accepted port \(request.externalPort) but forwards it to \(entry.internalAddress):\(entry.internalPort)")
         }
         return entry
+    }
+
+    /// One entry, by GetSpecificPortMappingEntry: one exchange, not a walk of the table.
+    public func mapping(externalPort: Int) async throws(MappingError) -> PortMapping? {
+        do throws(MappingError) {
+            let reply = try await connection.perform(IGDActions.getSpecificPortMappingEntry(externalPort: externalPort))
+            return try IGDActions.portMapping(from: reply, externalPort: externalPort)
+        } catch where error.routerCode == 714 {
+            return nil
+        }
     }
 
     /// A mapping that is already gone counts as removed.

@@ -109,7 +109,8 @@ public struct CameraNode: Sendable {
             case .send(let kind):
                 out.append(.send(kind))
             case .claimFixedPort:
-                out += registered(registration.handle(.claimFixedPort(predecessor: election.predecessorAddress), at: now), at: now)
+                out += registered(registration.handle(
+                    .claimFixedPort(predecessor: election.predecessorAddress, predecessorLeft: election.predecessorLeft), at: now), at: now)
             case .releaseFixedPort:
                 out += registered(registration.handle(.releaseFixedPort, at: now), at: now)
             }

@@ -3,24 +3,39 @@
 ///
 /// Safety rests on the router: only one host can hold the fixed port, and a camera
 /// acts as representative only while it holds it. Terms settle the rest, as in Raft: a
-/// claim opens a new term, a higher term always wins, and a representative that hears
-/// a higher term steps down; so after a partition heals exactly one remains.
+/// claim opens a new term, and a representative that hears another representative's
+/// inquiry, rotated or alive in a higher term steps down; so after a partition heals
+/// exactly one remains. A claim in a higher term does not unseat it (see below).
 ///
 /// Withdrawal is noticed three ways (claims 11–13): a `bye`; silence for `missed`
 /// inquiry intervals; and probes that go unanswered (they are sent half an interval
 /// before that deadline, so a representative whose inquiries were lost can still
 /// prove it is there).
+///
+/// A live representative is sticky: on a lossy LAN a member can miss every heartbeat
+/// and probe answer of one that is still there, and claim. The representative, which
+/// holds the fixed port, does not step down for that claim; it takes the claim's term
+/// and refutes it with an inquiry, which makes the claimant follow it again. The
+/// claimant meanwhile asks the router for the fixed port but takes over a merely silent
+/// predecessor's mapping only on a later attempt, once a refutation could have arrived
+/// (after a `bye` it takes it over at once).
 public struct Election: Sendable {
     public struct Configuration: Sendable {
         /// This camera's sender id.
         public var id: String
         public var inquiryInterval: Duration
         public var missed: Int
+        /// How long a claim may take to win the fixed port from the router: the claimant
+        /// gives up after it, and the others, having heard the claim, wait that long before
+        /// they claim themselves. At least twice the silence limit; on a slow router, enough
+        /// for two exchanges with it (the daemon passes twice `[mapping] timeout`).
+        public var claimTimeout: Duration
 
-        public init(id: String, inquiryInterval: Duration, missed: Int) {
+        public init(id: String, inquiryInterval: Duration, missed: Int, claimTimeout: Duration = .zero) {
             self.id = id
             self.inquiryInterval = inquiryInterval
             self.missed = missed
+            self.claimTimeout = max(claimTimeout, inquiryInterval * missed * 2)
         }
 
         /// Silence after which the representative counts as gone.
@@ -67,6 +82,9 @@ public struct Election: Sendable {
     /// The LAN address of the last representative followed: whose fixed-port mapping a
     /// claim may take over once it is gone.
     public private(set) var predecessorAddress: String?
+    /// Whether that representative said bye (rather than only falling silent): its
+    /// mapping may be taken over at once.
+    public private(set) var predecessorLeft = false
 
     private var lastHeard: Duration
     private var probing = false
@@ -145,11 +163,11 @@ public struct Election: Sendable {
 
         case .claiming:
             // The router's answer comes as fixedPortHeld or fixedPortLost; if neither came
-            // within the silence limit, treat it as lost and start over.
-            if now - lastHeard >= configuration.silenceLimit * 2 {
+            // within the claim's time, treat it as lost and start over.
+            if now - lastHeard >= configuration.claimTimeout {
                 actions += handle(.fixedPortLost, at: now)
             } else {
-                wakeup = lastHeard + configuration.silenceLimit * 2
+                wakeup = lastHeard + configuration.claimTimeout
             }
 
         case .member:
@@ -162,7 +180,7 @@ public struct Election: Sendable {
                     lastHeard = now
                     attempt += 1
                     actions += [.send(.claim), .claimFixedPort]
-                    wakeup = now + configuration.silenceLimit * 2
+                    wakeup = now + configuration.claimTimeout
                 } else {
                     wakeup = at
                 }
@@ -208,22 +226,42 @@ public struct Election: Sendable {
                 }
             } else if role == .representative {
                 actions.append(.send(.inquiry))  // a stale term: tell it who leads
+            } else if role == .claiming && message.kind != .rotated && message.camera.internalAddress == predecessorAddress {
+                // The representative we claimed against is still there; our claim never
+                // reached it. Give the claim up before taking its mapping over, and probe
+                // in our term: its answer, in that term, brings everyone back to it.
+                role = .member
+                claimAt = nil
+                lastHeard = now
+                probing = true
+                wakeup = now + configuration.silenceLimit
+                actions += [.releaseFixedPort, .send(.probe)]
             }
             if message.kind == .inquiry && representative == message.sender && role == .member {
                 actions.append(.send(.report))
             }
 
         case .claim:
-            if message.term > term {
+            if role == .representative {
+                // Still here and holding the fixed port: the claimant missed our heartbeats.
+                // Refute in the claim's term (so the claimant and everyone who heard the claim
+                // follow us again) instead of stepping down.
+                term = max(term, message.term)
+                actions.append(.send(.inquiry))
+                nextInquiry = now + configuration.inquiryInterval
+                wakeup = nextInquiry
+            } else if message.term > term {
                 let wasRepresentative = role == .representative
                 let wasClaiming = role == .claiming
                 term = message.term
                 role = .member
                 representative = nil
                 claimAt = nil
-                lastHeard = now
+                // Give the claimant its time with the router before counting silence again:
+                // on a slow router, claims that kept overtaking each other would never end.
+                lastHeard = now + configuration.claimTimeout - configuration.silenceLimit
                 probing = false
-                wakeup = now + configuration.silenceLimit
+                wakeup = lastHeard + configuration.silenceLimit - configuration.inquiryInterval / 2
                 if wasRepresentative || wasClaiming { actions.append(.releaseFixedPort) }
             } else if message.term == term && role == .claiming {
                 // Two claims in one term.
@@ -234,24 +272,31 @@ public struct Election: Sendable {
                     wakeup = now + configuration.silenceLimit
                     actions.append(.releaseFixedPort)
                 }
-            } else if role == .representative {
-                actions.append(.send(.inquiry))
             }
 
         case .probe:
-            if role == .representative { actions.append(.send(.alive)) }
+            if role == .representative {
+                // A probe in a higher term comes from a camera that heard a claim we did not:
+                // answer in that term, so it and the others follow us again.
+                term = max(term, message.term)
+                actions.append(.send(.alive))
+            }
 
         case .bye:
             peers[message.sender] = nil
             if message.sender == representative {
                 representative = nil
+                predecessorLeft = true
                 lastHeard = now - configuration.silenceLimit  // gone now: elect at once
                 probing = false
                 actions += advance(to: now)
             }
 
         case .report, .notice:
-            break
+            if role == .representative && message.term > term {
+                term = message.term
+                actions.append(.send(.inquiry))
+            }
         }
         return actions
     }
@@ -259,6 +304,7 @@ public struct Election: Sendable {
     private mutating func follow(_ message: PeerMessage, at now: Duration) -> [Action] {
         let stepDown = role != .member
         predecessorAddress = message.camera.internalAddress
+        predecessorLeft = false
         term = message.term
         role = .member
         representative = message.sender

@@ -10,6 +10,13 @@ import Synchronization
 ///
 /// Everything reaches the node through one queue and is handled one at a time, as the
 /// state machines assume; the router and the socket are only touched here.
+///
+/// Exchanges with the router run beside that loop, never in it: on a lossy LAN one can
+/// take seconds (TCP retransmits, a timeout, the gateway searched for again), and a
+/// representative that stopped answering its peers meanwhile would be voted out. They
+/// are carried out one at a time, in order, by their own task, and each answer comes
+/// back into the loop as an input; the representative's reads of the router's table
+/// run in a task of their own, so a long listing holds up no renewal.
 public final class SiteService: Service, Sendable {
     public struct Configuration: Sendable {
         public var mapping: MappingSettings
@@ -41,6 +48,11 @@ public final class SiteService: Service, Sendable {
         var internalPort: Int?
         /// Requests from the API and the switch, handled in the loop in order.
         var pending: [CameraNode.Event] = []
+        /// The router's answers and table reads, handed back to the loop in order.
+        var answers: [CameraNode.Event] = []
+        var readingTable = false
+        /// Whether registration still claims the fixed port, as of the loop's last step.
+        var claiming = false
         var registration: RegistrationStatus?
         var site: SiteStatus?
         var dropped: [String: Int] = [:]
@@ -80,8 +92,10 @@ public final class SiteService: Service, Sendable {
         let mapping = configuration.mapping
         var node = CameraNode(
             registration: .init(fixedPort: mapping.fixedPort, ports: mapping.ports, lease: mapping.lease, internalAddress: address,
-                                internalPort: port, description: "portico:\(configuration.cameraName)", fixedLease: mapping.fixedLease),
-            election: .init(id: id, inquiryInterval: configuration.election.inquiry, missed: configuration.election.missed),
+                                internalPort: port, description: "portico:\(configuration.cameraName)", fixedLease: mapping.fixedLease,
+                                keepsOwnPortWhileClaiming: backend.keepsSeveralMappingsPerHost),
+            election: .init(id: id, inquiryInterval: configuration.election.inquiry, missed: configuration.election.missed,
+                            claimTimeout: mapping.timeout * 2),
             policy: policy,
             me: CameraRecord(name: configuration.cameraName, internalAddress: address, internalPort: port, externalPort: nil,
                              serverValue: serverValue),
@@ -110,6 +124,27 @@ public final class SiteService: Service, Sendable {
             continuation.finish()
         }
 
+        // The router's worker: one exchange at a time, in the order the node asked.
+        let (exchanges, exchangeQueue) = AsyncStream.makeStream(of: Registration.Action.self)
+        let routerBackend = backend
+        let routerLogger = logger
+        let routerWorker = Task { [self] in
+            for await request in exchanges {
+                if Task.isCancelled { break }
+                // A takeover queued for a claim given up since (the predecessor refuted it, a
+                // rival won) must not run: it would delete whoever holds the port by now.
+                if case .takeOver = request, !shared.withLock({ $0.claiming }) { continue }
+                if let outcome = await routerBackend.perform(request, logger: routerLogger) {
+                    shared.withLock { $0.answers.append(.backend(outcome)) }
+                    continuation.yield(.tick)
+                }
+            }
+        }
+        defer {
+            exchangeQueue.finish()
+            routerWorker.cancel()
+        }
+
         var sequence: UInt64 = 0
         var window = ReplayWindow()
         var lastTableRead: Duration?
@@ -125,21 +160,19 @@ public final class SiteService: Service, Sendable {
                 }
             }
         }
-        func carryOut(_ actions: [CameraNode.Action]) async {
-            var queue = actions[...]
-            while let action = queue.popFirst() {
+        func carryOut(_ actions: [CameraNode.Action]) {
+            for action in actions {
                 switch action {
-                case .send(let kind):
-                    send(kind)
+                case .send(let kind): send(kind)
                 case .backend(let request):
-                    if let outcome = await backend.perform(request, logger: logger) {
-                        queue.append(contentsOf: node.handle(.backend(outcome), at: clock))
-                    }
+                    let claiming = node.registration.claimDeadline != nil
+                    shared.withLock { $0.claiming = claiming }
+                    exchangeQueue.yield(request)
                 }
             }
         }
 
-        if mapping.register == .boot { await carryOut(node.handle(.start, at: clock)) }
+        if mapping.register == .boot { carryOut(node.handle(.start, at: clock)) }
         var generation = backend.routerGeneration
         for await input in inputs {
             if Task.isCancelled || Task.isShuttingDownGracefully { break }
@@ -152,7 +185,7 @@ public final class SiteService: Service, Sendable {
                         throw PeerCodecError(.replayed, "sequence \(message.sequence) from \(message.sender) seen before")
                     }
                     let before = node.election.role
-                    await carryOut(node.handle(.message(message), at: clock))
+                    carryOut(node.handle(.message(message), at: clock))
                     if node.election.role != before {
                         logger.notice("role \(node.election.role)", metadata: ["term": "\(node.election.term)", "after": "\(message.kind) from \(message.camera.name)"])
                     }
@@ -163,29 +196,49 @@ public final class SiteService: Service, Sendable {
                     logger.warning("unexpected error handling a datagram", metadata: ["error": "\(error)"])
                 }
             case .tick:
-                for event in shared.withLock({ shared in defer { shared.pending.removeAll() }; return shared.pending }) {
-                    await carryOut(node.handle(event, at: clock))
+                let (requests, answers) = shared.withLock { shared in
+                    defer { shared.pending.removeAll(); shared.answers.removeAll() }
+                    return (shared.pending, shared.answers)
+                }
+                let beforeAnswers = node.election.role
+                for event in answers + requests {
+                    carryOut(node.handle(event, at: clock))
+                }
+                if node.election.role != beforeAnswers {
+                    logger.notice("role \(node.election.role)", metadata: ["term": "\(node.election.term)"])
                 }
                 if backend.routerGeneration != generation {
                     generation = backend.routerGeneration
-                    await carryOut(node.handle(.backend(.routerRestarted), at: clock))
+                    carryOut(node.handle(.backend(.routerRestarted), at: clock))
                 }
                 let before = node.election.role
-                await carryOut(node.advance(to: clock))
+                carryOut(node.advance(to: clock))
                 if node.election.role != before {
                     logger.notice("role \(node.election.role)", metadata: ["term": "\(node.election.term)"])
                 }
                 if node.election.role == .representative && backend.canListMappings
-                    && lastTableRead.map({ clock - $0 >= configuration.election.inquiry }) ?? true {
+                    && lastTableRead.map({ clock - $0 >= configuration.election.inquiry }) ?? true
+                    && shared.withLock({ shared in defer { shared.readingTable = true }; return !shared.readingTable }) {
                     lastTableRead = clock
-                    if let table = try? await backend.mappings() { _ = node.handle(.routerTable(table), at: clock) }
+                    let tableBackend = backend
+                    Task { [self] in
+                        let table = try? await tableBackend.mappings()
+                        shared.withLock { shared in
+                            shared.readingTable = false
+                            if let table { shared.answers.append(.routerTable(table)) }
+                        }
+                    }
                 }
             }
             publish(node)
         }
 
-        // Leaving: bye if representative, and the port back to the router, within a
-        // bound, so a slow or lossy router cannot hold up the shutdown.
+        // Leaving: no more exchanges from the worker (a renewal still queued must not
+        // map the port again after it was given back); bye if representative, and the
+        // port back to the router, within a bound, so a slow or lossy router cannot hold
+        // up the shutdown.
+        exchangeQueue.finish()
+        routerWorker.cancel()
         let leaving = node.handle(.leave, at: clock)
         for case .send(let kind) in leaving { send(kind) }
         let requests = leaving.compactMap { action -> Registration.Action? in
@@ -219,6 +272,7 @@ public final class SiteService: Service, Sendable {
                 representative: record.externalPort == configuration.mapping.fixedPort)
         }
         shared.withLock { shared in
+            shared.claiming = node.registration.claimDeadline != nil
             shared.registration = registration
             shared.site = SiteStatus(
                 role: node.election.role, term: node.election.term, representative: representativeName,

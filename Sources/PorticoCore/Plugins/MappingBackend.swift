@@ -9,6 +9,10 @@ public protocol MappingBackend: Sendable {
     /// it the directory is built from peer reports alone.
     var canListMappings: Bool { get }
 
+    /// Whether the router keeps several mappings for one host and internal port (UPnP
+    /// does; NAT-PMP keeps one per internal port, so a new one replaces the old).
+    var keepsSeveralMappingsPerHost: Bool { get }
+
     /// Counts the router restarts the backend has noticed (a new UPnP `BOOTID.UPNP.ORG`,
     /// a NAT-PMP epoch that went backwards). Registration re-maps when it changes.
     var routerGeneration: Int { get }
@@ -23,6 +27,19 @@ public protocol MappingBackend: Sendable {
 
     /// The router's whole table; only called when `canListMappings` is true.
     func mappings() async throws(MappingError) -> [PortMapping]
+
+    /// The mapping of one external port, nil when there is none; only called when
+    /// `canListMappings` is true. By default read from the whole table.
+    func mapping(externalPort: Int) async throws(MappingError) -> PortMapping?
+}
+
+extension MappingBackend {
+    /// By default no: the safe assumption, a port given up before another is asked for.
+    public var keepsSeveralMappingsPerHost: Bool { false }
+
+    public func mapping(externalPort: Int) async throws(MappingError) -> PortMapping? {
+        try await mappings().first { $0.externalPort == externalPort }
+    }
 }
 
 public struct PortMappingRequest: Sendable, Equatable {

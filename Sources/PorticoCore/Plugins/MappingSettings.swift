@@ -9,10 +9,12 @@ public struct MappingSettings: Sendable, Equatable, CustomStringConvertible {
     /// Lease asked for; renewed at half-life. Short, so a new representative can take over
     /// the fixed port when the router will not let it delete the old mapping.
     public var lease: Duration
-    /// Lease of the fixed port, renewed at half: short, so a new representative takes the
+    /// Lease of the fixed port, renewed at a third: short, so a new representative takes the
     /// fixed port soon even where the router will not let it delete its predecessor's.
     public var fixedLease: Duration
     /// How long one exchange with the router may take before it counts as unreachable.
+    /// The default, 5 s, rides out TCP's retransmissions of a lost SYN (after 1 s, then
+    /// 3 s more) on a lossy LAN.
     public var timeout: Duration
     /// When registration starts: at boot, or only when the registration switch is pressed.
     public var register: Start
@@ -26,7 +28,7 @@ public struct MappingSettings: Sendable, Equatable, CustomStringConvertible {
 
     public init(
         interface: String = "eth0", fixedPort: Int = 8080, ports: PortRange = PortRange(8081, 8099),
-        lease: Duration = .seconds(3600), fixedLease: Duration = .seconds(10), timeout: Duration = .seconds(2),
+        lease: Duration = .seconds(3600), fixedLease: Duration = .seconds(10), timeout: Duration = .seconds(5),
         register: Start = .boot
     ) {
         self.fixedLease = fixedLease

@@ -41,6 +41,10 @@ public final class AutoMappingBackend: MappingBackend {
         try await using { (backend) async throws(MappingError) in try await backend.mappings() }
     }
 
+    public func mapping(externalPort: Int) async throws(MappingError) -> PortMapping? {
+        try await using { (backend) async throws(MappingError) in try await backend.mapping(externalPort: externalPort) }
+    }
+
     private func using<T>(_ body: (any MappingBackend) async throws(MappingError) -> T) async throws(MappingError) -> T {
         let index = try await choose()
         do {

@@ -26,8 +26,7 @@ extension MappingBackend {
         case .takeOver(let port, let predecessor):
             guard canListMappings else { return nil }  // NAT-PMP: only its lease can end it
             do {
-                guard let held = try await mappings().first(where: { $0.externalPort == port }),
-                      held.internalAddress == predecessor
+                guard let held = try await mapping(externalPort: port), held.internalAddress == predecessor
                 else { return nil }
                 try await unmap(externalPort: port)
                 logger.info("took over the fixed port's mapping", metadata: ["external_port": "\(port)", "from": "\(predecessor)"])

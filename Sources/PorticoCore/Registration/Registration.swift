@@ -9,6 +9,12 @@
 /// The order of asking follows claim 2: the fixed port first; when the router says it
 /// is taken, the next port of the range; when the range is exhausted, the fixed port
 /// again after a pause (its holder may have left).
+///
+/// The driver may carry out actions while the machine goes on (the daemon does: a slow
+/// router must not hold up the peers), so a new request can be made before the last
+/// one was answered. Answers must come back in the order the requests went out; an
+/// answer to a request that a newer one has replaced changes nothing, and a port it
+/// granted that is no longer wanted is given back.
 public struct Registration: Sendable {
     public struct Configuration: Sendable, Equatable {
         public var fixedPort: Int
@@ -25,18 +31,28 @@ public struct Registration: Sendable {
         /// How often a permanent mapping (lease 0) is asked for again, to notice that it is gone.
         public var permanentRefresh: Duration
         /// Lease of the fixed port: short, so when the router will not let a new representative
-        /// delete its predecessor's mapping, that mapping lapses soon.
+        /// delete its predecessor's mapping, that mapping lapses soon. Renewed at a third.
         public var fixedLease: Duration
         /// Pause between attempts on the fixed port while claiming it.
         public var claimRetry: Duration
+        /// How long after a claim a merely silent predecessor's mapping is taken over: by
+        /// then a predecessor that is still there has refuted the claim.
+        public var takeOverWait: Duration
+        /// Whether the router keeps several mappings for one host (UPnP does, NAT-PMP keeps
+        /// one per internal port): then a claimant keeps its own port until it has the fixed
+        /// one, so it stays listed, and one exchange less lies before the takeover.
+        public var keepsOwnPortWhileClaiming: Bool
 
         public init(
             fixedPort: Int, ports: PortRange, lease: Duration, internalAddress: String, internalPort: Int,
             description: String, retryDelay: Duration = .seconds(2), maximumRetryDelay: Duration = .seconds(60),
-            permanentRefresh: Duration = .seconds(300), fixedLease: Duration? = nil, claimRetry: Duration = .milliseconds(500)
+            permanentRefresh: Duration = .seconds(300), fixedLease: Duration? = nil, claimRetry: Duration = .milliseconds(500),
+            takeOverWait: Duration = .milliseconds(250), keepsOwnPortWhileClaiming: Bool = false
         ) {
+            self.keepsOwnPortWhileClaiming = keepsOwnPortWhileClaiming
             self.fixedLease = fixedLease ?? lease
             self.claimRetry = claimRetry
+            self.takeOverWait = takeOverWait
             self.fixedPort = fixedPort
             self.ports = ports
             self.lease = lease
@@ -62,8 +78,10 @@ public struct Registration: Sendable {
         /// The backend noticed the router restarted (UPnP BOOTID, NAT-PMP epoch): mappings may be gone.
         case routerRestarted
         /// The election chose this camera: take the fixed port; `predecessor` is the LAN
-        /// address of the representative that left, whose mapping may be taken over.
-        case claimFixedPort(predecessor: String?)
+        /// address of the last representative, whose mapping is taken over when the first
+        /// attempt is refused: at once when it said bye (`predecessorLeft`), else not before
+        /// `takeOverWait` after the claim.
+        case claimFixedPort(predecessor: String?, predecessorLeft: Bool = false)
         /// Another camera won: leave the fixed port (or stop trying for it) and go back to the range.
         case releaseFixedPort
     }
@@ -109,6 +127,11 @@ public struct Registration: Sendable {
     /// Set while claiming the fixed port: until then the predecessor's lease must have lapsed.
     public private(set) var claimDeadline: Duration?
     private var portBeforeClaim: Int?
+    /// The ports of the map requests sent and not answered yet, oldest first.
+    private var unanswered: [Int] = []
+    /// A silent predecessor's mapping to take over at `takeOverAt`, if the claim lasts that long.
+    private var takeOverFrom: String?
+    private var takeOverAt: Duration?
     private var mappingExpires: Duration?
     private var permanentOnly = false
     private var failures = 0
@@ -138,6 +161,7 @@ public struct Registration: Sendable {
             return held.map { [.unmap(externalPort: $0)] } ?? []
 
         case .mapped(let granted):
+            if let stale = superseded(granted: granted, at: now) { return stale }
             guard phase == .requesting else { return [] }
             if granted.externalPort != requestedPort, let deadline = claimDeadline, requestedPort == configuration.fixedPort {
                 // Claiming, and NAT-PMP handed out another port because the predecessor's
@@ -152,11 +176,15 @@ public struct Registration: Sendable {
                 let refusal = MappingError(.conflict, message: "asked for port \(requestedPort), granted \(granted.externalPort)")
                 return [.unmap(externalPort: granted.externalPort)] + handle(.mapFailed(refusal), at: now)
             }
+            // A claimant that kept its own port gives it back once it has the fixed one.
+            let given = mapping.flatMap { granted.externalPort == configuration.fixedPort && $0.externalPort != configuration.fixedPort ? $0.externalPort : nil }
             mapping = granted
             requestedPort = granted.externalPort
             if granted.externalPort == configuration.fixedPort {
                 claimDeadline = nil
                 portBeforeClaim = nil
+                takeOverFrom = nil
+                takeOverAt = nil
             }
             lastError = nil
             failures = 0
@@ -166,11 +194,15 @@ public struct Registration: Sendable {
                 wakeup = now + configuration.permanentRefresh
             } else {
                 mappingExpires = now + granted.lease
-                wakeup = now + granted.lease / 2
+                // The fixed port's lease is short, and losing it unseats the representative:
+                // renewed at a third, so a renewal slowed by a lossy link, and another try
+                // after it, still land before it runs out. Other ports at half.
+                wakeup = now + granted.lease / (granted.externalPort == configuration.fixedPort ? 3 : 2)
             }
-            return []
+            return given.map { [.unmap(externalPort: $0)] } ?? []
 
         case .mapFailed(let error):
+            if superseded(granted: nil, at: now) != nil { return [] }
             guard phase == .requesting else { return [] }
             lastError = error
             switch error.code {
@@ -203,26 +235,41 @@ public struct Registration: Sendable {
             lastError = error
             return []
 
-        case .claimFixedPort(let predecessor):
+        case .claimFixedPort(let predecessor, let predecessorLeft):
             guard phase != .idle, !holdsFixedPort, claimDeadline == nil else { return [] }
             claimDeadline = now + configuration.fixedLease + configuration.claimRetry * 2
             portBeforeClaim = mapping?.externalPort ?? requestedPort
             var actions: [Action] = []
-            if let own = mapping?.externalPort {
+            if let own = mapping?.externalPort, !configuration.keepsOwnPortWhileClaiming {
                 // NAT-PMP keeps one mapping per internal port: ours must go before the fixed port can come.
                 actions.append(.unmap(externalPort: own))
                 mapping = nil
                 mappingExpires = nil
             }
-            // The predecessor's mapping, where the router lets another host delete it.
-            if let predecessor, predecessor != configuration.internalAddress {
-                actions.append(.takeOver(externalPort: configuration.fixedPort, from: predecessor))
+            // The predecessor's mapping, where the router lets another host delete it. After
+            // its bye the port is asked for at once and the mapping taken over only if that is
+            // refused (the leaver gives it back itself, so usually the first attempt gets it).
+            // A silent one may still be there: nothing is asked until a refutation could have
+            // come, and then its mapping (which a crashed one leaves) is taken over first.
+            guard let predecessor, predecessor != configuration.internalAddress else {
+                return actions + request(configuration.fixedPort, at: now)
             }
-            return actions + request(configuration.fixedPort, at: now)
+            takeOverFrom = predecessor
+            if predecessorLeft {
+                takeOverAt = now
+                return actions + request(configuration.fixedPort, at: now)
+            }
+            takeOverAt = now + configuration.takeOverWait
+            requestedPort = configuration.fixedPort
+            phase = mapping == nil ? .waiting : .mapped
+            wakeup = takeOverAt
+            return actions
 
         case .releaseFixedPort:
             let back = portBeforeClaim.flatMap { $0 == configuration.fixedPort ? nil : $0 } ?? nextPort(after: configuration.fixedPort)
             portBeforeClaim = nil
+            takeOverFrom = nil
+            takeOverAt = nil
             if claimDeadline != nil {
                 claimDeadline = nil
                 return back.map { request($0, at: now) } ?? []
@@ -241,7 +288,7 @@ public struct Registration: Sendable {
 
     /// Carries out what is due at `now`: renewals, retries, a lease running out.
     public mutating func advance(to now: Duration) -> [Action] {
-        if let expires = mappingExpires, now >= expires {
+        if let expires = mappingExpires, now >= expires + expiryGrace {
             // Renewal never succeeded: the router has forgotten us by now.
             mapping = nil
             mappingExpires = nil
@@ -249,9 +296,23 @@ public struct Registration: Sendable {
         guard let due = wakeup, now >= due else { return [] }
         switch phase {
         case .mapped, .waiting:
-            return [.queryExternalAddress] + request(requestedPort, at: now)
+            if claimDeadline != nil {
+                // Claiming the fixed port again; the predecessor's mapping first, when due.
+                var actions: [Action] = []
+                if let from = takeOverFrom, let at = takeOverAt, now >= at {
+                    actions.append(.takeOver(externalPort: configuration.fixedPort, from: from))
+                    takeOverFrom = nil
+                    takeOverAt = nil
+                }
+                return actions + request(requestedPort, at: now)
+            }
+            // The renewal first: on a slow link the lease matters more than the address,
+            // which a retry after a failure does not ask again.
+            let retry = failures > 0
+            return request(requestedPort, at: now) + (retry ? [] : [.queryExternalAddress])
         case .requesting:
             // A request that never got an answer: the driver's timeout failed to report.
+            if !unanswered.isEmpty { unanswered.removeFirst() }
             return pause(retryingPort: requestedPort, at: now)
         case .idle:
             wakeup = nil
@@ -260,6 +321,15 @@ public struct Registration: Sendable {
     }
 
     // MARK: - Outcome
+
+    /// How long past its lease a mapping whose renewals go unanswered is still counted as
+    /// held. None for the range's ports. The fixed port one more lease: while renewals
+    /// are tried again every moment, the representative keeps its role (the peers still
+    /// hear it, so none claims the port meanwhile) until the router says another host
+    /// has it, rather than unseat itself because a lossy link delayed the answers.
+    private var expiryGrace: Duration {
+        mapping?.externalPort == configuration.fixedPort ? configuration.fixedLease : .zero
+    }
 
     /// Whether this camera holds the fixed port: the one that may become representative.
     public var holdsFixedPort: Bool { mapping?.externalPort == configuration.fixedPort }
@@ -278,16 +348,37 @@ public struct Registration: Sendable {
 
     // MARK: - Helpers
 
+    /// Takes the oldest unanswered request off the list. Returns nil when this answer is
+    /// for the newest request (or a stray one, which the phase check drops); otherwise
+    /// what to do about an answer that a newer request has replaced: give back a port it
+    /// granted that is neither held nor asked for again.
+    private mutating func superseded(granted: PortMapping?, at now: Duration) -> [Action]? {
+        guard !unanswered.isEmpty else { return nil }
+        unanswered.removeFirst()
+        guard !unanswered.isEmpty || phase == .idle else { return nil }
+        guard let granted else { return [] }
+        if granted.externalPort == mapping?.externalPort {
+            // A renewal of the port still held: the router did extend its lease.
+            if granted.lease != .zero { mappingExpires = now + granted.lease }
+            return []
+        }
+        return unanswered.contains(granted.externalPort) ? [] : [.unmap(externalPort: granted.externalPort)]
+    }
+
     /// Claiming: the predecessor's mapping may not have lapsed yet, so try again soon;
     /// past the deadline someone else really holds the fixed port, so go back to the range.
     private mutating func claimRefused(before deadline: Duration, at now: Duration) -> [Action] {
         if now < deadline {
             phase = .waiting
             wakeup = now + configuration.claimRetry
+            // The attempt that takes over a silent predecessor's mapping comes when due.
+            if takeOverFrom != nil, let at = takeOverAt { wakeup = min(wakeup!, max(at, now)) }
             return []
         }
         claimFailures += 1
         claimDeadline = nil
+        takeOverFrom = nil
+        takeOverAt = nil
         let back = portBeforeClaim.flatMap { $0 == configuration.fixedPort ? nil : $0 } ?? nextPort(after: configuration.fixedPort)
         portBeforeClaim = nil
         return back.map { request($0, at: now) } ?? pause(retryingPort: configuration.fixedPort, at: now)
@@ -296,6 +387,7 @@ public struct Registration: Sendable {
     private mutating func request(_ port: Int, at now: Duration) -> [Action] {
         phase = .requesting
         requestedPort = port
+        unanswered.append(port)
         // A request that is never answered still ends: the driver reports a failure, or this does.
         wakeup = now + .seconds(30)
         return [.map(PortMappingRequest(
@@ -310,7 +402,13 @@ public struct Registration: Sendable {
         for _ in 1..<min(failures, 16) where delay < configuration.maximumRetryDelay { delay = delay * 2 }
         requestedPort = port
         phase = mapping == nil ? .waiting : .mapped
-        wakeup = now + min(delay, configuration.maximumRetryDelay)
+        delay = min(delay, configuration.maximumRetryDelay)
+        if mapping != nil, let expires = mappingExpires {
+            // A renewal failed while the lease still runs: on a lossy link the next one
+            // may well get through, so try again soon rather than let the lease lapse.
+            delay = min(delay, max(configuration.claimRetry, (expires - now) / 3))
+        }
+        wakeup = now + delay
         return []
     }
 

@@ -43,6 +43,7 @@ struct ElectionSimulationTests {
             settings.duplication = dice.nextDouble() * 0.1
             settings.maximumDelay = .milliseconds(Int64(dice.next() % 100) + 1)
             settings.secureRouter = dice.next() % 2 == 0
+            settings.keepOwnPort = dice.next() % 2 == 0
             var site = SiteSimulation(settings: settings, policy: policy, seed: seed)
             site.boot(within: .seconds(2))
 

@@ -5,6 +5,12 @@ import PorticoCore
 /// the rest; deletion of another host's mapping refused in secure mode), and a LAN
 /// that loses, duplicates, delays, reorders and partitions multicast datagrams.
 ///
+/// By default the router answers at once. With `routerDelay` or `routerLoss` it is a
+/// router on a lossy link, reached as the daemon reaches it: each camera's exchanges
+/// one at a time, in order, beside its peer traffic; each takes up to `routerDelay`,
+/// and with `routerLoss` it outlasts `routerTimeout` and fails as unreachable, the
+/// router having carried out the request or not (a lost request or a lost answer).
+///
 /// Everything random comes from one seed, so a failing run can be replayed.
 struct SiteSimulation {
     struct Settings {
@@ -17,6 +23,23 @@ struct SiteSimulation {
         var missed = 2
         var lease: Duration = .seconds(20)
         var fixedLease: Duration = .seconds(4)
+        var routerDelay: Duration = .zero
+        var routerLoss = 0.0
+        var routerTimeout: Duration = .seconds(5)
+        /// Each peer message sent this many times (the daemon's `[election] copies`).
+        var copies = 1
+        /// Claimants keep their own port until they have the fixed one (as with UPnP).
+        var keepOwnPort = false
+    }
+
+    /// An exchange with the router in progress: done at `endsAt`, carried out by the
+    /// router at `appliedAt` (nil: the request was lost).
+    struct Exchange {
+        var action: Registration.Action
+        var endsAt: Duration
+        var appliedAt: Duration?
+        var answer: Registration.Event?
+        var unanswered: Bool
     }
 
     struct Camera {
@@ -27,6 +50,8 @@ struct SiteSimulation {
         var group = 0
         var sequence: UInt64 = 0
         var window = ReplayWindow()
+        var exchanges: [Registration.Action] = []
+        var exchange: Exchange?
     }
 
     struct Mapping {
@@ -58,8 +83,9 @@ struct SiteSimulation {
             let registration = Registration.Configuration(
                 fixedPort: Self.fixedPort, ports: PortRange(8081, 8099), lease: settings.lease,
                 internalAddress: address, internalPort: 8080, description: "portico:\(id)",
-                fixedLease: settings.fixedLease)
-            let election = Election.Configuration(id: id, inquiryInterval: settings.inquiry, missed: settings.missed)
+                fixedLease: settings.fixedLease, keepsOwnPortWhileClaiming: settings.keepOwnPort)
+            let election = Election.Configuration(id: id, inquiryInterval: settings.inquiry, missed: settings.missed,
+                                                  claimTimeout: settings.routerTimeout * 2)
             let me = CameraRecord(name: id, internalAddress: address, internalPort: 8080, externalPort: nil,
                                   serverValue: "b8:27:eb:00:00:\(String(index, radix: 16))")
             cameras.append(Camera(node: CameraNode(registration: registration, election: election, policy: policy, me: me, at: .zero),
@@ -83,13 +109,18 @@ struct SiteSimulation {
         while true {
             let nextDelivery = inFlight.min { $0.at < $1.at }
             let nextWake = cameras.indices.filter { cameras[$0].alive }.map { (index: $0, at: cameras[$0].node.wakeup) }.min { $0.at < $1.at }
-            let next = min(nextDelivery?.at ?? end, nextWake?.at ?? end, end)
-            if next >= end && (nextDelivery?.at ?? end) >= end && (nextWake?.at ?? end) >= end {
+            let nextExchange = cameras.indices.filter { cameras[$0].alive && cameras[$0].exchange != nil }
+                .map { (index: $0, at: min(cameras[$0].exchange!.endsAt, cameras[$0].exchange!.appliedAt ?? .seconds(1 << 40))) }
+                .min { $0.at < $1.at }
+            let next = min(nextDelivery?.at ?? end, nextWake?.at ?? end, nextExchange?.at ?? end, end)
+            if next >= end && (nextDelivery?.at ?? end) >= end && (nextWake?.at ?? end) >= end && (nextExchange?.at ?? end) >= end {
                 now = max(now, end)
                 return
             }
             now = max(now, next)
-            if let delivery = nextDelivery, delivery.at <= now {
+            if let exchange = nextExchange, exchange.at <= now {
+                progress(exchangeOf: exchange.index)
+            } else if let delivery = nextDelivery, delivery.at <= now {
                 inFlight.removeAll { $0.at == delivery.at && $0.to == delivery.to && $0.message == delivery.message }
                 deliver(delivery)
             } else if let wake = nextWake, wake.at <= now {
@@ -100,11 +131,28 @@ struct SiteSimulation {
 
     mutating func crash(_ index: Int) {
         cameras[index].alive = false
+        cameras[index].exchanges = []
+        cameras[index].exchange = nil
         log.append("\(now) crash \(cameras[index].id)")
     }
 
     mutating func leave(_ index: Int) {
-        carryOut(cameras[index].node.handle(.leave, at: now), for: index)
+        let actions = cameras[index].node.handle(.leave, at: now)
+        if settings.routerDelay == .zero && settings.routerLoss == 0 {
+            carryOut(actions, for: index)
+        } else {
+            // As the daemon leaves: the queue dropped, bye sent, the port given back
+            // directly (unless that exchange is lost too).
+            cameras[index].exchanges = []
+            cameras[index].exchange = nil
+            for action in actions {
+                switch action {
+                case .send(let kind): send(kind, from: index)
+                case .backend(let request):
+                    if random.nextDouble() >= settings.routerLoss { _ = routerAnswer(request, from: cameras[index].address) }
+                }
+            }
+        }
         cameras[index].alive = false
         log.append("\(now) leave \(cameras[index].id)")
     }
@@ -129,6 +177,10 @@ struct SiteSimulation {
     }
 
     private mutating func send(_ kind: PeerMessage.Kind, from index: Int) {
+        for _ in 0..<settings.copies { sendOnce(kind, from: index) }
+    }
+
+    private mutating func sendOnce(_ kind: PeerMessage.Kind, from index: Int) {
         cameras[index].sequence += 1
         let camera = cameras[index]
         let message = PeerMessage(kind: kind, sender: camera.id, sequence: camera.sequence,
@@ -152,11 +204,56 @@ struct SiteSimulation {
             case .send(let kind):
                 send(kind, from: index)
             case .backend(let request):
-                if let result = routerAnswer(request, from: cameras[index].address) {
-                    queue.append(contentsOf: cameras[index].node.handle(.backend(result), at: now))
+                if settings.routerDelay == .zero && settings.routerLoss == 0 {
+                    if let result = routerAnswer(request, from: cameras[index].address) {
+                        queue.append(contentsOf: cameras[index].node.handle(.backend(result), at: now))
+                    }
+                } else {
+                    cameras[index].exchanges.append(request)
+                    if cameras[index].exchange == nil { startExchange(of: index) }
                 }
             }
         }
+    }
+
+    /// The camera's next exchange with the slow, lossy router begins.
+    private mutating func startExchange(of index: Int) {
+        guard cameras[index].exchange == nil, !cameras[index].exchanges.isEmpty else { return }
+        let action = cameras[index].exchanges.removeFirst()
+        let takes = randomDuration(upTo: settings.routerDelay)
+        if random.nextDouble() < settings.routerLoss {
+            // Outlasts the timeout: the request lost, or carried out and its answer lost.
+            let carriedOut = random.next() % 2 == 0
+            cameras[index].exchange = Exchange(action: action, endsAt: now + settings.routerTimeout,
+                                               appliedAt: carriedOut ? now + min(takes, settings.routerTimeout) : nil,
+                                               answer: nil, unanswered: true)
+        } else {
+            cameras[index].exchange = Exchange(action: action, endsAt: now + takes, appliedAt: now + takes, answer: nil, unanswered: false)
+        }
+    }
+
+    /// The router carries out the request when it arrives; the camera hears at the end.
+    private mutating func progress(exchangeOf index: Int) {
+        guard var exchange = cameras[index].exchange else { return }
+        if let applied = exchange.appliedAt, applied <= now {
+            exchange.answer = routerAnswer(exchange.action, from: cameras[index].address)
+            exchange.appliedAt = nil
+            cameras[index].exchange = exchange
+            if exchange.endsAt > now { return }
+        }
+        guard exchange.endsAt <= now else { return }
+        cameras[index].exchange = nil
+        var answer = exchange.answer
+        if exchange.unanswered {
+            let error = MappingError(.unreachable, message: "the router did not answer")
+            switch exchange.action {
+            case .map: answer = .mapFailed(error)
+            case .queryExternalAddress: answer = .externalAddressFailed(error)
+            case .unmap, .takeOver: answer = nil
+            }
+        }
+        if let answer { carryOut(cameras[index].node.handle(.backend(answer), at: now), for: index) }
+        startExchange(of: index)
     }
 
     private mutating func routerAnswer(_ action: Registration.Action, from address: String) -> Registration.Event? {
