@@ -18,6 +18,16 @@ struct RegistrationTests {
                             lease: lease, description: "portico:cam1"))
     }
 
+    /// Started, refused the fixed port (another camera holds it), granted 8081: where
+    /// most cameras of a site stand.
+    static func holding8081() -> Registration {
+        var machine = Registration(configuration: configuration)
+        _ = machine.handle(.start, at: .zero)
+        _ = machine.handle(conflict, at: .zero)
+        _ = machine.handle(granted(8081), at: .zero)
+        return machine
+    }
+
     static let conflict = Registration.Event.mapFailed(MappingError(.conflict, routerCode: 718, message: "ConflictInMappingEntry"))
 
     @Test("the fixed port first; granted: holds it, URL known, renewal at a third of its lease, before the address")
@@ -86,10 +96,7 @@ struct RegistrationTests {
 
     @Test("lost mapping: a failed renewal keeps retrying, the lease runs out, the mapping is dropped, then regained")
     func lostMapping() {
-        var machine = Registration(configuration: Self.configuration)
-        _ = machine.handle(.start, at: .zero)
-        _ = machine.handle(Self.conflict, at: .zero)
-        _ = machine.handle(Self.granted(8081), at: .zero)
+        var machine = Self.holding8081()
         _ = machine.advance(to: .seconds(30))
         let unreachable = Registration.Event.mapFailed(MappingError(.unreachable, message: "no answer"))
         #expect(machine.handle(unreachable, at: .seconds(31)) == [])
@@ -110,10 +117,7 @@ struct RegistrationTests {
 
     @Test("router reboot: the port we had is asked for again at once")
     func routerReboot() {
-        var machine = Registration(configuration: Self.configuration)
-        _ = machine.handle(.start, at: .zero)
-        _ = machine.handle(Self.conflict, at: .zero)
-        _ = machine.handle(Self.granted(8081), at: .zero)
+        var machine = Self.holding8081()
         #expect(machine.handle(.routerRestarted, at: .seconds(3)) == [.queryExternalAddress, Self.request(8081)])
         _ = machine.handle(Self.granted(8081), at: .seconds(3))
         #expect(machine.status.externalPort == 8081)
@@ -223,10 +227,7 @@ struct RegistrationTests {
 
     @Test("a claim refuted before the takeover was due never takes the predecessor's mapping")
     func claimRefuted() {
-        var machine = Registration(configuration: Self.configuration)
-        _ = machine.handle(.start, at: .zero)
-        _ = machine.handle(Self.conflict, at: .zero)
-        _ = machine.handle(Self.granted(8081), at: .zero)
+        var machine = Self.holding8081()
         var actions = machine.handle(.claimFixedPort(predecessor: "198.51.100.13"), at: .seconds(10))
         actions += machine.advance(to: .seconds(10) + .milliseconds(40))
         #expect(machine.handle(.releaseFixedPort, at: .seconds(10) + .milliseconds(100)) == [Self.request(8081)])
@@ -274,10 +275,7 @@ struct RegistrationTests {
 
     @Test("answers to requests a newer one replaced change nothing; a port granted that way is given back")
     func supersededAnswers() {
-        var machine = Registration(configuration: Self.configuration)
-        _ = machine.handle(.start, at: .zero)
-        _ = machine.handle(Self.conflict, at: .zero)
-        _ = machine.handle(Self.granted(8081), at: .zero)
+        var machine = Self.holding8081()
         // A claim of the fixed port goes out, then is given up before the router answered.
         _ = machine.handle(.claimFixedPort(predecessor: nil), at: .seconds(5))
         #expect(machine.handle(.releaseFixedPort, at: .seconds(5) + .milliseconds(10)) == [Self.request(8081)])
@@ -321,10 +319,7 @@ struct RegistrationTests {
 
     @Test("releasing the fixed port goes back to the port held before")
     func releaseFixedPort() {
-        var machine = Registration(configuration: Self.configuration)
-        _ = machine.handle(.start, at: .zero)
-        _ = machine.handle(Self.conflict, at: .zero)
-        _ = machine.handle(Self.granted(8081), at: .zero)
+        var machine = Self.holding8081()
         _ = machine.handle(.claimFixedPort(predecessor: nil), at: .seconds(1))
         _ = machine.handle(Self.granted(8080), at: .seconds(1))
         #expect(machine.handle(.releaseFixedPort, at: .seconds(2)) == [.unmap(externalPort: 8080), Self.request(8081)])
@@ -358,10 +353,7 @@ struct RegistrationTests {
 
     @Test("withdraw gives the port back; the switch starts again from the fixed port")
     func withdraw() {
-        var machine = Registration(configuration: Self.configuration)
-        _ = machine.handle(.start, at: .zero)
-        _ = machine.handle(Self.conflict, at: .zero)
-        _ = machine.handle(Self.granted(8081), at: .zero)
+        var machine = Self.holding8081()
         #expect(machine.handle(.withdraw, at: .seconds(5)) == [.unmap(externalPort: 8081)])
         #expect(machine.phase == .idle && machine.status.externalPort == nil)
         #expect(machine.advance(to: .seconds(100)) == [])
