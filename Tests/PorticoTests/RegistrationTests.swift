@@ -20,7 +20,7 @@ struct RegistrationTests {
 
     /// Started, refused the fixed port (another camera holds it), granted 8081: where
     /// most cameras of a site stand.
-    static func holding8081() -> Registration {
+    static func holding8081(_ configuration: Registration.Configuration = configuration) -> Registration {
         var machine = Registration(configuration: configuration)
         _ = machine.handle(.start, at: .zero)
         _ = machine.handle(conflict, at: .zero)
@@ -158,10 +158,7 @@ struct RegistrationTests {
     func claimFixedPort() {
         var configuration = Self.configuration
         configuration.fixedLease = .seconds(3)
-        var machine = Registration(configuration: configuration)
-        _ = machine.handle(.start, at: .zero)
-        _ = machine.handle(Self.conflict, at: .zero)
-        _ = machine.handle(Self.granted(8081), at: .zero)
+        var machine = Self.holding8081(configuration)
         #expect(machine.handle(.claimFixedPort(predecessor: "198.51.100.13", predecessorLeft: true), at: .seconds(10)) == [
             .unmap(externalPort: 8081), Self.request(8080, lease: .seconds(3)),
         ])
@@ -185,10 +182,7 @@ struct RegistrationTests {
     func claimAfterSilence() {
         var configuration = Self.configuration
         configuration.fixedLease = .seconds(3)
-        var machine = Registration(configuration: configuration)
-        _ = machine.handle(.start, at: .zero)
-        _ = machine.handle(Self.conflict, at: .zero)
-        _ = machine.handle(Self.granted(8081), at: .zero)
+        var machine = Self.holding8081(configuration)
         #expect(machine.handle(.claimFixedPort(predecessor: "198.51.100.13"), at: .seconds(10)) == [.unmap(externalPort: 8081)])
         #expect(machine.wakeup == .seconds(10) + .milliseconds(250))
         #expect(machine.advance(to: .seconds(10) + .milliseconds(200)) == [])
@@ -204,20 +198,14 @@ struct RegistrationTests {
     func claimKeepingOwnPort() {
         var configuration = Self.configuration
         configuration.keepsOwnPortWhileClaiming = true
-        var machine = Registration(configuration: configuration)
-        _ = machine.handle(.start, at: .zero)
-        _ = machine.handle(Self.conflict, at: .zero)
-        _ = machine.handle(Self.granted(8081), at: .zero)
+        var machine = Self.holding8081(configuration)
         #expect(machine.handle(.claimFixedPort(predecessor: "198.51.100.13", predecessorLeft: true), at: .seconds(10)) == [Self.request(8080)])
         #expect(machine.status.externalPort == 8081, "still listed on its own port meanwhile")
         #expect(machine.handle(Self.granted(8080), at: .seconds(10)) == [.unmap(externalPort: 8081)], "given back once it has the fixed port")
         #expect(machine.holdsFixedPort)
 
         // A claim given up returns to the port it kept.
-        var other = Registration(configuration: configuration)
-        _ = other.handle(.start, at: .zero)
-        _ = other.handle(Self.conflict, at: .zero)
-        _ = other.handle(Self.granted(8081), at: .zero)
+        var other = Self.holding8081(configuration)
         _ = other.handle(.claimFixedPort(predecessor: nil), at: .seconds(10))
         _ = other.handle(Self.conflict, at: .seconds(10))
         #expect(other.handle(.releaseFixedPort, at: .seconds(10) + .milliseconds(100)) == [Self.request(8081)])
@@ -299,10 +287,7 @@ struct RegistrationTests {
     func claimFails() {
         var configuration = Self.configuration
         configuration.fixedLease = .seconds(4)
-        var machine = Registration(configuration: configuration)
-        _ = machine.handle(.start, at: .zero)
-        _ = machine.handle(Self.conflict, at: .zero)
-        _ = machine.handle(Self.granted(8081), at: .zero)
+        var machine = Self.holding8081(configuration)
         _ = machine.handle(.claimFixedPort(predecessor: nil), at: .seconds(10))
         var now = Duration.seconds(10)
         while true {

@@ -51,8 +51,8 @@ struct GPIOBoardTests {
     }
 
     /// A motor board started with where the camera points taken as home.
-    static func startAtHome(state: String) throws -> ServerProcess {
-        let server = try start(motorProfile(state: state), state: state)
+    static func startAtHome(state: String, profile: String? = nil) throws -> ServerProcess {
+        let server = try start(profile ?? motorProfile(state: state), state: state)
         let reply = try ptz(server, #"{"command": "set_home"}"#)
         guard reply.status == 202 else { throw TestFailure("set_home answered \(reply.status): \(reply.text)") }
         return server
@@ -135,10 +135,9 @@ struct GPIOBoardTests {
     func unwritableState() async throws {
         let state = try temporaryFolder()
         let profile = Self.motorProfile(state: state).replacing("state_dir = \"\(state)\"", with: "state_dir = \"/proc/portico-nowhere\"")
-        let server = try Self.start(profile, state: state)
+        let server = try Self.startAtHome(state: state, profile: profile)
         defer { server.stop() }
         try await blocking { () throws in
-            #expect(try Self.ptz(server, #"{"command": "set_home"}"#).status == 202)
             #expect(try Self.ptz(server, #"{"command": "relative", "pan": 2}"#).status == 202)
             let done = try Self.wait(server, for: "the move to end") { $0.pan_tilt?.moving == false && $0.pan_tilt?.pan_steps == 2 }
             #expect(done.pan_tilt?.last_error?.contains("cannot store the position") == true, "\(String(describing: done.pan_tilt?.last_error))")
@@ -194,10 +193,9 @@ struct GPIOBoardTests {
         let profile = Self.motorProfile(state: state)
             .replacing("_steps_per_revolution = 360", with: "_steps_per_revolution = 4096")
             .replacing("speed = 4\n", with: "speed = 60\n")
-        let server = try Self.start(profile, state: state)
+        let server = try Self.startAtHome(state: state, profile: profile)
         defer { server.stop() }
         try await blocking { () throws in
-            #expect(try Self.ptz(server, #"{"command": "set_home"}"#).status == 202)
             #expect(try Self.ptz(server, #"{"command": "absolute", "pan": 45, "tilt": -20}"#).status == 202)
             let done = try Self.wait(server, for: "the move to end") { $0.pan_tilt?.moving == false }
             #expect(done.pan_tilt?.pan_steps == 512 && done.pan_tilt?.tilt_steps == Int((-20 * 4096 / 360.0).rounded()))
@@ -224,11 +222,10 @@ struct GPIOBoardTests {
             speed = 4
             acceleration = 100
             """
-        let server = try Self.start(profile, state: state)
+        let server = try Self.startAtHome(state: state, profile: profile)
         defer { server.stop() }
         try await blocking { () throws in
             #expect(try GPIOSimulator.value(14) == 1, "disabled at rest")
-            #expect(try Self.ptz(server, #"{"command": "set_home"}"#).status == 202)
             #expect(try Self.ptz(server, #"{"command": "relative", "pan": 3}"#).status == 202)
             usleep(300_000)
             #expect(try GPIOSimulator.value(14) == 0 && GPIOSimulator.value(13) == 1, "enabled, turning positive")
@@ -253,11 +250,10 @@ struct GPIOBoardTests {
             homing_slow_speed = 5
             homing_back_off = 3
             """)
-        let server = try Self.start(profile, state: state)
+        let server = try Self.startAtHome(state: state, profile: profile)  // tilt: no switch; pan homes below
         defer { server.stop() }
         try await blocking { () throws in
             defer { try? GPIOSimulator.release(8) }
-            #expect(try Self.ptz(server, #"{"command": "set_home"}"#).status == 202)  // tilt: no switch; pan homes below
             #expect(try Self.ptz(server, #"{"command": "relative", "pan": 5}"#).status == 202)
             _ = try Self.wait(server, for: "the first move") { $0.pan_tilt?.moving == false && $0.pan_tilt?.pan_steps == 5 }
             #expect(try Self.ptz(server, #"{"command": "home"}"#).status == 202)
