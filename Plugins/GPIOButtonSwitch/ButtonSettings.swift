@@ -32,6 +32,15 @@ struct ButtonSettings: Sendable, Equatable {
         self.led = led >= 0 ? led : nil
     }
 
+    /// The profile key that names `line`, for messages about it.
+    func key(naming line: Int?) -> String {
+        switch line {
+        case self.line: "line"
+        case led where led != nil: "led"
+        default: "chip"
+        }
+    }
+
     var summary: String {
         "\(chip) line \(line), active \(activeLow ? "low" : "high"), pull \(pull.rawValue)" + (led.map { ", LED on line \($0)" } ?? "")
     }

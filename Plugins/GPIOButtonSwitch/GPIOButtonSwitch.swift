@@ -39,7 +39,7 @@ public final class GPIOButtonSwitch: RegistrationSwitch {
             input = try chip.requestEdges(button.line, activeLow: button.activeLow, pull: button.pull, consumer: "portico-switch")
             led = try button.led.map { (line) throws(GPIOError) in try chip.requestOutputs([line], consumer: "portico-led") }
         } catch {
-            throw button.origin.problem(error.line == button.led && button.led != nil ? "led" : (error.line != nil ? "line" : "chip"), error.description)
+            throw button.origin.problem(button.key(naming: error.line), error.description)
         }
         logger.info("registration switch ready", metadata: ["settings": "\(button.summary), \(settings)"])
         try await DedicatedThread.run(name: "switch") { stop in

@@ -281,15 +281,14 @@ struct MotionController: Sendable {
     func status(presets: [(name: String, position: PanTiltPosition)]) -> PanTiltStatus {
         let pan = axes.first { $0.settings.name == "pan" }
         let tilt = axes.first { $0.settings.name == "tilt" }
-        let wired = axes
-        let known = wired.allSatisfy(\.known)
+        let known = axes.allSatisfy(\.known)
         let position = known ? PanTiltPosition(pan: pan.map { $0.degrees(for: $0.steps) } ?? 0, tilt: tilt.map { $0.degrees(for: $0.steps) } ?? 0) : nil
         var target: PanTiltPosition?
         var homing: [(String, HomingPhase)] = []
-        for axis in wired {
+        for axis in axes {
             if case .homing(let phase, _, _) = axis.mode { homing.append((axis.settings.name, phase)) }
         }
-        var activity = wired.contains { $0.isBusy } ? "moving" : "idle"
+        var activity = isBusy ? "moving" : "idle"
         if homing.count == 1 {
             activity = "homing: \(homing[0].1.rawValue)"
         } else if !homing.isEmpty {
@@ -303,7 +302,7 @@ struct MotionController: Sendable {
             }
             target = PanTiltPosition(pan: ends(pan), tilt: ends(tilt))
         }
-        let detail = wired.map { "\($0.settings.name): \($0.knownBecause)" }.joined(separator: "; ")
+        let detail = axes.map { "\($0.settings.name): \($0.knownBecause)" }.joined(separator: "; ")
         return PanTiltStatus(
             position: position, position_detail: detail, target: target, moving: isBusy, activity: activity,
             pan_steps: pan.flatMap { $0.known ? $0.steps : nil }, tilt_steps: tilt.flatMap { $0.known ? $0.steps : nil },
