@@ -17,6 +17,7 @@ final class GatewayConnection: Sendable {
         var listener: Int?
         /// Exchanges in a row the gateway did not answer in time.
         var unanswered = 0
+        var pacing = HedgePacing()
     }
 
     /// Unanswered exchanges in a row after which the gateway is searched for again. One is
@@ -42,10 +43,10 @@ final class GatewayConnection: Sendable {
 
     /// Sends `action` to the gateway, finding it first when needed.
     func perform(_ action: SOAPAction) async throws(MappingError) -> SOAPReply {
-        let (gateway, session) = try await currentGateway()
+        let gateway = try await currentGateway()
         let started = ContinuousClock.now
         do throws(MappingError) {
-            let reply = try await client.send(action, to: gateway.service, in: session, timeout: settings.timeout)
+            let reply = try await exchange(action, with: gateway)
             logger.trace("action answered", metadata: ["action": "\(action.name)", "after": "\(ContinuousClock.now - started)"])
             state.withLock { $0.unanswered = 0 }
             return reply
@@ -56,9 +57,32 @@ final class GatewayConnection: Sendable {
         }
     }
 
+    /// Connections one exchange opens at most while none has answered.
+    static let maximumAttempts = 6
+
+    /// One action, over as many connections as it takes (`HedgedExchange`), on a thread
+    /// of its own; cancelling the caller resets every connection.
+    private func exchange(_ action: SOAPAction, with gateway: Gateway) async throws(MappingError) -> SOAPReply {
+        let hedged = HedgedExchange(
+            request: try ControlRequest(action, to: gateway.service), localAddress: gateway.localAddress,
+            stagger: state.withLock { $0.pacing.stagger }, maximumAttempts: Self.maximumAttempts, timeout: settings.timeout)
+        let outcome: Result<HedgedExchange.Answer, MappingError>
+        do {
+            outcome = try await DedicatedThread.run(name: "upnp-control") { stop in hedged.runBlocking(stop: stop) }
+        } catch {
+            throw MappingError(.unreachable, message: "\(action.name): \(error)")
+        }
+        let answer = try outcome.get()
+        state.withLock { $0.pacing.answered(in: answer.attemptTime) }
+        if answer.attempts > 1 {
+            logger.debug("answered after several connections", metadata: ["action": "\(action.name)", "connections": "\(answer.attempts)"])
+        }
+        return try action.reply(from: answer.response).get()
+    }
+
     // MARK: - Finding the gateway
 
-    private func currentGateway() async throws(MappingError) -> (Gateway, UPnPClient.Session) {
+    private func currentGateway() async throws(MappingError) -> Gateway {
         guard let address = NetworkInterface.ipv4Address(of: settings.interface) else {
             throw MappingError(.unreachable, message: "\(settings.interface) has no IPv4 address: the LAN link is down or DHCP has not answered yet")
         }
@@ -81,7 +105,7 @@ final class GatewayConnection: Sendable {
         }
         let search: Task<Result<Gateway, MappingError>, Never>
         switch lookup {
-        case .cached(let gateway): return (gateway, session)
+        case .cached(let gateway): return gateway
         case .searching(let task): search = task
         }
         let result = await search.value
@@ -97,9 +121,9 @@ final class GatewayConnection: Sendable {
                 "location": "\(found.location)", "service": "\(found.service.serviceType)",
             ])
             if newDevice { logger.info("another gateway than before: mapping again", metadata: ["location": "\(found.location)"]) }
-            checkUptime(of: found, session: session)
+            checkUptime(of: found)
         }
-        return (try result.get(), session)
+        return try result.get()
     }
 
     private func forget(_ gateway: Gateway, because error: MappingError) {
@@ -147,31 +171,24 @@ final class GatewayConnection: Sendable {
             logger.notice("the router restarted: mapping again", metadata: [
                 "udn": "\(advertisement.udn)", "location": "\(advertisement.location)", "moved": "\(moved)",
             ])
-            if let gateway, let session = currentSession(for: gateway) { checkUptime(of: gateway, session: session) }
+            if let gateway { checkUptime(of: gateway) }
         case .checkUptime:
-            if let gateway, let session = currentSession(for: gateway) { checkUptime(of: gateway, session: session) }
+            if let gateway { checkUptime(of: gateway) }
         }
-    }
-
-    private func currentSession(for gateway: Gateway) -> UPnPClient.Session? {
-        guard let session = client.currentSession, session.address == gateway.localAddress else { return nil }
-        return session
     }
 
     /// Reads the gateway's uptime in the background and lets the detector compare it.
     /// Routers without `GetStatusInfo` or `NewUptime` are left to the SSDP signs.
-    private func checkUptime(of gateway: Gateway, session: UPnPClient.Session) {
-        let client = self.client, timeout = settings.timeout
+    private func checkUptime(of gateway: Gateway) {
         Task { [weak self] in
+            guard let self else { return }
             let uptime: Int
             do throws(MappingError) {
-                let reply = try await client.send(IGDActions.getStatusInfo, to: gateway.service, in: session, timeout: timeout)
-                uptime = try IGDActions.uptime(from: reply)
+                uptime = try IGDActions.uptime(from: try await exchange(IGDActions.getStatusInfo, with: gateway))
             } catch {
-                self?.logger.debug("no uptime from the gateway", metadata: ["error": "\(error)"])
+                logger.debug("no uptime from the gateway", metadata: ["error": "\(error)"])
                 return
             }
-            guard let self else { return }
             let now = ContinuousClock.now - origin
             let restarted = state.withLock { $0.restarts.uptime(uptime, at: now) }
             if restarted {

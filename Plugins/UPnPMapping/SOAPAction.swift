@@ -1,4 +1,3 @@
-import CUPnP
 import PorticoCore
 
 /// One UPnP control action: its name and arguments in the order the service defines.
@@ -18,39 +17,62 @@ struct SOAPAction: Sendable, Equatable {
         self.arguments = arguments.map { Argument(name: $0.0, value: $0.1) }
     }
 
-    /// The action as libupnp wants it; the caller frees it. `UpnpMakeAction` is variadic and
-    /// so not callable from Swift: the document is built one argument at a time instead.
-    func makeDocument(serviceType: String) -> UnsafeMutablePointer<IXML_Document>? {
-        var document: UnsafeMutablePointer<IXML_Document>?
-        if arguments.isEmpty {
-            guard UpnpAddToAction(&document, name, serviceType, nil, nil) == UPNP_E_SUCCESS else {
-                if let document { ixmlDocument_free(document) }
-                return nil
-            }
-        }
+    /// The SOAP envelope sent as the request body.
+    func envelope(serviceType: String) -> String {
+        var body = "<?xml version=\"1.0\"?>\r\n"
+        body += "<s:Envelope xmlns:s=\"http://schemas.xmlsoap.org/soap/envelope/\" s:encodingStyle=\"http://schemas.xmlsoap.org/soap/encoding/\">"
+        body += "<s:Body><u:\(name) xmlns:u=\"\(Self.escaped(serviceType))\">"
         for argument in arguments {
-            // Text is escaped by IXML when the request is printed.
-            guard UpnpAddToAction(&document, name, serviceType, argument.name, argument.value) == UPNP_E_SUCCESS else {
-                if let document { ixmlDocument_free(document) }
-                return nil
-            }
+            body += "<\(argument.name)>\(Self.escaped(argument.value))</\(argument.name)>"
         }
-        return document
+        body += "</u:\(name)></s:Body></s:Envelope>\r\n"
+        return body
     }
 
-    /// Reads what libupnp reported for this action.
-    func reply(from completion: UPnPClient.ActionCompletion) -> Result<SOAPReply, MappingError> {
-        guard completion.code == 0 else {
-            return .failure(UPnPErrorCode.mappingError(code: completion.code, action: name))
+    /// Reads the router's answer: HTTP 200 with `<actionResponse>`, or (HTTP 500) a SOAP
+    /// fault carrying the router's UPnP error code. Anything else is a malformed reply,
+    /// never a crash or a silent success.
+    func reply(from response: HTTPResponse) -> Result<SOAPReply, MappingError> {
+        let text = String(decoding: response.body, as: UTF8.self)
+        let envelope: XMLElement
+        do throws(XMLElement.ParseError) {
+            envelope = try XMLElement(parsing: text)
+        } catch {
+            let what = response.status == 200 ? "reply" : "HTTP \(response.status) answer"
+            return .failure(MappingError(.malformedReply, message: "\(name): the router's \(what) is \(error)"))
         }
-        switch completion.response {
-        case nil:
-            return .failure(MappingError(.malformedReply, message: "\(name): the router's reply has no response element"))
-        case .failure(let error):
-            return .failure(MappingError(.malformedReply, message: "\(name): the router's reply is \(error)"))
-        case .success(let element):
-            return Result { () throws(MappingError) -> SOAPReply in try SOAPReply(element, answering: name) }
+        guard let element = envelope.child("Body")?.children.first else {
+            return .failure(MappingError(.malformedReply, message: "\(name): the router's answer (HTTP \(response.status)) has no SOAP body"))
         }
+        if element.name == "Fault" {
+            guard let error = element.child("detail")?.child("UPnPError") else {
+                return .failure(MappingError(.malformedReply, message: "\(name): the router sent a SOAP fault without a UPnP error"))
+            }
+            let code = error.child("errorCode")?.text ?? ""
+            guard let number = Int(code), number > 0 else {
+                return .failure(MappingError(.malformedReply, message: "\(name): the router sent a fault with an invalid error code '\(code.prefix(40))'"))
+            }
+            return .failure(UPnPErrorCode.routerError(code: number, action: name))
+        }
+        guard response.status == 200 else {
+            return .failure(MappingError(.malformedReply, message: "\(name): the router answered HTTP \(response.status)"))
+        }
+        return Result { () throws(MappingError) -> SOAPReply in try SOAPReply(element, answering: name) }
+    }
+
+    static func escaped(_ text: String) -> String {
+        var out = ""
+        for character in text {
+            switch character {
+            case "&": out += "&amp;"
+            case "<": out += "&lt;"
+            case ">": out += "&gt;"
+            case "\"": out += "&quot;"
+            case "'": out += "&apos;"
+            default: out.append(character)
+            }
+        }
+        return out
     }
 }
 
@@ -59,15 +81,10 @@ struct SOAPReply: Sendable, Equatable {
     let action: String
     let arguments: [String: String]
 
-    /// Checks that `element` really is `<action>Response`. libupnp passes other things through
-    /// as success: a SOAP fault whose errorCode is not a number above 400 (`0`, `abc`)
-    /// arrives as return code 0 with the `UPnPError` element as the "response".
+    /// Checks that `element` really is `<action>Response`: a router that answers with
+    /// another action's response has not done this one.
     init(_ element: XMLElement, answering action: String) throws(MappingError) {
         guard element.name == action + "Response" else {
-            if element.name == "UPnPError" {
-                let code = element.child("errorCode")?.text ?? ""
-                throw MappingError(.malformedReply, message: "\(action): the router sent a fault with an invalid error code '\(code.prefix(40))'")
-            }
             throw MappingError(.malformedReply, message: "\(action): the router answered with <\(element.name.prefix(60))> instead of <\(action)Response>")
         }
         self.action = action

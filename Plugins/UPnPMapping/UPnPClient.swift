@@ -8,11 +8,13 @@ import Glibc
 import Musl
 #endif
 
-/// libupnp as a control point, for the whole process.
+/// libupnp as a control point, for the whole process: the SSDP search and
+/// notifications, and fetching the gateway's description. Control actions do not go
+/// through it (see `HedgedExchange`).
 ///
 /// libupnp keeps one global state (`UpnpInit` can be called once until `UpnpFinish`), so
 /// there is one client per process, shared by every backend instance. Its threads call
-/// back into `upnpEvent` below; each pending search or action is found there by an
+/// back into `upnpEvent` below; each pending search is found there by an
 /// integer token carried as libupnp's cookie, never by a pointer to a Swift object, so a
 /// callback arriving after its caller gave up finds nothing and is dropped.
 ///
@@ -57,16 +59,9 @@ final class UPnPClient: Sendable {
         let location: String
     }
 
-    /// What libupnp reported for an action: its return code and the response element.
-    struct ActionCompletion: Sendable {
-        let code: Int
-        let response: Result<XMLElement, XMLElement.ParseError>?
-    }
-
     private struct Registry {
         var nextToken = 1
         var searches: [Int: @Sendable (SearchEvent) -> Void] = [:]
-        var actions: [Int: @Sendable (ActionCompletion) -> Void] = [:]
         var listeners: [Int: @Sendable (Advertisement) -> Void] = [:]
 
         mutating func token() -> Int {
@@ -174,33 +169,6 @@ final class UPnPClient: Sendable {
         registry.withLock { $0.listeners[token] = nil }
     }
 
-    // MARK: - Actions
-
-    /// Sends `action` and waits at most `timeout` for the router's answer.
-    func send(_ action: SOAPAction, to service: WANConnectionService, in session: Session, timeout: Duration) async throws(MappingError) -> SOAPReply {
-        let token = registry.withLock { $0.token() }
-        defer { registry.withLock { $0.actions[token] = nil } }
-        return try await Outcome<SOAPReply>.wait(timeout: timeout, orFail: {
-            MappingError(.unreachable, message: "\(action.name): the router did not answer within \(ProfileDuration.format(timeout))")
-        }) { outcome in
-            registry.withLock { registry in
-                registry.actions[token] = { completion in outcome.settle(action.reply(from: completion)) }
-            }
-            guard let document = action.makeDocument(serviceType: service.serviceType) else {
-                outcome.settle(.failure(MappingError(.refused, message: "\(action.name): libupnp could not build the request")))
-                return
-            }
-            defer { ixmlDocument_free(document) }
-            // Copies the document and queues the exchange on libupnp's thread pool.
-            let status = UpnpSendActionAsync(
-                session.handle, service.controlURL, service.serviceType, nil, document, upnpEvent,
-                UnsafeRawPointer(bitPattern: token))
-            if status != UPNP_E_SUCCESS {
-                outcome.settle(.failure(UPnPErrorCode.mappingError(code: Int(status), action: action.name)))
-            }
-        }
-    }
-
     // MARK: - HTTP
 
     /// Fetches `url` (a device description), refusing bodies over `limit` bytes.
@@ -271,21 +239,6 @@ final class UPnPClient: Sendable {
                 location: Self.string(UpnpDiscovery_get_Location_cstr(discovery)))
             let listeners = registry.withLock { Array($0.listeners.values) }
             for listener in listeners { listener(advertisement) }
-
-        case UPNP_CONTROL_ACTION_COMPLETE:
-            guard let handler = registry.withLock({ $0.actions.removeValue(forKey: token) }) else { return }
-            guard let event else {
-                handler(ActionCompletion(code: Int(UPNP_E_BAD_RESPONSE), response: nil))
-                return
-            }
-            let completion = OpaquePointer(event)
-            let code = Int(UpnpActionComplete_get_ErrCode(completion))
-            // The result document is freed when this callback returns: copy it now.
-            var response: Result<XMLElement, XMLElement.ParseError>?
-            if let document = UpnpActionComplete_get_ActionResult(completion) {
-                response = Result { () throws(XMLElement.ParseError) -> XMLElement in try XMLElement(document: document) }
-            }
-            handler(ActionCompletion(code: code, response: response))
 
         default:
             break

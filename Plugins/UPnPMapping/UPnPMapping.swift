@@ -42,9 +42,12 @@ public struct UPnPMapping: MappingBackend {
         let asked = PortMapping(
             externalPort: request.externalPort, internalAddress: request.internalAddress, internalPort: request.internalPort,
             lease: .seconds(IGDActions.leaseSeconds(request.lease)), description: request.description)
-        // The router may grant another lease than asked (IGD:2 turns 0 into a week, some
-        // routers cap leases), so the entry is read back. That reading is a courtesy: if it
-        // fails, the mapping was still made as asked.
+        // A timed lease that AddPortMapping accepted is the lease asked for: IGD:2 changes
+        // only a permanent one (into a week) and leases over a week. Only then is the entry
+        // read back; not reading it otherwise keeps a claim of the fixed port one exchange
+        // short, which on a lossy LAN is most of the failover time. If reading fails, the
+        // mapping was still made as asked.
+        guard request.lease == .zero || request.lease > .seconds(604_800) else { return asked }
         let entry: PortMapping?
         do {
             entry = try await mapping(externalPort: request.externalPort)

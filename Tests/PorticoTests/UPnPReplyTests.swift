@@ -4,13 +4,19 @@ import Testing
 
 @testable import UPnPMapping
 
-/// SOAP requests as libupnp sends them, and what routers answer turned into Portico's
+/// SOAP requests as Portico sends them, and what routers answer turned into Portico's
 /// types and errors: no router needed.
 @Suite("UPnP actions, replies and error codes")
 struct UPnPReplyTests {
-    /// What libupnp hands over for a successful action: the response element.
-    static func reply(_ xml: String, code: Int = 0) throws -> UPnPClient.ActionCompletion {
-        UPnPClient.ActionCompletion(code: code, response: .success(try XMLElement(parsing: xml)))
+    /// A router's HTTP answer carrying `xml` in a SOAP body.
+    static func reply(_ xml: String, status: Int = 200) -> HTTPResponse {
+        let envelope = "<?xml version=\"1.0\"?><s:Envelope xmlns:s=\"http://schemas.xmlsoap.org/soap/envelope/\"><s:Body>\(xml)</s:Body></s:Envelope>"
+        return HTTPResponse(status: status, body: Array(envelope.utf8))
+    }
+
+    /// A SOAP fault as miniupnpd sends it, with `code` as its UPnP errorCode.
+    static func fault(_ code: String) -> HTTPResponse {
+        reply("<s:Fault><faultcode>s:Client</faultcode><faultstring>UPnPError</faultstring><detail><UPnPError xmlns=\"urn:schemas-upnp-org:control-1-0\"><errorCode>\(code)</errorCode><errorDescription>x</errorDescription></UPnPError></detail></s:Fault>", status: 500)
     }
 
     static let entry = """
@@ -31,13 +37,8 @@ struct UPnPReplyTests {
             "NewRemoteHost", "NewExternalPort", "NewProtocol", "NewInternalPort", "NewInternalClient",
             "NewEnabled", "NewPortMappingDescription", "NewLeaseDuration",
         ])
-        let document = try #require(action.makeDocument(serviceType: "urn:schemas-upnp-org:service:WANIPConnection:2"))
-        defer { ixmlDocument_free(document) }
-        // Printed as libupnp prints it into the SOAP body.
-        let printed = try #require(ixmlPrintNode(portico_ixml_document_node(document)))
-        defer { ixmlFreeDOMString(printed) }
-        // IXML ends each element's line with CRLF; compare the elements alone.
-        let text = String(cString: printed).filter { !$0.isNewline }
+        let text = action.envelope(serviceType: "urn:schemas-upnp-org:service:WANIPConnection:2")
+        #expect(text.contains("<s:Envelope xmlns:s=\"http://schemas.xmlsoap.org/soap/envelope/\""))
         #expect(text.contains("<u:AddPortMapping xmlns:u=\"urn:schemas-upnp-org:service:WANIPConnection:2\">"))
         #expect(text.contains("<NewRemoteHost></NewRemoteHost><NewExternalPort>8080</NewExternalPort><NewProtocol>TCP</NewProtocol><NewInternalPort>8088</NewInternalPort><NewInternalClient>198.51.100.11</NewInternalClient><NewEnabled>1</NewEnabled>"), "\(text)")
         #expect(text.contains("<NewPortMappingDescription>portico:&lt;porch &amp; gate&gt;</NewPortMappingDescription>"), "\(text)")
@@ -46,12 +47,8 @@ struct UPnPReplyTests {
 
     @Test("an action without arguments is an empty element")
     func emptyAction() throws {
-        let document = try #require(IGDActions.getExternalIPAddress.makeDocument(serviceType: "urn:schemas-upnp-org:service:WANIPConnection:1"))
-        defer { ixmlDocument_free(document) }
-        let printed = try #require(ixmlPrintNode(portico_ixml_document_node(document)))
-        defer { ixmlFreeDOMString(printed) }
-        #expect(String(cString: printed).filter { !$0.isNewline }
-            == "<u:GetExternalIPAddress xmlns:u=\"urn:schemas-upnp-org:service:WANIPConnection:1\"></u:GetExternalIPAddress>")
+        #expect(IGDActions.getExternalIPAddress.envelope(serviceType: "urn:schemas-upnp-org:service:WANIPConnection:1")
+            .contains("<s:Body><u:GetExternalIPAddress xmlns:u=\"urn:schemas-upnp-org:service:WANIPConnection:1\"></u:GetExternalIPAddress></s:Body>"))
     }
 
     @Test("leases are whole seconds, never rounded down to zero (permanent)", arguments: [
@@ -98,7 +95,7 @@ struct UPnPReplyTests {
     func externalAddress() throws {
         func address(_ value: String) throws(MappingError) -> String {
             let xml = "<u:GetExternalIPAddressResponse xmlns:u=\"urn:x\"><NewExternalIPAddress>\(value)</NewExternalIPAddress></u:GetExternalIPAddressResponse>"
-            let reply = try IGDActions.getExternalIPAddress.reply(from: try! Self.reply(xml)).get()
+            let reply = try IGDActions.getExternalIPAddress.reply(from: Self.reply(xml)).get()
             return try IGDActions.externalAddress(from: reply)
         }
         #expect(try address(" 203.0.113.10 ") == "203.0.113.10")
@@ -116,7 +113,7 @@ struct UPnPReplyTests {
         let error = try #require(throws: MappingError.self) {
             try IGDActions.addPortMapping(PortMappingRequest(
                 externalPort: 8080, internalAddress: "198.51.100.11", internalPort: 8080, lease: .seconds(60),
-                description: "portico:cam1")).reply(from: .init(code: code, response: nil)).get()
+                description: "portico:cam1")).reply(from: Self.fault(String(code))).get()
         }
         #expect(error.code == expected)
         #expect(error.routerCode == code)
@@ -138,25 +135,34 @@ struct UPnPReplyTests {
     @Test("success that is not the action's response is a malformed reply, never a crash or a silent success")
     func wrongResponses() throws {
         let action = IGDActions.getExternalIPAddress
-        // A fault whose errorCode is not above 400: libupnp passes it on as success.
-        let fault = try action.reply(from: Self.reply("<UPnPError xmlns=\"urn:schemas-upnp-org:control-1-0\"><errorCode>0</errorCode><errorDescription>x</errorDescription></UPnPError>"))
+        // A fault whose errorCode is not a positive number.
+        let fault = action.reply(from: Self.fault("0"))
         #expect(throws: MappingError.self) { try fault.get() }
         #expect((try? fault.get()) == nil)
         if case .failure(let error) = fault {
             #expect(error.code == .malformedReply)
             #expect(error.message.contains("invalid error code '0'"))
         }
-        let other = try action.reply(from: Self.reply("<u:AddPortMappingResponse xmlns:u=\"urn:x\"/>"))
+        let other = action.reply(from: Self.reply("<u:AddPortMappingResponse xmlns:u=\"urn:x\"/>"))
         if case .failure(let error) = other {
             #expect(error.code == .malformedReply)
             #expect(error.message.contains("instead of <GetExternalIPAddressResponse>"))
         } else {
             Issue.record("accepted the response of another action")
         }
-        let missing = action.reply(from: .init(code: 0, response: nil))
+        let missing = action.reply(from: HTTPResponse(status: 200, body: Array("<s:Envelope xmlns:s=\"x\"/>".utf8)))
         if case .failure(let error) = missing { #expect(error.code == .malformedReply) } else { Issue.record("accepted no response") }
-        let unparsable = action.reply(from: .init(code: 0, response: .failure(XMLElement.ParseError(reason: "not well-formed XML"))))
+        let unparsable = action.reply(from: HTTPResponse(status: 200, body: Array("<s:Envelope><s:Body>".utf8)))
         if case .failure(let error) = unparsable { #expect(error.code == .malformedReply) } else { Issue.record("accepted bad XML") }
+        let notFound = action.reply(from: HTTPResponse(status: 404, body: Array("<html>no</html>".utf8)))
+        if case .failure(let error) = notFound { #expect(error.code == .malformedReply) } else { Issue.record("accepted HTTP 404") }
+        let faultWithoutCode = action.reply(from: Self.reply("<s:Fault><faultcode>s:Server</faultcode></s:Fault>", status: 500))
+        if case .failure(let error) = faultWithoutCode {
+            #expect(error.code == .malformedReply)
+            #expect(error.message.contains("without a UPnP error"))
+        } else {
+            Issue.record("accepted a fault without a code")
+        }
         // A required output argument that is missing.
         let empty = try action.reply(from: Self.reply("<u:GetExternalIPAddressResponse xmlns:u=\"urn:x\"/>")).get()
         #expect(try #require(throws: MappingError.self) { try IGDActions.externalAddress(from: empty) }.code == .malformedReply)

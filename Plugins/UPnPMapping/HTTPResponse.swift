@@ -1,0 +1,131 @@
+import PorticoCore
+
+/// The router's HTTP answer to a control request, read incrementally as bytes arrive.
+///
+/// Routers end the body every way HTTP/1.1 allows: by `Content-Length`, chunked, or by
+/// closing the connection, so all three are read. Everything is bounded: a header or a
+/// body past `limit` bytes is a malformed reply, not memory without end.
+struct HTTPResponse: Sendable, Equatable {
+    let status: Int
+    let body: [UInt8]
+
+    /// Bytes so far; `complete` says when a whole response is there.
+    struct Reader: Sendable {
+        let limit: Int
+        private var buffer: [UInt8] = []
+        private var headerEnd: Int?
+        private var status = 0
+        private var framing: Framing = .untilClose
+
+        private enum Framing: Equatable {
+            case length(Int)
+            case chunked
+            case untilClose
+        }
+
+        init(limit: Int = 64 * 1024) { self.limit = limit }
+
+        /// Adds bytes; returns the response once it is whole.
+        mutating func append(_ bytes: some Sequence<UInt8>) throws(MappingError) -> HTTPResponse? {
+            buffer.append(contentsOf: bytes)
+            guard buffer.count <= limit + 16 * 1024 else {
+                throw MappingError(.malformedReply, message: "the router's answer is more than \(limit / 1024) KiB")
+            }
+            if headerEnd == nil { try readHeader() }
+            guard let start = headerEnd else { return nil }
+            switch framing {
+            case .length(let length):
+                guard buffer.count - start >= length else { return nil }
+                return HTTPResponse(status: status, body: Array(buffer[start..<(start + length)]))
+            case .chunked:
+                return try dechunked(from: start).map { HTTPResponse(status: status, body: $0) }
+            case .untilClose:
+                return nil
+            }
+        }
+
+        /// The connection closed: what was read is the answer if the framing allows it.
+        func closed() throws(MappingError) -> HTTPResponse {
+            guard let start = headerEnd else {
+                throw MappingError(.malformedReply, message: buffer.isEmpty
+                    ? "the router closed the connection without answering"
+                    : "the router closed the connection in the middle of its answer's header")
+            }
+            guard framing == .untilClose else {
+                throw MappingError(.malformedReply, message: "the router closed the connection before the end of its answer")
+            }
+            return HTTPResponse(status: status, body: Array(buffer[start...]))
+        }
+
+        private mutating func readHeader() throws(MappingError) {
+            guard let end = Self.find([13, 10, 13, 10], in: buffer, from: 0) else {
+                if buffer.count > 16 * 1024 { throw MappingError(.malformedReply, message: "the router's answer has a header of more than 16 KiB") }
+                return
+            }
+            let lines = String(decoding: buffer[0..<end], as: UTF8.self).split(separator: "\r\n", omittingEmptySubsequences: false)
+            let statusLine = lines.first.map(String.init) ?? ""
+            let parts = statusLine.split(separator: " ", maxSplits: 2)
+            guard parts.count >= 2, parts[0].hasPrefix("HTTP/1."), let code = Int(parts[1]), (100...599).contains(code) else {
+                throw MappingError(.malformedReply, message: "the router did not answer in HTTP: '\(statusLine.prefix(60))'")
+            }
+            status = code
+            for line in lines.dropFirst() {
+                guard let colon = line.firstIndex(of: ":") else { continue }
+                let name = line[..<colon].lowercased()
+                let value = line[line.index(after: colon)...].trimmingCharacters(in: " \t")
+                if name == "transfer-encoding", value.lowercased().contains("chunked") {
+                    framing = .chunked
+                } else if name == "content-length", framing != .chunked {
+                    guard let length = Int(value), length >= 0 else {
+                        throw MappingError(.malformedReply, message: "the router's answer has Content-Length '\(value.prefix(20))'")
+                    }
+                    guard length <= limit else {
+                        throw MappingError(.malformedReply, message: "the router's answer is \(length) bytes, more than \(limit / 1024) KiB")
+                    }
+                    framing = .length(length)
+                }
+            }
+            headerEnd = end + 4
+        }
+
+        /// The body once the last chunk is there; nil while it is not.
+        private func dechunked(from start: Int) throws(MappingError) -> [UInt8]? {
+            var body: [UInt8] = []
+            var at = start
+            while true {
+                guard let lineEnd = Self.find([13, 10], in: buffer, from: at) else { return nil }
+                let sizeText = String(decoding: buffer[at..<lineEnd], as: UTF8.self).split(separator: ";").first ?? ""
+                guard let size = Int(sizeText.trimmingCharacters(in: " \t"), radix: 16), size >= 0 else {
+                    throw MappingError(.malformedReply, message: "the router's chunked answer has a chunk size '\(sizeText.prefix(20))'")
+                }
+                guard body.count + size <= limit else {
+                    throw MappingError(.malformedReply, message: "the router's answer is more than \(limit / 1024) KiB")
+                }
+                let data = lineEnd + 2
+                if size == 0 { return body }  // trailers, if any, are not needed
+                guard buffer.count >= data + size + 2 else { return nil }
+                body.append(contentsOf: buffer[data..<(data + size)])
+                at = data + size + 2
+            }
+        }
+
+        private static func find(_ pattern: [UInt8], in bytes: [UInt8], from start: Int) -> Int? {
+            guard bytes.count >= pattern.count else { return nil }
+            var index = start
+            while index + pattern.count <= bytes.count {
+                if bytes[index] == pattern[0] && Array(bytes[index..<(index + pattern.count)]) == pattern { return index }
+                index += 1
+            }
+            return nil
+        }
+    }
+}
+
+extension Substring {
+    fileprivate func trimmingCharacters(in set: String) -> String {
+        var text = self
+        while let first = text.first, set.contains(first) { text = text.dropFirst() }
+        while let last = text.last, set.contains(last) { text = text.dropLast() }
+        return String(text)
+    }
+}

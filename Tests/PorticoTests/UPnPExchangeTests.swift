@@ -1,0 +1,222 @@
+#if canImport(Glibc)
+import Glibc
+#endif
+import PorticoCore
+import Synchronization
+import Testing
+
+@testable import UPnPMapping
+
+/// How a control action reaches the router: the HTTP request, the answer's framing, and
+/// the hedged exchange over real loopback sockets.
+@Suite("UPnP control exchanges")
+struct UPnPExchangeTests {
+    static let service = WANConnectionService(
+        serviceType: "urn:schemas-upnp-org:service:WANIPConnection:2", controlURL: "http://198.51.100.1:5000/ctl/IPConn")
+
+    @Test("the request is an HTTP POST of the envelope, with the SOAPAction header and its length")
+    func request() throws {
+        let request = try ControlRequest(IGDActions.getExternalIPAddress, to: Self.service)
+        #expect(request.host == "198.51.100.1" && request.port == 5000)
+        let text = String(decoding: request.bytes, as: UTF8.self)
+        let parts = text.split(separator: "\r\n\r\n", maxSplits: 1)
+        #expect(parts[0].hasPrefix("POST /ctl/IPConn HTTP/1.1\r\nHost: 198.51.100.1:5000\r\n"))
+        #expect(parts[0].contains("SOAPAction: \"urn:schemas-upnp-org:service:WANIPConnection:2#GetExternalIPAddress\""))
+        #expect(parts[0].contains("Content-Length: \(parts[1].utf8.count)"))
+        #expect(parts[1].contains("<u:GetExternalIPAddress xmlns:u=\"urn:schemas-upnp-org:service:WANIPConnection:2\">"))
+    }
+
+    @Test("a control URL without an IPv4 address or with a bad port is refused, saying which", arguments: [
+        "http://router.lan:5000/ctl", "https://198.51.100.1/ctl", "http://198.51.100.1:0/ctl", "http://198.51.100.1:x/ctl",
+    ])
+    func badControlURL(url: String) throws {
+        let error = try #require(throws: MappingError.self) {
+            try ControlRequest(IGDActions.getExternalIPAddress, to: WANConnectionService(serviceType: "urn:x", controlURL: url))
+        }
+        #expect(error.code == .malformedReply)
+        #expect(error.message.contains(url))
+    }
+
+    @Test("answers framed by Content-Length, chunked, or by closing, each arriving a byte at a time")
+    func framing() throws {
+        func feed(_ text: String) throws -> (HTTPResponse?, HTTPResponse.Reader) {
+            var reader = HTTPResponse.Reader()
+            for byte in text.utf8 {
+                if let response = try reader.append([byte]) { return (response, reader) }
+            }
+            return (nil, reader)
+        }
+        let sized = try feed("HTTP/1.1 200 OK\r\nContent-Length: 5\r\nCONTENT-TYPE: text/xml\r\n\r\nhello")
+        #expect(sized.0 == HTTPResponse(status: 200, body: Array("hello".utf8)))
+        let chunked = try feed("HTTP/1.1 500 Internal Server Error\r\nTransfer-Encoding: chunked\r\n\r\n3;x=y\r\nabc\r\n2\r\nde\r\n0\r\n\r\n")
+        #expect(chunked.0 == HTTPResponse(status: 500, body: Array("abcde".utf8)))
+        let open = try feed("HTTP/1.0 200 OK\r\nServer: x\r\n\r\nuntil close")
+        #expect(open.0 == nil)
+        #expect(try open.1.closed() == HTTPResponse(status: 200, body: Array("until close".utf8)))
+        let cut = try feed("HTTP/1.1 200 OK\r\nContent-Length: 50\r\n\r\nshort")
+        #expect(cut.0 == nil)
+        #expect(try #require(throws: MappingError.self) { try cut.1.closed() }.message.contains("before the end"))
+    }
+
+    @Test("broken or oversized answers are malformed replies", arguments: [
+        ("SSH-2.0-OpenSSH\r\n\r\n", "not answer in HTTP"),
+        ("HTTP/1.1 200 OK\r\nContent-Length: -4\r\n\r\n", "Content-Length '-4'"),
+        ("HTTP/1.1 200 OK\r\nContent-Length: 99999999\r\n\r\n", "more than 64 KiB"),
+        ("HTTP/1.1 200 OK\r\nTransfer-Encoding: chunked\r\n\r\nzz\r\n", "chunk size 'zz'"),
+        ("HTTP/1.1 200 OK\r\nTransfer-Encoding: chunked\r\n\r\nFFFFFFF\r\n", "more than 64 KiB"),
+    ])
+    func brokenFraming(text: String, mentions: String) throws {
+        var reader = HTTPResponse.Reader()
+        let error = try #require(throws: MappingError.self) { _ = try reader.append(Array(text.utf8)) }
+        #expect(error.code == .malformedReply)
+        #expect(error.message.contains(mentions), "\(error)")
+    }
+
+    @Test("an endless header or body is cut off at the limit")
+    func endless() throws {
+        var reader = HTTPResponse.Reader()
+        let error = try #require(throws: MappingError.self) {
+            _ = try reader.append(Array("HTTP/1.1 200 OK\r\n".utf8))
+            for _ in 0..<100 { _ = try reader.append([UInt8](repeating: 65, count: 1024)) }
+        }
+        #expect(error.code == .malformedReply)
+    }
+
+    @Test("the stagger is three times the router's fastest recent answer, at least 100 ms")
+    func pacing() {
+        var pacing = HedgePacing()
+        #expect(pacing.stagger == .milliseconds(100))
+        pacing.answered(in: .milliseconds(2))
+        pacing.answered(in: .seconds(1))  // a lost SYN says nothing about the router
+        #expect(pacing.stagger == .milliseconds(100))
+        for _ in 0..<8 { pacing.answered(in: .milliseconds(400)) }  // a slow router
+        #expect(pacing.stagger == .milliseconds(1200))
+    }
+
+    // MARK: - Over sockets
+
+    static let answer = "HTTP/1.1 200 OK\r\nContent-Length: 2\r\n\r\nok"
+
+    @Test("a connection that is not answered is overtaken by a second one, and reset when that answers")
+    func overtaken() async throws {
+        let server = try LoopbackServer()
+        let firstEnded = Mutex<Int?>(nil)
+        let serving = Task {
+          try await DedicatedThread.run(name: "test-router") { _ in
+            let first = server.accept()
+            _ = server.readRequest(first)  // read, never answered: as if the answer were lost
+            let second = server.accept()
+            _ = server.readRequest(second)
+            server.write(second, Self.answer)
+            close(second)
+            firstEnded.withLock { $0 = server.waitForEnd(first) }
+            close(first)
+          }
+        }
+        let exchange = HedgedExchange(
+            request: try server.request(), localAddress: "127.0.0.1", stagger: .milliseconds(150), maximumAttempts: 4, timeout: .seconds(3))
+        let started = ContinuousClock.now
+        let answer = try await DedicatedThread.run(name: "test-exchange") { stop in exchange.runBlocking(stop: stop) }.get()
+        let took = ContinuousClock.now - started
+        try await serving.value
+        #expect(answer.response == HTTPResponse(status: 200, body: Array("ok".utf8)))
+        #expect(answer.attempts == 2)
+        #expect(took >= .milliseconds(150) && took < .seconds(1), "\(took)")
+        #expect(firstEnded.withLock { $0 } == Int(ECONNRESET), "the unanswered connection is reset, not left open")
+    }
+
+    @Test("a router that never answers: every connection tried, then a timeout naming the action")
+    func silent() throws {
+        let server = try LoopbackServer()  // accepts (backlog) and never reads
+        let exchange = HedgedExchange(
+            request: try server.request(), localAddress: "127.0.0.1", stagger: .milliseconds(50), maximumAttempts: 3, timeout: .milliseconds(600))
+        let started = ContinuousClock.now
+        let error = try #require(throws: MappingError.self) { try exchange.runBlocking(stop: StopFlag()).get() }
+        #expect(ContinuousClock.now - started >= .milliseconds(600))
+        #expect(error.code == .unreachable)
+        #expect(error.message.contains("GetExternalIPAddress: the router did not answer within"))
+    }
+
+    @Test("a closed port fails at once as unreachable, not after the timeout")
+    func refused() throws {
+        let request = try { () throws -> ControlRequest in try LoopbackServer().request() }()  // closed again at once
+        let exchange = HedgedExchange(request: request, localAddress: "127.0.0.1", stagger: .milliseconds(50), maximumAttempts: 3, timeout: .seconds(5))
+        let started = ContinuousClock.now
+        let error = try #require(throws: MappingError.self) { try exchange.runBlocking(stop: StopFlag()).get() }
+        #expect(ContinuousClock.now - started < .seconds(1))
+        #expect(error.code == .unreachable)
+        #expect(error.message.contains("Connection refused"), "\(error)")
+    }
+
+    @Test("a garbled answer ends the exchange as malformed; no other connection is opened for it")
+    func garbled() async throws {
+        let server = try LoopbackServer()
+        let serving = Task {
+            try await DedicatedThread.run(name: "test-router") { _ in
+                let connection = server.accept()
+                _ = server.readRequest(connection)
+                server.write(connection, "\u{1}\u{2}garbage\r\n\r\n")
+                close(connection)
+            }
+        }
+        let exchange = HedgedExchange(request: try server.request(), localAddress: "127.0.0.1", stagger: .milliseconds(500), maximumAttempts: 3, timeout: .seconds(3))
+        let outcome = try await DedicatedThread.run(name: "test-exchange") { stop in exchange.runBlocking(stop: stop) }
+        let error = try #require(throws: MappingError.self) { try outcome.get() }
+        try await serving.value
+        #expect(error.code == .malformedReply)
+        #expect(error.message.contains("GetExternalIPAddress"))
+    }
+}
+
+/// A TCP listener on 127.0.0.1, driven step by step by a test.
+private final class LoopbackServer: Sendable {
+    let socket: Int32
+    let port: UInt16
+
+    init() throws {
+        let listener = Glibc.socket(AF_INET, Int32(SOCK_STREAM.rawValue), 0)
+        var address = sockaddr_in()
+        address.sin_family = sa_family_t(AF_INET)
+        inet_pton(AF_INET, "127.0.0.1", &address.sin_addr)
+        _ = withUnsafePointer(to: &address) { $0.withMemoryRebound(to: sockaddr.self, capacity: 1) { bind(listener, $0, socklen_t(MemoryLayout<sockaddr_in>.size)) } }
+        listen(listener, 8)
+        var length = socklen_t(MemoryLayout<sockaddr_in>.size)
+        _ = withUnsafeMutablePointer(to: &address) { $0.withMemoryRebound(to: sockaddr.self, capacity: 1) { getsockname(listener, $0, &length) } }
+        socket = listener
+        port = UInt16(bigEndian: address.sin_port)
+    }
+
+    deinit { close(socket) }
+
+    func request() throws -> ControlRequest {
+        try ControlRequest(IGDActions.getExternalIPAddress, to: WANConnectionService(
+            serviceType: "urn:schemas-upnp-org:service:WANIPConnection:1", controlURL: "http://127.0.0.1:\(port)/ctl"))
+    }
+
+    func accept() -> Int32 { Glibc.accept(socket, nil, nil) }
+
+    /// Reads until the end of the request's body.
+    func readRequest(_ connection: Int32) -> String {
+        var bytes: [UInt8] = []
+        var buffer = [UInt8](repeating: 0, count: 4096)
+        while !String(decoding: bytes, as: UTF8.self).hasSuffix("</s:Envelope>\r\n") {
+            let count = recv(connection, &buffer, buffer.count, 0)
+            if count <= 0 { break }
+            bytes += buffer[0..<count]
+        }
+        return String(decoding: bytes, as: UTF8.self)
+    }
+
+    func write(_ connection: Int32, _ text: String) {
+        _ = Array(text.utf8).withUnsafeBytes { send(connection, $0.baseAddress, $0.count, Int32(MSG_NOSIGNAL)) }
+    }
+
+    /// Waits (at most 2 s) for the client to end the connection: 0 for a close, the errno for a reset.
+    func waitForEnd(_ connection: Int32) -> Int {
+        var timeout = timeval(tv_sec: 2, tv_usec: 0)
+        setsockopt(connection, SOL_SOCKET, SO_RCVTIMEO, &timeout, socklen_t(MemoryLayout<timeval>.size))
+        var byte: UInt8 = 0
+        let count = recv(connection, &byte, 1, 0)
+        return count == 0 ? 0 : Int(errno)
+    }
+}
