@@ -307,7 +307,7 @@ struct RegistrationTests {
         var machine = Self.holding8081()
         _ = machine.handle(.claimFixedPort(predecessor: nil), at: .seconds(1))
         _ = machine.handle(Self.granted(8080), at: .seconds(1))
-        #expect(machine.handle(.releaseFixedPort, at: .seconds(2)) == [.unmap(externalPort: 8080), Self.request(8081)])
+        #expect(machine.handle(.releaseFixedPort, at: .seconds(2)) == [.giveBack(externalPort: 8080, holder: "198.51.100.11"), Self.request(8081)])
     }
 
     @Test("external address change is noticed at the next renewal")

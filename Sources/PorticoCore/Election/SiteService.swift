@@ -51,8 +51,8 @@ public final class SiteService: Service, Sendable {
         /// The router's answers and table reads, handed back to the loop in order.
         var answers: [CameraNode.Event] = []
         var readingTable = false
-        /// Whether registration still claims the fixed port, as of the loop's last step.
-        var claiming = false
+        /// The claim of the fixed port registration is making, as of the loop's last step.
+        var activeClaim: Int?
         var registration: RegistrationStatus?
         var site: SiteStatus?
         var dropped: [String: Int] = [:]
@@ -124,16 +124,25 @@ public final class SiteService: Service, Sendable {
             continuation.finish()
         }
 
-        // The router's worker: one exchange at a time, in the order the node asked.
-        let (exchanges, exchangeQueue) = AsyncStream.makeStream(of: Registration.Action.self)
+        // The router's worker: one exchange at a time, in the order the node asked. Each
+        // exchange made for a claim of the fixed port carries that claim's number.
+        let (exchanges, exchangeQueue) = AsyncStream.makeStream(of: (request: Registration.Action, claim: Int?).self)
         let routerBackend = backend
         let routerLogger = logger
         let routerWorker = Task { [self] in
-            for await request in exchanges {
+            for await (request, claim) in exchanges {
                 if Task.isCancelled { break }
-                // A takeover queued for a claim given up since (the predecessor refuted it, a
-                // rival won) must not run: it would delete whoever holds the port by now.
-                if case .takeOver = request, !shared.withLock({ $0.claiming }) { continue }
+                // An exchange queued for a claim given up since (the predecessor refuted it, a
+                // rival won) must not run: a takeover would delete whoever holds the port by
+                // now, a request would take it from them once they let go. A request gets an
+                // answer all the same, so registration's count of answers stays right.
+                if let claim, shared.withLock({ $0.activeClaim }) != claim {
+                    if let answer = Registration.answer(droppingClaimExchange: request) {
+                        shared.withLock { $0.answers.append(.backend(answer)) }
+                        continuation.yield(.tick)
+                    }
+                    continue
+                }
                 if let outcome = await routerBackend.perform(request, logger: routerLogger) {
                     shared.withLock { $0.answers.append(.backend(outcome)) }
                     continuation.yield(.tick)
@@ -150,7 +159,9 @@ public final class SiteService: Service, Sendable {
         var lastTableRead: Duration?
         let copies = configuration.election.copies
         func send(_ kind: PeerMessage.Kind) {
-            for _ in 0..<copies {
+            // A bye is sent once in a camera's life and a lost one costs the site the whole
+            // silence limit: twice the copies.
+            for _ in 0..<(kind == .bye ? copies * 2 : copies) {
                 sequence = max(sequence + 1, Self.wallClockMicroseconds())
                 let message = PeerMessage(kind: kind, sender: id, sequence: sequence, term: node.election.term, camera: node.election.me)
                 do {
@@ -165,9 +176,9 @@ public final class SiteService: Service, Sendable {
                 switch action {
                 case .send(let kind): send(kind)
                 case .backend(let request):
-                    let claiming = node.registration.claimDeadline != nil
-                    shared.withLock { $0.claiming = claiming }
-                    exchangeQueue.yield(request)
+                    let claim = node.registration.activeClaim
+                    shared.withLock { $0.activeClaim = claim }
+                    exchangeQueue.yield((request, node.registration.claim(makingAction: request)))
                 }
             }
         }
@@ -272,7 +283,7 @@ public final class SiteService: Service, Sendable {
                 representative: record.externalPort == configuration.mapping.fixedPort)
         }
         shared.withLock { shared in
-            shared.claiming = node.registration.claimDeadline != nil
+            shared.activeClaim = node.registration.activeClaim
             shared.registration = registration
             shared.site = SiteStatus(
                 role: node.election.role, term: node.election.term, representative: representativeName,

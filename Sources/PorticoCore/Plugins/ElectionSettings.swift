@@ -17,7 +17,9 @@ public struct ElectionSettings: Sendable, Equatable, CustomStringConvertible {
     /// Unique to this board, for the server-value policy; empty: the interface's MAC address.
     public var serverValue: String
     /// Each message is sent this many times (each its own sequence number): on a lossy LAN a
-    /// heartbeat lost twice in a row would otherwise start a needless election.
+    /// heartbeat lost twice in a row would otherwise start a needless election. A message
+    /// crosses two switch ports, so at 20% loss per port one copy in three is lost, and
+    /// all three copies of one in twenty; the copies of one inquiry get one report.
     public var copies: Int
 
     public init(reading section: inout ProfileSection) {
@@ -26,7 +28,7 @@ public struct ElectionSettings: Sendable, Equatable, CustomStringConvertible {
         group = section.string("group", default: "239.255.42.42") ?? "239.255.42.42"
         port = section.integer("port", in: 1024...65535, default: 4242) ?? 4242
         serverValue = section.string("server_value", default: "") ?? ""
-        copies = section.integer("copies", in: 1...4, default: 2) ?? 2
+        copies = section.integer("copies", in: 1...4, default: 3) ?? 3
         keyFile = section.string("key_file") ?? ""
         siteKey = []
         if IPv4.isDottedQuad(group), let first = Int(group.split(separator: ".")[0]), (224...239).contains(first) {

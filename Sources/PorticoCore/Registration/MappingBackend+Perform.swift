@@ -34,6 +34,21 @@ extension MappingBackend {
                 logger.debug("predecessor's mapping not removed; waiting for its lease", metadata: ["error": "\(error)"])
             }
             return nil
+        case .giveBack(let port, let holder):
+            do {
+                if canListMappings {
+                    guard let held = try await mapping(externalPort: port), held.internalAddress == holder else {
+                        logger.info("the fixed port is no longer ours; left to its holder", metadata: ["external_port": "\(port)"])
+                        return nil
+                    }
+                }
+                // NAT-PMP removes only the asking host's own mappings: nothing to check.
+                try await unmap(externalPort: port)
+                logger.info("unmapped", metadata: ["external_port": "\(port)"])
+            } catch {
+                logger.debug("mapping not removed; it ends with its lease", metadata: ["external_port": "\(port)", "error": "\(error)"])
+            }
+            return nil
         case .unmap(let port):
             do {
                 try await unmap(externalPort: port)

@@ -93,6 +93,10 @@ public struct Registration: Sendable {
         /// departed representative), where the router lets another host delete it. Never
         /// an unconditional delete: two claimants must not delete each other's new mapping.
         case takeOver(externalPort: Int, from: String)
+        /// Delete the mapping of `externalPort` only if it still forwards to this camera
+        /// (`holder`): the fixed port given up may already be a successor's, which took
+        /// the mapping over while this camera still thought it held it.
+        case giveBack(externalPort: Int, holder: String)
         case queryExternalAddress
     }
 
@@ -126,6 +130,29 @@ public struct Registration: Sendable {
     public private(set) var claimFailures = 0
     /// Set while claiming the fixed port: until then the predecessor's lease must have lapsed.
     public private(set) var claimDeadline: Duration?
+    /// Claims of the fixed port begun so far; while claiming, the current one's number.
+    public private(set) var claims = 0
+    /// The current claim's number, nil when not claiming: a driver that queues exchanges
+    /// drops those of a claim that has ended before they are sent.
+    public var activeClaim: Int? { claimDeadline == nil ? nil : claims }
+
+    /// The claim `action` is made for, if it is one of a claim's exchanges (asking for the
+    /// fixed port, taking over its mapping) and a claim is on; nil otherwise.
+    public func claim(makingAction action: Action) -> Int? {
+        switch action {
+        case .map(let asked) where asked.externalPort == configuration.fixedPort: activeClaim
+        case .takeOver: activeClaim
+        case .map, .unmap, .giveBack, .queryExternalAddress: nil
+        }
+    }
+
+    /// The answer a driver feeds back for a claim's exchange it dropped because the claim
+    /// ended before the exchange's turn came: a request is answered all the same (as
+    /// refused), so the count of answers stays right; a takeover needs none.
+    public static func answer(droppingClaimExchange action: Action) -> Event? {
+        guard case .map(let asked) = action else { return nil }
+        return .mapFailed(MappingError(.refused, message: "port \(asked.externalPort) not asked for: the claim it was for has ended"))
+    }
     private var portBeforeClaim: Int?
     /// The ports of the map requests sent and not answered yet, oldest first.
     private var unanswered: [Int] = []
@@ -158,7 +185,7 @@ public struct Registration: Sendable {
             mappingExpires = nil
             wakeup = nil
             requestedPort = configuration.fixedPort
-            return held.map { [.unmap(externalPort: $0)] } ?? []
+            return held.map { [giveBack($0)] } ?? []
 
         case .mapped(let granted):
             if let stale = superseded(granted: granted, at: now) { return stale }
@@ -238,6 +265,7 @@ public struct Registration: Sendable {
         case .claimFixedPort(let predecessor, let predecessorLeft):
             guard phase != .idle, !holdsFixedPort, claimDeadline == nil else { return [] }
             claimDeadline = now + configuration.fixedLease + configuration.claimRetry * 2
+            claims += 1
             portBeforeClaim = mapping?.externalPort ?? requestedPort
             var actions: [Action] = []
             if let own = mapping?.externalPort, !configuration.keepsOwnPortWhileClaiming {
@@ -277,7 +305,7 @@ public struct Registration: Sendable {
             guard holdsFixedPort else { return [] }
             mapping = nil
             mappingExpires = nil
-            return [.unmap(externalPort: configuration.fixedPort)] + (back.map { request($0, at: now) } ?? [])
+            return [giveBack(configuration.fixedPort)] + (back.map { request($0, at: now) } ?? [])
 
         case .routerRestarted:
             guard phase != .idle else { return [] }
@@ -394,6 +422,11 @@ public struct Registration: Sendable {
             externalPort: port, internalAddress: configuration.internalAddress, internalPort: configuration.internalPort,
             lease: permanentOnly ? .zero : (port == configuration.fixedPort ? configuration.fixedLease : configuration.lease),
             description: configuration.description))]
+    }
+
+    /// The fixed port is given back only if still ours; a range port is ours alone.
+    private func giveBack(_ port: Int) -> Action {
+        port == configuration.fixedPort ? .giveBack(externalPort: port, holder: configuration.internalAddress) : .unmap(externalPort: port)
     }
 
     private mutating func pause(retryingPort port: Int, at now: Duration) -> [Action] {

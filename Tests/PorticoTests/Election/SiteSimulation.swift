@@ -50,7 +50,8 @@ struct SiteSimulation {
         var group = 0
         var sequence: UInt64 = 0
         var window = ReplayWindow()
-        var exchanges: [Registration.Action] = []
+        /// Queued exchanges, each with the claim it was made for (as the daemon queues them).
+        var exchanges: [(action: Registration.Action, claim: Int?)] = []
         var exchange: Exchange?
     }
 
@@ -209,7 +210,7 @@ struct SiteSimulation {
                         queue.append(contentsOf: cameras[index].node.handle(.backend(result), at: now))
                     }
                 } else {
-                    cameras[index].exchanges.append(request)
+                    cameras[index].exchanges.append((request, cameras[index].node.registration.claim(makingAction: request)))
                     if cameras[index].exchange == nil { startExchange(of: index) }
                 }
             }
@@ -219,7 +220,14 @@ struct SiteSimulation {
     /// The camera's next exchange with the slow, lossy router begins.
     private mutating func startExchange(of index: Int) {
         guard cameras[index].exchange == nil, !cameras[index].exchanges.isEmpty else { return }
-        let action = cameras[index].exchanges.removeFirst()
+        let (action, claim) = cameras[index].exchanges.removeFirst()
+        if let claim, claim != cameras[index].node.registration.activeClaim {
+            // As the daemon's router worker does: a claim's exchange whose claim has ended is dropped.
+            if let answer = Registration.answer(droppingClaimExchange: action) {
+                carryOut(cameras[index].node.handle(.backend(answer), at: now), for: index)
+            }
+            return startExchange(of: index)
+        }
         let takes = randomDuration(upTo: settings.routerDelay)
         if random.nextDouble() < settings.routerLoss {
             // Outlasts the timeout: the request lost, or carried out and its answer lost.
@@ -249,7 +257,7 @@ struct SiteSimulation {
             switch exchange.action {
             case .map: answer = .mapFailed(error)
             case .queryExternalAddress: answer = .externalAddressFailed(error)
-            case .unmap, .takeOver: answer = nil
+            case .unmap, .takeOver, .giveBack: answer = nil
             }
         }
         if let answer { carryOut(cameras[index].node.handle(.backend(answer), at: now), for: index) }
@@ -275,6 +283,11 @@ struct SiteSimulation {
             return nil
         case .takeOver(let port, let predecessor):
             if let holder = router[port], holder.owner == predecessor, !settings.secureRouter {
+                router[port] = nil
+            }
+            return nil
+        case .giveBack(let port, let holder):
+            if let mapping = router[port], mapping.owner == holder, holder == address {
                 router[port] = nil
             }
             return nil
