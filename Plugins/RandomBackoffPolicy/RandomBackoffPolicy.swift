@@ -15,11 +15,13 @@ public struct RandomBackoffPolicy: ElectionPolicy {
         self.draw = draw
     }
 
-    /// Its own key: `backoff`, the first window (default 500ms).
+    /// Its own key: `backoff`, the first window (default 200ms: a claim crosses the LAN in
+    /// a millisecond, so two cameras rarely draw within one of each other, and a wider
+    /// window only delays the failover; collisions widen it).
     public static let plugin = Plugin<ElectionSettings, any ElectionPolicy>(
         name: "random-backoff", summary: "random delay, then claim; collisions back off over a doubling window"
     ) { section, _ in
-        let window = section.duration("backoff", in: .milliseconds(10) ... .seconds(60), default: .milliseconds(500))
+        let window = section.duration("backoff", in: .milliseconds(10) ... .seconds(60), default: .milliseconds(200))
         return window.map { RandomBackoffPolicy(window: $0) }
     }
 

@@ -8,9 +8,12 @@
 /// exactly one remains. A claim in a higher term does not unseat it (see below).
 ///
 /// Withdrawal is noticed three ways (claims 11–13): a `bye`; silence for `missed`
-/// inquiry intervals; and probes that go unanswered (they are sent half an interval
-/// before that deadline, so a representative whose inquiries were lost can still
-/// prove it is there).
+/// inquiry intervals; and probes that go unanswered. Once all but the last of the
+/// `missed` inquiries have not come (and a little more), a member probes, every
+/// `probeInterval`; when `probesUnanswered` of them got no answer it counts the
+/// representative as gone without waiting out the last interval. One that is still
+/// there answers with `alive` (a probe is one more chance for it to be heard on a lossy
+/// LAN); one that crashed is noticed up to an interval sooner.
 ///
 /// A live representative is sticky: on a lossy LAN a member can miss every heartbeat
 /// and probe answer of one that is still there, and claim. The representative, which
@@ -40,6 +43,20 @@ public struct Election: Sendable {
 
         /// Silence after which the representative counts as gone.
         var silenceLimit: Duration { inquiryInterval * missed }
+
+        /// Slack after an inquiry was due before probing (a tenth of the interval): the
+        /// representative's tick and the LAN delay it by a few milliseconds.
+        public var probeGrace: Duration { inquiryInterval / 10 }
+        /// Between probes: long enough for an answer on a LAN, short enough that three fit
+        /// well within the last interval.
+        public var probeInterval: Duration { inquiryInterval * 12 / 100 }
+        public var probesUnanswered: Int { 3 }
+
+        /// Silence after which probes start: all inquiries but the last missed, and the grace.
+        var probeStart: Duration { min(silenceLimit - inquiryInterval + probeGrace, silenceLimit) }
+
+        /// Silence after which probes have gone unanswered: the representative is gone.
+        var probedLimit: Duration { min(probeStart + probeInterval * probesUnanswered, silenceLimit) }
     }
 
     public enum Role: String, Sendable, Equatable, Codable {
@@ -87,7 +104,11 @@ public struct Election: Sendable {
     public private(set) var predecessorLeft = false
 
     private var lastHeard: Duration
-    private var probing = false
+    /// Probes sent in this silence; the next one is due at `nextProbe`.
+    private var probesSent = 0
+    private var nextProbe: Duration?
+    /// When this camera last reported to an inquiry: the copies of one inquiry get one report.
+    private var lastReport: Duration?
     private var claimAt: Duration?
     private var attempt = 0
     private var nextInquiry: Duration = .zero
@@ -131,7 +152,7 @@ public struct Election: Sendable {
             if representative == configuration.id { representative = nil }
             // Someone else holds it; listen for them before trying again.
             lastHeard = now
-            probing = false
+            stopProbing()
             wakeup = now + configuration.silenceLimit
             return []
 
@@ -184,23 +205,30 @@ public struct Election: Sendable {
                 } else {
                     wakeup = at
                 }
-            } else if silence >= configuration.silenceLimit {
+            } else if silence >= configuration.silenceLimit || (probesSent >= configuration.probesUnanswered && silence >= configuration.probedLimit) {
                 // The representative is gone: it leaves the directory now, not at the
                 // age-out, and the policy says how long to wait before claiming.
                 if let gone = representative, gone != configuration.id { peers[gone] = nil }
                 if representative != configuration.id { representative = nil }
-                probing = false
+                stopProbing()
                 let delay = policy.claimDelay(for: candidate(me, id: configuration.id), among: peerCandidates(at: now), attempt: attempt)
                 claimAt = now + delay
                 wakeup = claimAt!
                 if delay == .zero { actions += advance(to: now) }
-            } else if !probing && silence >= configuration.silenceLimit - configuration.inquiryInterval / 2 {
-                probing = true
-                actions.append(.send(.probe))
+            } else if representative == nil {
+                // Nobody to probe (at boot, or after a claim): the silence limit alone.
                 wakeup = lastHeard + configuration.silenceLimit
+            } else if silence >= configuration.probeStart && (nextProbe.map { now >= $0 } ?? true) && probesSent < configuration.probesUnanswered {
+                probesSent += 1
+                nextProbe = now + configuration.probeInterval
+                actions.append(.send(.probe))
+                wakeup = probesSent < configuration.probesUnanswered ? nextProbe! : lastHeard + configuration.probedLimit
+            } else if let next = nextProbe, probesSent < configuration.probesUnanswered {
+                wakeup = next
+            } else if probesSent >= configuration.probesUnanswered {
+                wakeup = lastHeard + configuration.probedLimit
             } else {
-                wakeup = probing ? lastHeard + configuration.silenceLimit
-                                 : lastHeard + configuration.silenceLimit - configuration.inquiryInterval / 2
+                wakeup = lastHeard + configuration.probeStart
             }
         }
         return actions
@@ -233,11 +261,13 @@ public struct Election: Sendable {
                 role = .member
                 claimAt = nil
                 lastHeard = now
-                probing = true
-                wakeup = now + configuration.silenceLimit
+                stopProbing()
+                wakeup = now + configuration.probeStart
                 actions += [.releaseFixedPort, .send(.probe)]
             }
-            if message.kind == .inquiry && representative == message.sender && role == .member {
+            if message.kind == .inquiry && representative == message.sender && role == .member
+                && (lastReport.map { now - $0 >= configuration.inquiryInterval / 2 } ?? true) {
+                lastReport = now
                 actions.append(.send(.report))
             }
 
@@ -260,8 +290,8 @@ public struct Election: Sendable {
                 // Give the claimant its time with the router before counting silence again:
                 // on a slow router, claims that kept overtaking each other would never end.
                 lastHeard = now + configuration.claimTimeout - configuration.silenceLimit
-                probing = false
-                wakeup = lastHeard + configuration.silenceLimit - configuration.inquiryInterval / 2
+                stopProbing()
+                wakeup = lastHeard + configuration.probeStart
                 if wasRepresentative || wasClaiming { actions.append(.releaseFixedPort) }
             } else if message.term == term && role == .claiming {
                 // Two claims in one term.
@@ -288,7 +318,7 @@ public struct Election: Sendable {
                 representative = nil
                 predecessorLeft = true
                 lastHeard = now - configuration.silenceLimit  // gone now: elect at once
-                probing = false
+                stopProbing()
                 actions += advance(to: now)
             }
 
@@ -309,11 +339,16 @@ public struct Election: Sendable {
         role = .member
         representative = message.sender
         lastHeard = now
-        probing = false
+        stopProbing()
         claimAt = nil
         attempt = 0
-        wakeup = now + configuration.silenceLimit - configuration.inquiryInterval / 2
+        wakeup = now + configuration.probeStart
         return stepDown ? [.releaseFixedPort] : []
+    }
+
+    private mutating func stopProbing() {
+        probesSent = 0
+        nextProbe = nil
     }
 
     /// Drops peers not heard from for `age`, except those at an internal address in
