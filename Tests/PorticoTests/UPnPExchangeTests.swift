@@ -82,15 +82,15 @@ struct UPnPExchangeTests {
         #expect(error.code == .malformedReply)
     }
 
-    @Test("the stagger is three times the router's fastest recent answer, at least 100 ms")
+    @Test("the stagger is four times the router's fastest recent answer, at least 200 ms")
     func pacing() {
         var pacing = HedgePacing()
-        #expect(pacing.stagger == .milliseconds(100))
+        #expect(pacing.stagger == .milliseconds(200))
         pacing.answered(in: .milliseconds(2))
         pacing.answered(in: .seconds(1))  // a lost SYN says nothing about the router
-        #expect(pacing.stagger == .milliseconds(100))
+        #expect(pacing.stagger == .milliseconds(200))
         for _ in 0..<8 { pacing.answered(in: .milliseconds(400)) }  // a slow router
-        #expect(pacing.stagger == .milliseconds(1200))
+        #expect(pacing.stagger == .milliseconds(1600))
     }
 
     // MARK: - Over sockets

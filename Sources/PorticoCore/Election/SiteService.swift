@@ -22,10 +22,10 @@ public final class SiteService: Service, Sendable {
         public var mapping: MappingSettings
         public var election: ElectionSettings
         public var cameraName: String
-        /// Longest a shutdown waits to say bye and hand the fixed port back.
+        /// Longest a shutdown waits for the router to take the port back before it says bye.
         public var leaveLimit: Duration
 
-        public init(mapping: MappingSettings, election: ElectionSettings, cameraName: String, leaveLimit: Duration = .milliseconds(800)) {
+        public init(mapping: MappingSettings, election: ElectionSettings, cameraName: String, leaveLimit: Duration = .milliseconds(400)) {
             self.mapping = mapping
             self.election = election
             self.cameraName = cameraName
@@ -245,13 +245,14 @@ public final class SiteService: Service, Sendable {
         }
 
         // Leaving: no more exchanges from the worker (a renewal still queued must not
-        // map the port again after it was given back); bye if representative, and the
-        // port back to the router, within a bound, so a slow or lossy router cannot hold
-        // up the shutdown.
+        // map the port again after it was given back); the port back to the router first,
+        // then bye, so the successor's first request for the fixed port finds it free and
+        // no late delete of ours can hit its new mapping. Within a bound: a slow or lossy
+        // router cannot hold up the shutdown, nor the bye for long (the successor then
+        // takes the mapping over itself).
         exchangeQueue.finish()
         routerWorker.cancel()
         let leaving = node.handle(.leave, at: clock)
-        for case .send(let kind) in leaving { send(kind) }
         let requests = leaving.compactMap { action -> Registration.Action? in
             if case .backend(let request) = action { return request }
             return nil
@@ -267,6 +268,7 @@ public final class SiteService: Service, Sendable {
             await group.next()
             group.cancelAll()
         }
+        for case .send(let kind) in leaving { send(kind) }
         publish(node)
     }
 

@@ -185,7 +185,8 @@ public struct Registration: Sendable {
             mappingExpires = nil
             wakeup = nil
             requestedPort = configuration.fixedPort
-            return held.map { [giveBack($0)] } ?? []
+            // Before the bye: no successor can hold the port yet, so no check is needed.
+            return held.map { [.unmap(externalPort: $0)] } ?? []
 
         case .mapped(let granted):
             if let stale = superseded(granted: granted, at: now) { return stale }
