@@ -38,8 +38,12 @@ public struct CameraNode: Sendable {
         self.ageOut = election.inquiryInterval * (election.missed + 2)
     }
 
+    /// When `advance(to:)` next has something to do. Not registered, the election is not
+    /// advanced (see there), so its own wakeup does not count: a camera waiting for the
+    /// switch that heard the site would otherwise be due at every instant.
     public var wakeup: Duration {
-        min(registration.wakeup ?? election.wakeup, election.wakeup)
+        let times = [registration.wakeup, registration.phase == .idle ? nil : election.wakeup].compactMap { $0 }
+        return times.min() ?? .seconds(1 << 40)
     }
 
     public mutating func handle(_ event: Event, at now: Duration) -> [Action] {
