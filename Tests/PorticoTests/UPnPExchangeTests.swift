@@ -1,6 +1,7 @@
 #if canImport(Glibc)
 import Glibc
 #endif
+import Dispatch
 import PorticoCore
 import Synchronization
 import Testing
@@ -98,11 +99,10 @@ struct UPnPExchangeTests {
     static let answer = "HTTP/1.1 200 OK\r\nContent-Length: 2\r\n\r\nok"
 
     @Test("a connection that is not answered is overtaken by a second one, and reset when that answers")
-    func overtaken() async throws {
+    func overtaken() throws {
         let server = try LoopbackServer()
         let firstEnded = Mutex<Int?>(nil)
-        let serving = Task {
-          try await DedicatedThread.run(name: "test-router") { _ in
+        let serving = server.serve {
             let first = server.accept()
             _ = server.readRequest(first)  // read, never answered: as if the answer were lost
             let second = server.accept()
@@ -111,14 +111,13 @@ struct UPnPExchangeTests {
             close(second)
             firstEnded.withLock { $0 = server.waitForEnd(first) }
             close(first)
-          }
         }
         let exchange = HedgedExchange(
             request: try server.request(), localAddress: "127.0.0.1", stagger: .milliseconds(150), maximumAttempts: 4, timeout: .seconds(3))
         let started = ContinuousClock.now
-        let answer = try await DedicatedThread.run(name: "test-exchange") { stop in exchange.runBlocking(stop: stop) }.get()
+        let answer = try exchange.runBlocking(stop: StopFlag()).get()
         let took = ContinuousClock.now - started
-        try await serving.value
+        serving.wait()
         #expect(answer.response == HTTPResponse(status: 200, body: Array("ok".utf8)))
         #expect(answer.attempts == 2)
         #expect(took >= .milliseconds(150) && took < .seconds(1), "\(took)")
@@ -149,23 +148,26 @@ struct UPnPExchangeTests {
     }
 
     @Test("a garbled answer ends the exchange as malformed; no other connection is opened for it")
-    func garbled() async throws {
+    func garbled() throws {
         let server = try LoopbackServer()
-        let serving = Task {
-            try await DedicatedThread.run(name: "test-router") { _ in
-                let connection = server.accept()
-                _ = server.readRequest(connection)
-                server.write(connection, "\u{1}\u{2}garbage\r\n\r\n")
-                close(connection)
-            }
+        let serving = server.serve {
+            let connection = server.accept()
+            _ = server.readRequest(connection)
+            server.write(connection, "\u{1}\u{2}garbage\r\n\r\n")
+            close(connection)
         }
         let exchange = HedgedExchange(request: try server.request(), localAddress: "127.0.0.1", stagger: .milliseconds(500), maximumAttempts: 3, timeout: .seconds(3))
-        let outcome = try await DedicatedThread.run(name: "test-exchange") { stop in exchange.runBlocking(stop: stop) }
+        let outcome = exchange.runBlocking(stop: StopFlag())
+        serving.wait()
         let error = try #require(throws: MappingError.self) { try outcome.get() }
-        try await serving.value
         #expect(error.code == .malformedReply)
         #expect(error.message.contains("GetExternalIPAddress"))
     }
+}
+
+private final class ServeBox: Sendable {
+    let body: @Sendable () -> Void
+    init(_ body: @escaping @Sendable () -> Void) { self.body = body }
 }
 
 /// A TCP listener on 127.0.0.1, driven step by step by a test.
@@ -194,6 +196,20 @@ private final class LoopbackServer: Sendable {
     }
 
     func accept() -> Int32 { Glibc.accept(socket, nil, nil) }
+
+    /// Runs `body` on a thread of its own at once (not on the concurrency pool, which the
+    /// simulation suites keep busy), the way a router serves on its own.
+    func serve(_ body: @escaping @Sendable () -> Void) -> DispatchSemaphore {
+        let done = DispatchSemaphore(value: 0)
+        let context = Unmanaged.passRetained(ServeBox { body(); done.signal() }).toOpaque()
+        var thread = pthread_t()
+        pthread_create(&thread, nil, { raw in
+            Unmanaged<ServeBox>.fromOpaque(raw!).takeRetainedValue().body()
+            return nil
+        }, context)
+        pthread_detach(thread)
+        return done
+    }
 
     /// Reads until the end of the request's body.
     func readRequest(_ connection: Int32) -> String {
