@@ -143,7 +143,8 @@ public final class SiteService: Service, Sendable {
                     }
                     continue
                 }
-                if let outcome = await routerBackend.perform(request, logger: routerLogger) {
+                let stillWanted: @Sendable () -> Bool = { [self] in claim == nil || shared.withLock { $0.activeClaim } == claim }
+                if let outcome = await routerBackend.perform(request, logger: routerLogger, stillWanted: stillWanted) {
                     shared.withLock { $0.answers.append(.backend(outcome)) }
                     continuation.yield(.tick)
                 }

@@ -3,8 +3,11 @@ import Logging
 extension MappingBackend {
     /// Carries out one action of the registration state machine and returns its outcome
     /// as the event to feed back (none for `unmap`, whose failure only means the lease
-    /// will end it).
-    public func perform(_ action: Registration.Action, logger: Logger) async -> Registration.Event? {
+    /// will end it). `stillWanted` is asked between reading an entry and deleting it in a
+    /// takeover: a claim that ended meanwhile (a rival won and may have just mapped the
+    /// port) must not delete what it read.
+    public func perform(_ action: Registration.Action, logger: Logger,
+                        stillWanted: @Sendable () -> Bool = { true }) async -> Registration.Event? {
         switch action {
         case .queryExternalAddress:
             do {
@@ -26,7 +29,7 @@ extension MappingBackend {
         case .takeOver(let port, let predecessor):
             guard canListMappings else { return nil }  // NAT-PMP: only its lease can end it
             do {
-                guard let held = try await mapping(externalPort: port), held.internalAddress == predecessor
+                guard let held = try await mapping(externalPort: port), held.internalAddress == predecessor, stillWanted()
                 else { return nil }
                 try await unmap(externalPort: port)
                 logger.info("took over the fixed port's mapping", metadata: ["external_port": "\(port)", "from": "\(predecessor)"])
