@@ -21,9 +21,9 @@ struct SOAPAction: Sendable, Equatable {
     func envelope(serviceType: String) -> String {
         var body = "<?xml version=\"1.0\"?>\r\n"
         body += "<s:Envelope xmlns:s=\"http://schemas.xmlsoap.org/soap/envelope/\" s:encodingStyle=\"http://schemas.xmlsoap.org/soap/encoding/\">"
-        body += "<s:Body><u:\(name) xmlns:u=\"\(Self.escaped(serviceType))\">"
+        body += "<s:Body><u:\(name) xmlns:u=\"\(Markup.escape(serviceType))\">"
         for argument in arguments {
-            body += "<\(argument.name)>\(Self.escaped(argument.value))</\(argument.name)>"
+            body += "<\(argument.name)>\(Markup.escape(argument.value))</\(argument.name)>"
         }
         body += "</u:\(name)></s:Body></s:Envelope>\r\n"
         return body
@@ -58,21 +58,6 @@ struct SOAPAction: Sendable, Equatable {
             return .failure(MappingError(.malformedReply, message: "\(name): the router answered HTTP \(response.status)"))
         }
         return Result { () throws(MappingError) -> SOAPReply in try SOAPReply(element, answering: name) }
-    }
-
-    static func escaped(_ text: String) -> String {
-        var out = ""
-        for character in text {
-            switch character {
-            case "&": out += "&amp;"
-            case "<": out += "&lt;"
-            case ">": out += "&gt;"
-            case "\"": out += "&quot;"
-            case "'": out += "&apos;"
-            default: out.append(character)
-            }
-        }
-        return out
     }
 }
 

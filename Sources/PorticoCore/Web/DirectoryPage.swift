@@ -3,8 +3,8 @@
 enum DirectoryPage {
     static func html(name: String, site: SiteStatus, hasCamera: Bool) -> String {
         let items = site.directory.cameras.map { camera -> String in
-            let title = HTML.escape(camera.name)
-            guard let url = camera.url.map(HTML.escape) else {
+            let title = Markup.escape(camera.name)
+            guard let url = camera.url.map(Markup.escape) else {
                 return "<li><span class=\"name\">\(title)</span> <span class=\"note\">port \(camera.external_port); external address not known yet</span></li>"
             }
             return """
@@ -12,7 +12,7 @@ enum DirectoryPage {
             <span class="note">\(url)\(camera.representative ? " · representative" : "")</span></li>
             """
         }.joined(separator: "\n")
-        let own = hasCamera ? #"<h2>\#(HTML.escape(name))</h2><img id="live" src="stream" alt="live stream">"# : ""
+        let own = hasCamera ? #"<h2>\#(Markup.escape(name))</h2><img id="live" src="stream" alt="live stream">"# : ""
         return PageFrame.html(
             title: "Cameras · Portico", header: "<h1>Cameras (\(site.directory.cameras.count))</h1>",
             main: "<ul id=\"directory\">\n\(items)\n</ul>\n\(own)",

@@ -2,7 +2,7 @@
 /// pan/tilt controls.
 enum IndexPage {
     static func html(name: String, hasCamera: Bool, panTilt: PanTiltStatus? = nil) -> String {
-        let title = HTML.escape(name)
+        let title = Markup.escape(name)
         var main = hasCamera
             ? #"<img id="live" src="stream" alt="live stream of \#(title)">"#
             : #"<p class="absent">This board has no camera.</p>"#
@@ -11,22 +11,5 @@ enum IndexPage {
             title: "\(title) · Portico",
             header: #"<h1>\#(title)</h1><a href="snapshot">snapshot</a><a href="stream">stream</a><a href="state">state</a>"#,
             main: main, style: panTilt == nil ? "" : PanTiltControls.style, script: panTilt == nil ? "" : PanTiltControls.script)
-    }
-}
-
-enum HTML {
-    static func escape(_ text: String) -> String {
-        var out = ""
-        for character in text {
-            switch character {
-            case "&": out += "&amp;"
-            case "<": out += "&lt;"
-            case ">": out += "&gt;"
-            case "\"": out += "&quot;"
-            case "'": out += "&#39;"
-            default: out.append(character)
-            }
-        }
-        return out
     }
 }

@@ -4,7 +4,7 @@
 enum PanTiltControls {
     static func html(_ status: PanTiltStatus) -> String {
         let presets = status.presets.keys.sorted().map { name in
-            let escaped = HTML.escape(name)
+            let escaped = Markup.escape(name)
             return #"<button data-preset="\#(escaped)">\#(escaped)</button>"#
         }.joined()
         return """
@@ -17,7 +17,7 @@ enum PanTiltControls {
         <button data-move="0,-10" title="down" style="grid-area: 3 / 2">▼</button>
         </div>
         <div class="row"><button data-command="home">home</button>\(presets)</div>
-        <p id="ptz-status">\(HTML.escape(describe(status)))</p>
+        <p id="ptz-status">\(Markup.escape(describe(status)))</p>
         </section>
         """
     }
