@@ -295,12 +295,24 @@ public struct Election: Sendable {
                 if wasRepresentative || wasClaiming { actions.append(.releaseFixedPort) }
             } else if message.term == term && role == .claiming {
                 // Two claims in one term.
-                if policy.yieldsOnCollision(candidate(message.camera, id: message.sender), over: candidate(me, id: configuration.id)) {
+                let other = candidate(message.camera, id: message.sender), mine = candidate(me, id: configuration.id)
+                if policy.yieldsOnCollision(other, over: mine) {
                     role = .member
-                    claimAt = nil
                     lastHeard = now
-                    wakeup = now + configuration.silenceLimit
                     actions.append(.releaseFixedPort)
+                    if policy.yieldsOnCollision(mine, over: other) {
+                        // Both yield (random-backoff): each backs off at once over the next,
+                        // wider window. Waiting out the silence limit instead would leave
+                        // the site without a representative for that long; the first to
+                        // claim again opens a higher term, which makes the other follow.
+                        let delay = policy.claimDelay(for: mine, among: peerCandidates(at: now), attempt: attempt)
+                        claimAt = now + delay
+                        wakeup = now + delay
+                    } else {
+                        // The other stays in: listen for its rotated.
+                        claimAt = nil
+                        wakeup = now + configuration.silenceLimit
+                    }
                 }
             }
 

@@ -1,0 +1,72 @@
+import PortOrderPolicy
+import PorticoCore
+import RandomBackoffPolicy
+import Testing
+
+/// Two claims in one term, in virtual time: who yields, and how soon the site has a
+/// claimant again.
+@Suite("Claim collisions")
+struct ClaimCollisionTests {
+    typealias Sticky = StickyRepresentativeTests
+
+    /// A member that followed cam1 and heard its bye at 1.5 s.
+    static func member(_ name: String, port: Int, policy: any ElectionPolicy) -> Election {
+        var member = Election(configuration: .init(id: name, inquiryInterval: .seconds(1), missed: 2), policy: policy,
+                              me: Sticky.record(name, port: port), at: .zero)
+        _ = member.handle(.message(Sticky.message(.inquiry, from: "cam1", term: 1, port: 8080)), at: .seconds(1))
+        _ = member.handle(.message(Sticky.message(.bye, from: "cam1", term: 1, port: 8080)), at: .milliseconds(1500))
+        return member
+    }
+
+    /// Advances a millisecond at a time from `start` to `limit`; when it first claimed.
+    static func claimTime(_ member: inout Election, from start: Duration, until limit: Duration) -> Duration? {
+        var now = start
+        while now <= limit {
+            if member.advance(to: now).contains(.claimFixedPort) { return now }
+            now += .milliseconds(1)
+        }
+        return nil
+    }
+
+    static func ms(_ value: Int64) -> Duration { .milliseconds(value) }
+
+    @Test("random-backoff: both claimants back off at once over the doubled window; the first to claim again leads, the other follows")
+    func bothBackOff() {
+        // Each draws 50 ms from the first window (0...200 ms), then its own delay from the
+        // doubled one (0...400 ms). A draw from any other window would be 10 s: no claim in time.
+        var cam2 = Self.member("cam2", port: 8081, policy: RandomBackoffPolicy(window: Self.ms(200)) { range in
+            range.upperBound == 200 ? 50 : range.upperBound == 400 ? 100 : 10_000 })
+        var cam3 = Self.member("cam3", port: 8082, policy: RandomBackoffPolicy(window: Self.ms(200)) { range in
+            range.upperBound == 200 ? 50 : range.upperBound == 400 ? 300 : 10_000 })
+        #expect(Self.claimTime(&cam2, from: Self.ms(1500), until: Self.ms(2000)) == Self.ms(1550))
+        #expect(Self.claimTime(&cam3, from: Self.ms(1500), until: Self.ms(2000)) == Self.ms(1550))
+        #expect(cam2.term == 2 && cam3.term == 2)
+
+        // Each hears the other's claim in the same term: both yield and give the port up.
+        #expect(cam2.handle(.message(Sticky.message(.claim, from: "cam3", term: 2, port: 8082)), at: Self.ms(1551)) == [.releaseFixedPort])
+        #expect(cam3.handle(.message(Sticky.message(.claim, from: "cam2", term: 2, port: 8081)), at: Self.ms(1551)) == [.releaseFixedPort])
+        #expect(cam2.role == .member && cam3.role == .member)
+
+        // The next round comes after the drawn delay, not after the 2 s silence limit.
+        #expect(Self.claimTime(&cam2, from: Self.ms(1552), until: Self.ms(3000)) == Self.ms(1651))
+        #expect(cam2.term == 3)
+        _ = cam3.advance(to: Self.ms(1651))
+        #expect(cam3.handle(.message(Sticky.message(.claim, from: "cam2", term: 3, port: 8081)), at: Self.ms(1652)).isEmpty)
+        #expect(Self.claimTime(&cam3, from: Self.ms(1653), until: Self.ms(3000)) == nil, "cam3 claimed again over cam2's claim")
+        #expect(cam2.handle(.fixedPortHeld, at: Self.ms(1700)) == [.send(.rotated)])
+        _ = cam3.handle(.message(Sticky.message(.rotated, from: "cam2", term: 3, port: 8080)), at: Self.ms(1701))
+        #expect(cam3.representative == "cam2" && cam3.role == .member)
+    }
+
+    @Test("port-order: only the later camera yields, and it waits for the other's rotated instead of claiming again")
+    func oneYields() {
+        var cam2 = Self.member("cam2", port: 8081, policy: PortOrderPolicy(step: Self.ms(300)))
+        var cam3 = Self.member("cam3", port: 8082, policy: PortOrderPolicy(step: Self.ms(300)))
+        // Neither has heard the other, so neither knows it is behind: both claimed on the bye.
+        #expect(cam2.role == .claiming && cam3.role == .claiming && cam2.term == 2 && cam3.term == 2)
+        #expect(cam2.handle(.message(Sticky.message(.claim, from: "cam3", term: 2, port: 8082)), at: Self.ms(1501)).isEmpty)
+        #expect(cam3.handle(.message(Sticky.message(.claim, from: "cam2", term: 2, port: 8081)), at: Self.ms(1501)) == [.releaseFixedPort])
+        #expect(cam2.role == .claiming && cam3.role == .member)
+        #expect(Self.claimTime(&cam3, from: Self.ms(1502), until: Self.ms(3400)) == nil)
+    }
+}
