@@ -56,7 +56,14 @@ public struct CameraNode: Sendable {
             return elected(election.handle(.message(message), at: now), at: now)
         case .routerTable(let table):
             routerTable = table
-            return []
+            // The representative reads the table once an inquiry interval: the fixed port
+            // missing from it (or forwarding elsewhere) is asked for again now, not at the
+            // renewal a third of a lease away, while the internet sees nothing on it.
+            let fixed = registration.configuration.fixedPort
+            guard election.role == .representative, registration.holdsFixedPort,
+                  !table.contains(where: { $0.externalPort == fixed && $0.internalAddress == registration.configuration.internalAddress })
+            else { return [] }
+            return registered(registration.handle(.notListed(externalPort: fixed), at: now), at: now)
         case .leave:
             // Say bye, then give back whatever port is held; no going back to the range
             // as a representative that steps down would.

@@ -84,6 +84,9 @@ public struct Registration: Sendable {
         case claimFixedPort(predecessor: String?, predecessorLeft: Bool = false)
         /// Another camera won: leave the fixed port (or stop trying for it) and go back to the range.
         case releaseFixedPort
+        /// The router's table, read just now, does not list the mapping of `externalPort`
+        /// to this camera: ask for it again at once rather than at the renewal.
+        case notListed(externalPort: Int)
     }
 
     public enum Action: Sendable, Equatable {
@@ -307,6 +310,14 @@ public struct Registration: Sendable {
             mapping = nil
             mappingExpires = nil
             return [giveBack(configuration.fixedPort)] + (back.map { request($0, at: now) } ?? [])
+
+        case .notListed(let port):
+            // A rival's takeover can delete a mapping just made: its read of the port came
+            // before the mapping, its delete after. Held, and nothing asked already: ask
+            // again. If another host has the port by now the router says so, and the
+            // refusal hands it over as any other would.
+            guard phase == .mapped, mapping?.externalPort == port else { return [] }
+            return request(port, at: now)
 
         case .routerRestarted:
             guard phase != .idle else { return [] }
