@@ -184,9 +184,9 @@ struct RegistrationTests {
         configuration.fixedLease = .seconds(3)
         var machine = Self.holding8081(configuration)
         #expect(machine.handle(.claimFixedPort(predecessor: "198.51.100.13"), at: .seconds(10)) == [.unmap(externalPort: 8081)])
-        #expect(machine.wakeup == .seconds(10) + .milliseconds(250))
-        #expect(machine.advance(to: .seconds(10) + .milliseconds(200)) == [])
-        #expect(machine.advance(to: .seconds(10) + .milliseconds(250)) == [
+        #expect(machine.wakeup == .seconds(10) + .milliseconds(150))
+        #expect(machine.advance(to: .seconds(10) + .milliseconds(140)) == [])
+        #expect(machine.advance(to: .seconds(10) + .milliseconds(150)) == [
             .takeOver(externalPort: 8080, from: "198.51.100.13"), Self.request(8080, lease: .seconds(3)),
         ])
         // Taken over once only; later attempts just ask.
@@ -211,6 +211,26 @@ struct RegistrationTests {
         #expect(other.handle(.releaseFixedPort, at: .seconds(10) + .milliseconds(100)) == [Self.request(8081)])
         #expect(other.handle(Self.granted(8081), at: .seconds(10) + .milliseconds(150)) == [])
         #expect(other.status.externalPort == 8081)
+    }
+
+    @Test("a claim that leaves the takeover to a rival only asks for the port, after a bye and after silence")
+    func forgoTakeOver() {
+        var afterBye = Self.holding8081()
+        #expect(afterBye.handle(.claimFixedPort(predecessor: "198.51.100.13", predecessorLeft: true), at: .seconds(10)) == [
+            .unmap(externalPort: 8081), Self.request(8080),
+        ])
+        #expect(afterBye.handle(.forgoTakeOver, at: .seconds(10) + .milliseconds(2)) == [])
+        #expect(afterBye.handle(Self.conflict, at: .seconds(10) + .milliseconds(30)) == [])
+        #expect(afterBye.wakeup == .seconds(10) + .milliseconds(530), "no takeover at once: the next attempt after claimRetry")
+        #expect(afterBye.advance(to: .seconds(10) + .milliseconds(530)) == [Self.request(8080)])
+
+        var afterSilence = Self.holding8081()
+        _ = afterSilence.handle(.claimFixedPort(predecessor: "198.51.100.13"), at: .seconds(10))
+        #expect(afterSilence.handle(.forgoTakeOver, at: .seconds(10) + .milliseconds(2)) == [])
+        #expect(afterSilence.advance(to: .seconds(10) + .milliseconds(150)) == [Self.request(8080)])
+        #expect(afterSilence.handle(Self.granted(8080), at: .seconds(10) + .milliseconds(200)) == [])
+        #expect(afterSilence.holdsFixedPort)
+        #expect(afterSilence.handle(.forgoTakeOver, at: .seconds(11)) == [], "not claiming: nothing to forgo")
     }
 
     @Test("a claim refuted before the takeover was due never takes the predecessor's mapping")

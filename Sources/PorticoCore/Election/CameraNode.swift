@@ -124,6 +124,8 @@ public struct CameraNode: Sendable {
                     .claimFixedPort(predecessor: election.predecessorAddress, predecessorLeft: election.predecessorLeft), at: now), at: now)
             case .releaseFixedPort:
                 out += registered(registration.handle(.releaseFixedPort, at: now), at: now)
+            case .forgoTakeOver:
+                out += registered(registration.handle(.forgoTakeOver, at: now), at: now)
             }
         }
         return out

@@ -82,6 +82,9 @@ public struct Election: Sendable {
         case send(PeerMessage.Kind)
         case claimFixedPort
         case releaseFixedPort
+        /// A rival claimant in this term comes first in the policy's order: it alone
+        /// deletes the predecessor's mapping; this camera only asks the router for the port.
+        case forgoTakeOver
     }
 
     public let configuration: Configuration
@@ -313,6 +316,11 @@ public struct Election: Sendable {
                         claimAt = nil
                         wakeup = now + configuration.silenceLimit
                     }
+                } else if policy.prefers(other, over: mine) {
+                    // Both stay in (first-come: the router decides). But a read of the port
+                    // and a delete are two exchanges, and a rival's new mapping can come
+                    // between them; with one deleter per term, no claimant deletes another's.
+                    actions.append(.forgoTakeOver)
                 }
             }
 

@@ -36,7 +36,8 @@ public struct Registration: Sendable {
         /// Pause between attempts on the fixed port while claiming it.
         public var claimRetry: Duration
         /// How long after a claim a merely silent predecessor's mapping is taken over: by
-        /// then a predecessor that is still there has refuted the claim.
+        /// then a predecessor that is still there has refuted the claim (a LAN crossing
+        /// each way and a turn of its loop: milliseconds; the rest is for a busy board).
         public var takeOverWait: Duration
         /// Whether the router keeps several mappings for one host (UPnP does, NAT-PMP keeps
         /// one per internal port): then a claimant keeps its own port until it has the fixed
@@ -47,7 +48,7 @@ public struct Registration: Sendable {
             fixedPort: Int, ports: PortRange, lease: Duration, internalAddress: String, internalPort: Int,
             description: String, retryDelay: Duration = .seconds(2), maximumRetryDelay: Duration = .seconds(60),
             permanentRefresh: Duration = .seconds(300), fixedLease: Duration? = nil, claimRetry: Duration = .milliseconds(500),
-            takeOverWait: Duration = .milliseconds(250), keepsOwnPortWhileClaiming: Bool = false
+            takeOverWait: Duration = .milliseconds(150), keepsOwnPortWhileClaiming: Bool = false
         ) {
             self.keepsOwnPortWhileClaiming = keepsOwnPortWhileClaiming
             self.fixedLease = fixedLease ?? lease
@@ -84,6 +85,9 @@ public struct Registration: Sendable {
         case claimFixedPort(predecessor: String?, predecessorLeft: Bool = false)
         /// Another camera won: leave the fixed port (or stop trying for it) and go back to the range.
         case releaseFixedPort
+        /// A rival claimant takes the predecessor's mapping over: this claim only asks for
+        /// the port, until that mapping is gone or its lease has lapsed.
+        case forgoTakeOver
         /// The router's table, read just now, does not list the mapping of `externalPort`
         /// to this camera: ask for it again at once rather than at the renewal.
         case notListed(externalPort: Int)
@@ -310,6 +314,13 @@ public struct Registration: Sendable {
             mapping = nil
             mappingExpires = nil
             return [giveBack(configuration.fixedPort)] + (back.map { request($0, at: now) } ?? [])
+
+        case .forgoTakeOver:
+            guard claimDeadline != nil, takeOverFrom != nil else { return [] }
+            // The attempts go on as scheduled, each only a request; refused, again after claimRetry.
+            takeOverFrom = nil
+            takeOverAt = nil
+            return []
 
         case .notListed(let port):
             // A rival's takeover can delete a mapping just made: its read of the port came

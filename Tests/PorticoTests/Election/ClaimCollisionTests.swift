@@ -1,3 +1,4 @@
+import FirstComePolicy
 import PortOrderPolicy
 import PorticoCore
 import RandomBackoffPolicy
@@ -56,6 +57,16 @@ struct ClaimCollisionTests {
         #expect(cam2.handle(.fixedPortHeld, at: Self.ms(1700)) == [.send(.rotated)])
         _ = cam3.handle(.message(Sticky.message(.rotated, from: "cam2", term: 3, port: 8080)), at: Self.ms(1701))
         #expect(cam3.representative == "cam2" && cam3.role == .member)
+    }
+
+    @Test("first-come: neither yields, the router decides; only the first by id may delete the predecessor's mapping")
+    func oneDeleter() {
+        var cam2 = Self.member("cam2", port: 8081, policy: FirstComePolicy())
+        var cam3 = Self.member("cam3", port: 8082, policy: FirstComePolicy())
+        #expect(cam2.role == .claiming && cam3.role == .claiming)
+        #expect(cam2.handle(.message(Sticky.message(.claim, from: "cam3", term: 2, port: 8082)), at: Self.ms(1501)).isEmpty)
+        #expect(cam3.handle(.message(Sticky.message(.claim, from: "cam2", term: 2, port: 8081)), at: Self.ms(1501)) == [.forgoTakeOver])
+        #expect(cam2.role == .claiming && cam3.role == .claiming)
     }
 
     @Test("port-order: only the later camera yields, and it waits for the other's rotated instead of claiming again")
