@@ -57,8 +57,9 @@ final class GatewayConnection: Sendable {
         }
     }
 
-    /// Connections one exchange opens at most while none has answered.
-    static let maximumAttempts = 6
+    /// Connections one exchange opens at most while none has answered: at the minimum
+    /// stagger they span 0.7 s, by when the first ones' own retransmissions are due.
+    static let maximumAttempts = 8
 
     /// One action, over as many connections as it takes (`HedgedExchange`), on a thread
     /// of its own; cancelling the caller resets every connection.
