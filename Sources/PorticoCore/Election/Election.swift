@@ -44,12 +44,15 @@ public struct Election: Sendable {
         /// Silence after which the representative counts as gone.
         var silenceLimit: Duration { inquiryInterval * missed }
 
-        /// Slack after an inquiry was due before probing (a tenth of the interval): the
-        /// representative's tick and the LAN delay it by a few milliseconds.
-        public var probeGrace: Duration { inquiryInterval / 10 }
-        /// Between probes: long enough for an answer on a LAN, short enough that three fit
-        /// well within the last interval.
-        public var probeInterval: Duration { inquiryInterval * 12 / 100 }
+        /// Slack after an inquiry was due before probing (a twentieth of the interval): the
+        /// representative's tick (20 ms) and the LAN delay it by a few milliseconds, and
+        /// a probe too many only costs an answer.
+        public var probeGrace: Duration { inquiryInterval / 20 }
+        /// Between probes (a tenth of the interval): an answer crosses a LAN in a
+        /// millisecond, and the representative answers in a turn of its loop; three probes
+        /// end well within the last interval, so a crash is noticed at 1.35 intervals of
+        /// silence (missed = 2), not 2.
+        public var probeInterval: Duration { inquiryInterval / 10 }
         public var probesUnanswered: Int { 3 }
 
         /// Silence after which probes start: all inquiries but the last missed, and the grace.

@@ -23,15 +23,15 @@ struct WithdrawalDetectionTests {
         return log
     }
 
-    @Test("missed 2 at 1 s: probes at 1.1, 1.22 and 1.34 s of silence; unanswered, gone at 1.46 s, a claim at once")
+    @Test("missed 2 at 1 s: probes at 1.05, 1.15 and 1.25 s of silence; unanswered, gone at 1.35 s, a claim at once")
     func probesUnanswered() {
         var member = Sticky.election("cam2", port: 8081)
         _ = member.handle(.message(Sticky.message(.inquiry, from: "cam1", term: 1, port: 8080)), at: .seconds(1))
         let log = Self.run(&member, until: .seconds(10))
         let probes = log.filter { $0.1 == .send(.probe) }.map { $0.0 - .seconds(1) }
-        #expect(probes == [.milliseconds(1100), .milliseconds(1220), .milliseconds(1340)])
+        #expect(probes == [.milliseconds(1050), .milliseconds(1150), .milliseconds(1250)])
         let claim = log.first { $0.1 == .claimFixedPort }
-        #expect(claim.map { $0.0 - .seconds(1) } == .milliseconds(1460))
+        #expect(claim.map { $0.0 - .seconds(1) } == .milliseconds(1350))
         #expect(member.role == .claiming && member.representative == nil)
     }
 
@@ -41,8 +41,8 @@ struct WithdrawalDetectionTests {
                               me: Sticky.record("cam2", port: 8081), at: .zero)
         _ = member.handle(.message(Sticky.message(.inquiry, from: "cam1", term: 1, port: 8080)), at: .seconds(1))
         let log = Self.run(&member, until: .seconds(10))
-        #expect(log.first { $0.1 == .send(.probe) }.map { $0.0 - .seconds(1) } == .milliseconds(2100))
-        #expect(log.first { $0.1 == .claimFixedPort }.map { $0.0 - .seconds(1) } == .milliseconds(2460))
+        #expect(log.first { $0.1 == .send(.probe) }.map { $0.0 - .seconds(1) } == .milliseconds(2050))
+        #expect(log.first { $0.1 == .claimFixedPort }.map { $0.0 - .seconds(1) } == .milliseconds(2350))
     }
 
     @Test("an answer to the second probe: no claim, and the next silence is probed afresh")
@@ -50,14 +50,14 @@ struct WithdrawalDetectionTests {
         var member = Sticky.election("cam2", port: 8081)
         _ = member.handle(.message(Sticky.message(.inquiry, from: "cam1", term: 1, port: 8080)), at: .seconds(1))
         var answered = false
-        let log = Self.run(&member, until: .seconds(3) + .milliseconds(500)) { now in
-            guard !answered, now >= .milliseconds(2220) else { return nil }
+        let log = Self.run(&member, until: .seconds(3) + .milliseconds(350)) { now in
+            guard !answered, now >= .milliseconds(2150) else { return nil }
             answered = true
             return Sticky.message(.alive, from: "cam1", term: 1, port: 8080)
         }
         #expect(!log.contains { $0.1 == .claimFixedPort })
-        let probes = log.filter { $0.1 == .send(.probe) && $0.0 < .milliseconds(3400) }.map(\.0)
-        #expect(probes == [.milliseconds(2100), .milliseconds(2220), .milliseconds(3320)], "\(probes)")
+        let probes = log.filter { $0.1 == .send(.probe) && $0.0 < .milliseconds(3250) }.map(\.0)
+        #expect(probes == [.milliseconds(2050), .milliseconds(2150), .milliseconds(3200)], "\(probes)")
         #expect(member.representative == "cam1")
     }
 
