@@ -16,9 +16,10 @@ struct ElectionSimulationTests {
         ("server-value", ServerValuePolicy(step: .milliseconds(100), slots: 16)),
     ]
 
-    /// Runs per policy in the suite; `PORTICO_SIMULATION_RUNS` raises it (e.g. 5000) by hand.
+    /// Runs per policy in the suite (thousands, as the election must settle in every one);
+    /// `PORTICO_SIMULATION_RUNS` changes it by hand.
     static var runs: Int {
-        getenv("PORTICO_SIMULATION_RUNS").flatMap { Int(String(cString: $0)) } ?? 300
+        getenv("PORTICO_SIMULATION_RUNS").flatMap { Int(String(cString: $0)) } ?? 2000
     }
 
     @Test("a quiet boot ends with one representative listing every camera", arguments: policies.map(\.0))
