@@ -64,17 +64,24 @@ final class GatewayConnection: Sendable {
     /// One action, over as many connections as it takes (`HedgedExchange`), on a thread
     /// of its own; cancelling the caller resets every connection.
     private func exchange(_ action: SOAPAction, with gateway: Gateway) async throws(MappingError) -> SOAPReply {
+        let pacing = state.withLock { $0.pacing }
         let hedged = HedgedExchange(
             request: try ControlRequest(action, to: gateway.service), localAddress: gateway.localAddress,
-            stagger: state.withLock { $0.pacing.stagger }, maximumAttempts: Self.maximumAttempts, timeout: settings.timeout)
+            stagger: pacing.stagger, maximumAttempts: Self.maximumAttempts, timeout: settings.timeout, opening: pacing.opening)
         let outcome: Result<HedgedExchange.Answer, MappingError>
         do {
             outcome = try await DedicatedThread.run(name: "upnp-control") { stop in hedged.runBlocking(stop: stop) }
         } catch {
             throw MappingError(.unreachable, message: "\(action.name): \(error)")
         }
-        let answer = try outcome.get()
-        state.withLock { $0.pacing.answered(in: answer.attemptTime) }
+        let answer: HedgedExchange.Answer
+        do throws(MappingError) {
+            answer = try outcome.get()
+        } catch {
+            if error.code == .unreachable { state.withLock { $0.pacing.unanswered() } }
+            throw error
+        }
+        state.withLock { $0.pacing.answered(in: answer.attemptTime, attempts: answer.attempts) }
         if answer.attempts > 1 {
             logger.debug("answered after several connections", metadata: ["action": "\(action.name)", "connections": "\(answer.attempts)"])
         }

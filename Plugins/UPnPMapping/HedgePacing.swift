@@ -16,12 +16,20 @@ import PorticoCore
 /// about when the next attempt should start. A slow router (one that writes its flash
 /// on every change) gets a longer stagger, so it is not sent duplicates it would only
 /// answer later.
+///
+/// Where the link has been losing packets lately (one of the last exchanges needed more
+/// connections than it opened, or its answer took longer than the stagger, as a TCP
+/// retransmission does, or it got no answer), an exchange opens two connections at once:
+/// at 20% loss each way that halves its time. Where it has not, one: on a clean LAN the
+/// second would only be work for the router, and queue the next exchange behind it.
 struct HedgePacing: Sendable, Equatable {
     static let minimum: Duration = .milliseconds(100)
     static let factor = 4
     static let remembered = 8
 
     private var recent: [Duration] = []
+    /// For each of the last exchanges, whether it showed loss.
+    private var lossy: [Bool] = []
 
     /// Before any answer: the minimum.
     var stagger: Duration {
@@ -29,8 +37,24 @@ struct HedgePacing: Sendable, Equatable {
         return max(Self.minimum, fastest * Self.factor)
     }
 
-    mutating func answered(in time: Duration) {
+    /// Connections to open at the start of an exchange.
+    var opening: Int { lossy.contains(true) ? 2 : 1 }
+
+    /// An answer, from the attempt that took `time`, after `attempts` connections were opened.
+    mutating func answered(in time: Duration, attempts: Int = 1) {
+        let loss = attempts > opening || time > stagger
         recent.append(time)
         if recent.count > Self.remembered { recent.removeFirst() }
+        remember(lossy: loss)
+    }
+
+    /// No answer within the exchange's timeout.
+    mutating func unanswered() {
+        remember(lossy: true)
+    }
+
+    private mutating func remember(lossy loss: Bool) {
+        lossy.append(loss)
+        if lossy.count > Self.remembered { lossy.removeFirst() }
     }
 }

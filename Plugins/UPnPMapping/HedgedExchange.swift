@@ -3,9 +3,9 @@ import Glibc
 #endif
 import PorticoCore
 
-/// One control request, sent over a fresh TCP connection and, while none has answered,
-/// over another one every `stagger`; the first answer wins and the other connections
-/// are reset.
+/// One control request, sent over `opening` fresh TCP connections and, while none has
+/// answered, over another one every `stagger`; the first answer wins and the other
+/// connections are reset.
 ///
 /// Why not one connection and its timeout: on a lossy LAN a lost SYN costs a second
 /// (Linux's first SYN retransmission) and a lost segment a fifth of one, so a single
@@ -29,6 +29,8 @@ struct HedgedExchange: Sendable {
     let stagger: Duration
     let maximumAttempts: Int
     let timeout: Duration
+    /// Connections opened at once at the start.
+    var opening = 1
 
     struct Answer: Sendable {
         let response: HTTPResponse
@@ -72,7 +74,7 @@ struct HedgedExchange: Sendable {
                     lastError = error
                     attempts.append(Attempt(socket: -1, started: now, stage: .failed))
                 }
-                nextStart = now + stagger
+                if attempts.count >= opening { nextStart = now + stagger }
                 continue
             }
             if live == 0 {

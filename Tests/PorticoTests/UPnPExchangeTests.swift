@@ -96,9 +96,54 @@ struct UPnPExchangeTests {
         #expect(pacing.stagger == .milliseconds(1600))
     }
 
+    @Test("after loss, exchanges open two connections at once; after eight clean ones, one again")
+    func openingAfterLoss() {
+        var pacing = HedgePacing()
+        pacing.answered(in: .milliseconds(20))
+        #expect(pacing.opening == 1)
+        pacing.answered(in: .milliseconds(20), attempts: 2)  // the first connection lost a packet
+        #expect(pacing.opening == 2)
+        for _ in 0..<7 { pacing.answered(in: .milliseconds(20), attempts: 2) }  // two opened, the first answered
+        #expect(pacing.opening == 2, "the lossy one is among the last eight")
+        pacing.answered(in: .milliseconds(20), attempts: 2)
+        #expect(pacing.opening == 1)
+        pacing.answered(in: .milliseconds(230))  // a retransmitted segment: slower than the 100 ms stagger
+        #expect(pacing.opening == 2)
+        var silent = HedgePacing()
+        silent.unanswered()
+        #expect(silent.opening == 2)
+    }
+
     // MARK: - Over sockets
 
     static let answer = "HTTP/1.1 200 OK\r\nContent-Length: 2\r\n\r\nok"
+
+    @Test("opening two: both connections at once, the first answer wins, the other is reset")
+    func openingTwo() throws {
+        let server = try LoopbackServer()
+        let otherEnded = Mutex<Int?>(nil)
+        let serving = server.serve {
+            let first = server.accept()
+            let second = server.accept()  // at once, not after the stagger
+            _ = server.readRequest(first)
+            _ = server.readRequest(second)
+            server.write(second, Self.answer)
+            close(second)
+            otherEnded.withLock { $0 = server.waitForEnd(first) }
+            close(first)
+        }
+        var exchange = HedgedExchange(
+            request: try server.request(), localAddress: "127.0.0.1", stagger: .seconds(2), maximumAttempts: 4, timeout: .seconds(3))
+        exchange.opening = 2
+        let started = ContinuousClock.now
+        let answer = try exchange.runBlocking(stop: StopFlag()).get()
+        let took = ContinuousClock.now - started
+        serving.wait()
+        #expect(answer.response == HTTPResponse(status: 200, body: Array("ok".utf8)))
+        #expect(answer.attempts == 2)
+        #expect(took < .seconds(1), "the second connection did not wait for the 2 s stagger: \(took)")
+        #expect(otherEnded.withLock { $0 } == Int(ECONNRESET))
+    }
 
     @Test("a connection that is not answered is overtaken by a second one, and reset when that answers")
     func overtaken() throws {
