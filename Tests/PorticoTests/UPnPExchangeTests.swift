@@ -118,35 +118,15 @@ struct UPnPExchangeTests {
 
     static let answer = "HTTP/1.1 200 OK\r\nContent-Length: 2\r\n\r\nok"
 
-    @Test("opening two: both connections at once, the first answer wins, the other is reset")
-    func openingTwo() throws {
-        let server = try LoopbackServer()
-        let otherEnded = Mutex<Int?>(nil)
-        let serving = server.serve {
-            let first = server.accept()
-            let second = server.accept()  // at once, not after the stagger
-            _ = server.readRequest(first)
-            _ = server.readRequest(second)
-            server.write(second, Self.answer)
-            close(second)
-            otherEnded.withLock { $0 = server.waitForEnd(first) }
-            close(first)
-        }
-        var exchange = HedgedExchange(
-            request: try server.request(), localAddress: "127.0.0.1", stagger: .seconds(2), maximumAttempts: 4, timeout: .seconds(3))
-        exchange.opening = 2
-        let started = ContinuousClock.now
-        let answer = try exchange.runBlocking(stop: StopFlag()).get()
-        let took = ContinuousClock.now - started
-        serving.wait()
-        #expect(answer.response == HTTPResponse(status: 200, body: Array("ok".utf8)))
-        #expect(answer.attempts == 2)
-        #expect(took < .seconds(1), "the second connection did not wait for the 2 s stagger: \(took)")
-        #expect(otherEnded.withLock { $0 } == Int(ECONNRESET))
+    /// What a client saw of a router that reads two requests, answers only the second,
+    /// and then waits to see how the first connection ends (0 closed, else the errno).
+    struct SecondAnswered {
+        let answer: HedgedExchange.Answer
+        let took: Duration
+        let firstEnded: Int?
     }
 
-    @Test("a connection that is not answered is overtaken by a second one, and reset when that answers")
-    func overtaken() throws {
+    static func secondAnswered(_ exchange: (ControlRequest) -> HedgedExchange) throws -> SecondAnswered {
         let server = try LoopbackServer()
         let firstEnded = Mutex<Int?>(nil)
         let serving = server.serve {
@@ -159,16 +139,35 @@ struct UPnPExchangeTests {
             firstEnded.withLock { $0 = server.waitForEnd(first) }
             close(first)
         }
-        let exchange = HedgedExchange(
-            request: try server.request(), localAddress: "127.0.0.1", stagger: .milliseconds(150), maximumAttempts: 4, timeout: .seconds(3))
         let started = ContinuousClock.now
-        let answer = try exchange.runBlocking(stop: StopFlag()).get()
+        let answer = try exchange(try server.request()).runBlocking(stop: StopFlag()).get()
         let took = ContinuousClock.now - started
         serving.wait()
-        #expect(answer.response == HTTPResponse(status: 200, body: Array("ok".utf8)))
-        #expect(answer.attempts == 2)
-        #expect(took >= .milliseconds(150) && took < .seconds(1), "\(took)")
-        #expect(firstEnded.withLock { $0 } == Int(ECONNRESET), "the unanswered connection is reset, not left open")
+        return SecondAnswered(answer: answer, took: took, firstEnded: firstEnded.withLock { $0 })
+    }
+
+    @Test("opening two: both connections at once, the first answer wins, the other is reset")
+    func openingTwo() throws {
+        let seen = try Self.secondAnswered { request in
+            var exchange = HedgedExchange(request: request, localAddress: "127.0.0.1", stagger: .seconds(2), maximumAttempts: 4, timeout: .seconds(3))
+            exchange.opening = 2
+            return exchange
+        }
+        #expect(seen.answer.response == HTTPResponse(status: 200, body: Array("ok".utf8)))
+        #expect(seen.answer.attempts == 2)
+        #expect(seen.took < .seconds(1), "the second connection did not wait for the 2 s stagger: \(seen.took)")
+        #expect(seen.firstEnded == Int(ECONNRESET))
+    }
+
+    @Test("a connection that is not answered is overtaken by a second one, and reset when that answers")
+    func overtaken() throws {
+        let seen = try Self.secondAnswered { request in
+            HedgedExchange(request: request, localAddress: "127.0.0.1", stagger: .milliseconds(150), maximumAttempts: 4, timeout: .seconds(3))
+        }
+        #expect(seen.answer.response == HTTPResponse(status: 200, body: Array("ok".utf8)))
+        #expect(seen.answer.attempts == 2)
+        #expect(seen.took >= .milliseconds(150) && seen.took < .seconds(1), "\(seen.took)")
+        #expect(seen.firstEnded == Int(ECONNRESET), "the unanswered connection is reset, not left open")
     }
 
     @Test("a router that never answers: every connection tried, then a timeout naming the action")
