@@ -29,24 +29,22 @@ extension MappingBackend {
         case .takeOver(let port, let predecessor):
             guard canListMappings else { return nil }  // NAT-PMP: only its lease can end it
             do {
-                guard let held = try await mapping(externalPort: port), held.internalAddress == predecessor, stillWanted()
-                else { return nil }
-                try await unmap(externalPort: port)
-                logger.info("took over the fixed port's mapping", metadata: ["external_port": "\(port)", "from": "\(predecessor)"])
+                if try await unmap(externalPort: port, ifForwardingTo: predecessor, stillWanted: stillWanted) {
+                    logger.info("took over the fixed port's mapping", metadata: ["external_port": "\(port)", "from": "\(predecessor)"])
+                }
             } catch {
                 logger.debug("predecessor's mapping not removed; waiting for its lease", metadata: ["error": "\(error)"])
             }
             return nil
         case .giveBack(let port, let holder):
             do {
-                if canListMappings {
-                    guard let held = try await mapping(externalPort: port), held.internalAddress == holder else {
-                        logger.info("the fixed port is no longer ours; left to its holder", metadata: ["external_port": "\(port)"])
-                        return nil
-                    }
+                if !canListMappings {
+                    // NAT-PMP removes only the asking host's own mappings: nothing to check.
+                    try await unmap(externalPort: port)
+                } else if !(try await unmap(externalPort: port, ifForwardingTo: holder)) {
+                    logger.info("the fixed port is no longer ours; left to its holder", metadata: ["external_port": "\(port)"])
+                    return nil
                 }
-                // NAT-PMP removes only the asking host's own mappings: nothing to check.
-                try await unmap(externalPort: port)
                 logger.info("unmapped", metadata: ["external_port": "\(port)"])
             } catch {
                 logger.debug("mapping not removed; it ends with its lease", metadata: ["external_port": "\(port)", "error": "\(error)"])
@@ -61,5 +59,16 @@ extension MappingBackend {
             }
             return nil
         }
+    }
+
+    /// Deletes the mapping of `port` only if the router's entry forwards to `address`, and
+    /// `stillWanted()` between the read and the delete; whether it did. UPnP has no
+    /// conditional delete, so this read-then-delete is the nearest: the callers keep the
+    /// gap between the two small and ask again in it.
+    private func unmap(externalPort port: Int, ifForwardingTo address: String,
+                       stillWanted: () -> Bool = { true }) async throws(MappingError) -> Bool {
+        guard let held = try await mapping(externalPort: port), held.internalAddress == address, stillWanted() else { return false }
+        try await unmap(externalPort: port)
+        return true
     }
 }

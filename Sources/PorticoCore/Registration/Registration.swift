@@ -313,7 +313,9 @@ public struct Registration: Sendable {
             guard holdsFixedPort else { return [] }
             mapping = nil
             mappingExpires = nil
-            return [giveBack(configuration.fixedPort)] + (back.map { request($0, at: now) } ?? [])
+            // Given back only if still ours: a successor may have taken the mapping over.
+            return [.giveBack(externalPort: configuration.fixedPort, holder: configuration.internalAddress)]
+                + (back.map { request($0, at: now) } ?? [])
 
         case .forgoTakeOver:
             guard claimDeadline != nil, takeOverFrom != nil else { return [] }
@@ -445,11 +447,6 @@ public struct Registration: Sendable {
             externalPort: port, internalAddress: configuration.internalAddress, internalPort: configuration.internalPort,
             lease: permanentOnly ? .zero : (port == configuration.fixedPort ? configuration.fixedLease : configuration.lease),
             description: configuration.description))]
-    }
-
-    /// The fixed port is given back only if still ours; a range port is ours alone.
-    private func giveBack(_ port: Int) -> Action {
-        port == configuration.fixedPort ? .giveBack(externalPort: port, holder: configuration.internalAddress) : .unmap(externalPort: port)
     }
 
     private mutating func pause(retryingPort port: Int, at now: Duration) -> [Action] {
