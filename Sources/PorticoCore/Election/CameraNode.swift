@@ -55,6 +55,8 @@ public struct CameraNode: Sendable {
         case .message(let message):
             return elected(election.handle(.message(message), at: now), at: now)
         case .routerTable(let table):
+            // A read asked for as representative and answered after stepping down is dropped.
+            guard registration.holdsFixedPort else { return [] }
             routerTable = table
             // The representative reads the table once an inquiry interval: the fixed port
             // missing from it (or forwarding elsewhere) is asked for again now, not at the
@@ -100,6 +102,10 @@ public struct CameraNode: Sendable {
         let holds = registration.holdsFixedPort
         if holds != heldFixedPort {
             heldFixedPort = holds
+            // Only the representative reads the table: one read in an earlier term would
+            // list cameras long gone (the representative before it, on the fixed port) in a
+            // later one until the first new read came back.
+            routerTable = nil
             out += elected(election.handle(holds ? .fixedPortHeld : .fixedPortLost, at: now), at: now)
         }
         if registration.claimFailures != claimFailures {

@@ -271,7 +271,10 @@ public struct Election: Sendable {
                 wakeup = now + configuration.probeStart
                 actions += [.releaseFixedPort, .send(.probe)]
             }
-            if message.kind == .inquiry && representative == message.sender && role == .member
+            // A new representative's rotated is answered as an inquiry is: it rebuilds the
+            // directory now (the patent's port mapping after the rotation), not at its first
+            // inquiry an interval later, from whatever it happened to hear as a member.
+            if message.kind != .alive && representative == message.sender && role == .member
                 && (lastReport.map { now - $0 >= configuration.inquiryInterval / 2 } ?? true) {
                 lastReport = now
                 actions.append(.send(.report))
@@ -356,6 +359,8 @@ public struct Election: Sendable {
 
     private mutating func follow(_ message: PeerMessage, at now: Duration) -> [Action] {
         let stepDown = role != .member
+        // A report given to the last representative is not one given to this one.
+        if representative != message.sender { lastReport = nil }
         predecessorAddress = message.camera.internalAddress
         predecessorLeft = false
         term = message.term
