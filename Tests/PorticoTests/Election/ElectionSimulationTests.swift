@@ -11,7 +11,7 @@ import Testing
 struct ElectionSimulationTests {
     static let policies: [(String, any ElectionPolicy)] = [
         ("first-come", FirstComePolicy()),
-        ("random-backoff", RandomBackoffPolicy(window: .milliseconds(500))),
+        ("random-backoff", RandomBackoffPolicy(window: .milliseconds(100))),
         ("port-order", PortOrderPolicy(step: .milliseconds(300))),
         ("server-value", ServerValuePolicy(step: .milliseconds(100), slots: 16)),
     ]
