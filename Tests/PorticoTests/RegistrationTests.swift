@@ -213,6 +213,43 @@ struct RegistrationTests {
         #expect(other.status.externalPort == 8081)
     }
 
+    @Test("UPnP: a claim that ended while the router granted its request keeps the fixed port, and gives back the port asked for since")
+    func lateGrantKept() {
+        var configuration = Self.configuration
+        configuration.keepsOwnPortWhileClaiming = true
+        var machine = Self.holding8081(configuration)
+        #expect(machine.handle(.claimFixedPort(predecessor: "198.51.100.13", predecessorLeft: true), at: .seconds(10)) == [Self.request(8080)])
+        // Two claims met and both backed off: back to the port it kept.
+        #expect(machine.handle(.releaseFixedPort, at: .seconds(10) + .milliseconds(5)) == [Self.request(8081)])
+        // The router had granted the claim's request all the same: no rival can hold the port.
+        #expect(machine.handle(Self.granted(8080), at: .seconds(10) + .milliseconds(40))
+            == [.giveBack(externalPort: 8081, holder: "198.51.100.11")])
+        #expect(machine.holdsFixedPort && machine.phase == .mapped && machine.status.externalPort == 8080)
+        // The answer for 8081, which comes after, changes nothing; the renewal is at a third of the lease.
+        #expect(machine.handle(Self.granted(8081), at: .seconds(10) + .milliseconds(60)) == [])
+        #expect(machine.holdsFixedPort)
+        #expect(machine.wakeup == .seconds(10) + .milliseconds(40) + .seconds(20))
+
+        // Refused instead: the claim's end stands, and 8081 is held again.
+        var refused = Self.holding8081(configuration)
+        _ = refused.handle(.claimFixedPort(predecessor: nil), at: .seconds(10))
+        _ = refused.handle(.releaseFixedPort, at: .seconds(10) + .milliseconds(5))
+        #expect(refused.handle(Self.conflict, at: .seconds(10) + .milliseconds(40)) == [])
+        #expect(refused.handle(Self.granted(8081), at: .seconds(10) + .milliseconds(60)) == [])
+        #expect(!refused.holdsFixedPort && refused.status.externalPort == 8081)
+    }
+
+    @Test("NAT-PMP: a late grant of the fixed port to a claim that ended is given back (one mapping per internal port)")
+    func lateGrantGivenBackOneMappingPerPort() {
+        var machine = Self.holding8081()
+        _ = machine.handle(.claimFixedPort(predecessor: nil), at: .seconds(10))
+        #expect(machine.handle(.releaseFixedPort, at: .seconds(10) + .milliseconds(5)) == [Self.request(8081)])
+        #expect(machine.handle(Self.granted(8080), at: .seconds(10) + .milliseconds(40)) == [.unmap(externalPort: 8080)])
+        #expect(!machine.holdsFixedPort)
+        #expect(machine.handle(Self.granted(8081), at: .seconds(10) + .milliseconds(60)) == [])
+        #expect(machine.status.externalPort == 8081)
+    }
+
     @Test("a claim that leaves the takeover to a rival only asks for the port, after a bye and after silence")
     func forgoTakeOver() {
         var afterBye = Self.holding8081()

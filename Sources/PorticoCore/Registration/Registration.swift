@@ -14,7 +14,8 @@
 /// router must not hold up the peers), so a new request can be made before the last
 /// one was answered. Answers must come back in the order the requests went out; an
 /// answer to a request that a newer one has replaced changes nothing, and a port it
-/// granted that is no longer wanted is given back.
+/// granted that is no longer wanted is given back; except the fixed port granted to a
+/// claim that ended meanwhile, which is kept (see `keep(lateFixedPort:at:)`).
 public struct Registration: Sendable {
     public struct Configuration: Sendable, Equatable {
         public var fixedPort: Int
@@ -101,8 +102,9 @@ public struct Registration: Sendable {
         /// an unconditional delete: two claimants must not delete each other's new mapping.
         case takeOver(externalPort: Int, from: String)
         /// Delete the mapping of `externalPort` only if it still forwards to this camera
-        /// (`holder`): the fixed port given up may already be a successor's, which took
-        /// the mapping over while this camera still thought it held it.
+        /// (`holder`): the port given up may be another host's by now (the fixed port a
+        /// successor took over while this camera still thought it held it; a port asked
+        /// for that the router gave to another).
         case giveBack(externalPort: Int, holder: String)
         case queryExternalAddress
     }
@@ -415,7 +417,42 @@ public struct Registration: Sendable {
             if granted.lease != .zero { mappingExpires = now + granted.lease }
             return []
         }
+        if granted.externalPort == configuration.fixedPort && configuration.keepsOwnPortWhileClaiming
+            && phase != .idle && claimDeadline == nil {
+            return keep(lateFixedPort: granted, at: now)
+        }
         return unanswered.contains(granted.externalPort) ? [] : [.unmap(externalPort: granted.externalPort)]
+    }
+
+    /// A claim ended (two claims met and both backed off, or a rival claimed in a higher
+    /// term) while its request was with the router, and the router granted it. Only one
+    /// host can hold the fixed port, so no rival has it: giving it back would leave the
+    /// site without a representative for another round. It is kept, and the election
+    /// hears that this camera holds it. The request that went out for the port before the
+    /// claim is answered after this one; that answer is dropped (the phase is `mapped`
+    /// by then) and its port given back here, once the router has answered it (exchanges
+    /// are carried out in order), only if it forwards to this camera. Only where the router
+    /// keeps several mappings per host: NAT-PMP's one mapping per internal port would be
+    /// the fixed one by then, and deleting the other port's would delete it.
+    private mutating func keep(lateFixedPort granted: PortMapping, at now: Duration) -> [Action] {
+        let asked = requestedPort
+        let own = mapping?.externalPort
+        mapping = granted
+        requestedPort = granted.externalPort
+        portBeforeClaim = nil
+        takeOverFrom = nil
+        takeOverAt = nil
+        lastError = nil
+        failures = 0
+        phase = .mapped
+        mappingExpires = granted.lease == .zero ? nil : now + granted.lease
+        wakeup = now + (granted.lease == .zero ? configuration.permanentRefresh : granted.lease / 3)
+        var actions: [Action] = []
+        if let own, own != asked { actions.append(.unmap(externalPort: own)) }
+        if unanswered.contains(asked) {
+            actions.append(.giveBack(externalPort: asked, holder: configuration.internalAddress))
+        }
+        return actions
     }
 
     /// Claiming: the predecessor's mapping may not have lapsed yet, so try again soon;

@@ -80,4 +80,42 @@ struct ClaimCollisionTests {
         #expect(cam2.role == .claiming && cam3.role == .member)
         #expect(Self.claimTime(&cam3, from: Self.ms(1502), until: Self.ms(3400)) == nil)
     }
+
+    @Test("random-backoff: a claimant that backed off but whose request the router granted is the representative; the other follows")
+    func lateGrantAfterBackingOff() {
+        let me = Sticky.record("cam2", port: 8081)
+        var cam2 = CameraNode(
+            registration: .init(fixedPort: 8080, ports: PortRange(8081, 8089), lease: .seconds(60), internalAddress: me.internalAddress,
+                                internalPort: 8080, description: "portico:cam2", fixedLease: .seconds(10), keepsOwnPortWhileClaiming: true),
+            election: .init(id: "cam2", inquiryInterval: .seconds(1), missed: 2),
+            policy: RandomBackoffPolicy(window: Self.ms(100)) { range in range.upperBound == 100 ? 50 : 150 },
+            me: me, at: .zero)
+        _ = cam2.handle(.start, at: .zero)
+        _ = cam2.handle(.backend(.mapFailed(MappingError(.conflict, routerCode: 718, message: "ConflictInMappingEntry"))), at: .zero)
+        _ = cam2.handle(.backend(.mapped(PortMapping(externalPort: 8081, internalAddress: me.internalAddress, internalPort: 8080,
+                                                      lease: .seconds(60), description: "portico:cam2"))), at: .zero)
+        _ = cam2.handle(.message(Sticky.message(.inquiry, from: "cam1", term: 1, port: 8080)), at: .seconds(1))
+        _ = cam2.handle(.message(Sticky.message(.bye, from: "cam1", term: 1, port: 8080)), at: Self.ms(1500))
+        let claim = cam2.advance(to: Self.ms(1550))
+        #expect(claim.contains(.send(.claim)) && cam2.election.role == .claiming)
+
+        // cam3 drew the same: both back off, and cam2 goes back to its own port.
+        let backOff = cam2.handle(.message(Sticky.message(.claim, from: "cam3", term: 2, port: 8082)), at: Self.ms(1551))
+        #expect(cam2.election.role == .member && !backOff.contains(.send(.rotated)))
+
+        // The router had granted cam2's request before the back-off: cam2 holds the port, so it leads.
+        let granted = cam2.handle(.backend(.mapped(PortMapping(externalPort: 8080, internalAddress: me.internalAddress, internalPort: 8080,
+                                                               lease: .seconds(10), description: "portico:cam2"))), at: Self.ms(1580))
+        #expect(granted.contains(.send(.rotated)))
+        #expect(granted.contains(.backend(.giveBack(externalPort: 8081, holder: me.internalAddress))))
+        #expect(cam2.election.role == .representative && cam2.election.term == 3 && cam2.registration.holdsFixedPort)
+
+        // cam3, backing off, follows the rotated and claims no more.
+        var cam3 = Self.member("cam3", port: 8082, policy: RandomBackoffPolicy(window: Self.ms(100)) { range in range.upperBound == 100 ? 50 : 150 })
+        _ = Self.claimTime(&cam3, from: Self.ms(1500), until: Self.ms(1550))
+        _ = cam3.handle(.message(Sticky.message(.claim, from: "cam2", term: 2, port: 8081)), at: Self.ms(1551))
+        _ = cam3.handle(.message(Sticky.message(.rotated, from: "cam2", term: 3, port: 8080)), at: Self.ms(1581))
+        #expect(cam3.representative == "cam2" && cam3.role == .member)
+        #expect(Self.claimTime(&cam3, from: Self.ms(1582), until: Self.ms(2500)) == nil, "a claim before its inquiries could have gone missing")
+    }
 }
