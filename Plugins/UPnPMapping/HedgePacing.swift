@@ -19,17 +19,11 @@ import PorticoCore
 ///
 /// Where the link has been losing packets lately (one of the last exchanges needed more
 /// connections than it opened, or its answer took longer than the stagger, as a TCP
-/// retransmission does, or it got no answer), an exchange opens three connections at
-/// once, and the next ones follow at least every 50 ms: there the connections that
-/// lose a packet are the reason for the next one, not a router still busy with the
-/// first. At 20% loss each way a model of TCP's timers puts an exchange at a mean of
-/// 34 ms and 0.26 s in the worst of a hundred, against 78 ms and 0.51 s for two
-/// connections at 100 ms (measured in the failover benchmark: 76 ms and 0.52 s). Where
-/// it has not, one: on a clean LAN more would only be work for the router, and queue
-/// the next exchange behind them.
+/// retransmission does, or it got no answer), an exchange opens two connections at once:
+/// at 20% loss each way that halves its time. Where it has not, one: on a clean LAN the
+/// second would only be work for the router, and queue the next exchange behind it.
 struct HedgePacing: Sendable, Equatable {
     static let minimum: Duration = .milliseconds(100)
-    static let lossyMinimum: Duration = .milliseconds(50)
     static let factor = 4
     static let remembered = 8
 
@@ -37,17 +31,14 @@ struct HedgePacing: Sendable, Equatable {
     /// For each of the last exchanges, whether it showed loss.
     private var lossy: [Bool] = []
 
-    private var losing: Bool { lossy.contains(true) }
-
     /// Before any answer: the minimum.
     var stagger: Duration {
-        let floor = losing ? Self.lossyMinimum : Self.minimum
-        guard let fastest = recent.min() else { return floor }
-        return max(floor, fastest * Self.factor)
+        guard let fastest = recent.min() else { return Self.minimum }
+        return max(Self.minimum, fastest * Self.factor)
     }
 
     /// Connections to open at the start of an exchange.
-    var opening: Int { losing ? 3 : 1 }
+    var opening: Int { lossy.contains(true) ? 2 : 1 }
 
     /// An answer, from the attempt that took `time`, after `attempts` connections were opened.
     mutating func answered(in time: Duration, attempts: Int = 1) {
