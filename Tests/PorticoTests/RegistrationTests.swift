@@ -28,6 +28,13 @@ struct RegistrationTests {
         return machine
     }
 
+    /// A router that keeps several mappings per host (UPnP): a claimant keeps its own port.
+    static var keepingOwnPort: Registration.Configuration {
+        var configuration = configuration
+        configuration.keepsOwnPortWhileClaiming = true
+        return configuration
+    }
+
     static let conflict = Registration.Event.mapFailed(MappingError(.conflict, routerCode: 718, message: "ConflictInMappingEntry"))
 
     @Test("the fixed port first; granted: holds it, URL known, renewal at a third of its lease, before the address")
@@ -196,8 +203,7 @@ struct RegistrationTests {
 
     @Test("where the router keeps several mappings per host (UPnP), a claimant keeps its port until it has the fixed one")
     func claimKeepingOwnPort() {
-        var configuration = Self.configuration
-        configuration.keepsOwnPortWhileClaiming = true
+        let configuration = Self.keepingOwnPort
         var machine = Self.holding8081(configuration)
         #expect(machine.handle(.claimFixedPort(predecessor: "198.51.100.13", predecessorLeft: true), at: .seconds(10)) == [Self.request(8080)])
         #expect(machine.status.externalPort == 8081, "still listed on its own port meanwhile")
@@ -215,8 +221,7 @@ struct RegistrationTests {
 
     @Test("UPnP: a claim that ended while the router granted its request keeps the fixed port, and gives back the port asked for since")
     func lateGrantKept() {
-        var configuration = Self.configuration
-        configuration.keepsOwnPortWhileClaiming = true
+        let configuration = Self.keepingOwnPort
         var machine = Self.holding8081(configuration)
         #expect(machine.handle(.claimFixedPort(predecessor: "198.51.100.13", predecessorLeft: true), at: .seconds(10)) == [Self.request(8080)])
         // Two claims met and both backed off: back to the port it kept.

@@ -220,27 +220,7 @@ public struct Registration: Sendable {
             }
             // A claimant that kept its own port gives it back once it has the fixed one.
             let given = mapping.flatMap { granted.externalPort == configuration.fixedPort && $0.externalPort != configuration.fixedPort ? $0.externalPort : nil }
-            mapping = granted
-            requestedPort = granted.externalPort
-            if granted.externalPort == configuration.fixedPort {
-                claimDeadline = nil
-                portBeforeClaim = nil
-                takeOverFrom = nil
-                takeOverAt = nil
-            }
-            lastError = nil
-            failures = 0
-            phase = .mapped
-            if granted.lease == .zero {
-                mappingExpires = nil
-                wakeup = now + configuration.permanentRefresh
-            } else {
-                mappingExpires = now + granted.lease
-                // The fixed port's lease is short, and losing it unseats the representative:
-                // renewed at a third, so a renewal slowed by a lossy link, and another try
-                // after it, still land before it runs out. Other ports at half.
-                wakeup = now + granted.lease / (granted.externalPort == configuration.fixedPort ? 3 : 2)
-            }
+            hold(granted, at: now)
             return given.map { [.unmap(externalPort: $0)] } ?? []
 
         case .mapFailed(let error):
@@ -442,22 +422,38 @@ public struct Registration: Sendable {
     private mutating func keep(lateFixedPort granted: PortMapping, at now: Duration) -> [Action] {
         let asked = requestedPort
         let own = mapping?.externalPort
-        mapping = granted
-        requestedPort = granted.externalPort
-        portBeforeClaim = nil
-        takeOverFrom = nil
-        takeOverAt = nil
-        lastError = nil
-        failures = 0
-        phase = .mapped
-        mappingExpires = granted.lease == .zero ? nil : now + granted.lease
-        wakeup = now + (granted.lease == .zero ? configuration.permanentRefresh : granted.lease / 3)
+        hold(granted, at: now)
         var actions: [Action] = []
         if let own, own != asked { actions.append(.unmap(externalPort: own)) }
         if unanswered.contains(asked) {
             actions.append(.giveBack(externalPort: asked, holder: configuration.internalAddress))
         }
         return actions
+    }
+
+    /// The router granted `granted`: it is held from now, and renewed in time.
+    private mutating func hold(_ granted: PortMapping, at now: Duration) {
+        mapping = granted
+        requestedPort = granted.externalPort
+        if granted.externalPort == configuration.fixedPort {
+            claimDeadline = nil
+            portBeforeClaim = nil
+            takeOverFrom = nil
+            takeOverAt = nil
+        }
+        lastError = nil
+        failures = 0
+        phase = .mapped
+        if granted.lease == .zero {
+            mappingExpires = nil
+            wakeup = now + configuration.permanentRefresh
+        } else {
+            mappingExpires = now + granted.lease
+            // The fixed port's lease is short, and losing it unseats the representative:
+            // renewed at a third, so a renewal slowed by a lossy link, and another try
+            // after it, still land before it runs out. Other ports at half.
+            wakeup = now + granted.lease / (granted.externalPort == configuration.fixedPort ? 3 : 2)
+        }
     }
 
     /// Claiming: the predecessor's mapping may not have lapsed yet, so try again soon;
