@@ -54,21 +54,24 @@ final class Subprocess: @unchecked Sendable {
 
     /// Waits for the exit and returns its status; a signal death is 128 + signal.
     func wait(timeout: Duration) throws -> Int32 {
-        if let exitStatus { return exitStatus }
         let deadline = ContinuousClock.now + timeout
         while true {
-            var status: Int32 = 0
-            let result = waitpid(pid, &status, WNOHANG)
-            if result == pid {
-                let code = (status & 0x7f) == 0 ? (status >> 8) & 0xff : 128 + (status & 0x7f)
-                exitStatus = code
-                return code
-            }
+            if let code = exited() { return code }
             if ContinuousClock.now >= deadline {
                 throw TestFailure("portico did not exit within \(timeout); stderr:\n\(errorOutput)")
             }
             usleep(5_000)
         }
+    }
+
+    /// The exit status if the process has ended (128 + signal for a signal death), nil while it runs.
+    func exited() -> Int32? {
+        if let exitStatus { return exitStatus }
+        var status: Int32 = 0
+        guard waitpid(pid, &status, WNOHANG) == pid else { return nil }
+        let code = (status & 0x7f) == 0 ? (status >> 8) & 0xff : 128 + (status & 0x7f)
+        exitStatus = code
+        return code
     }
 
     var output: String { (try? Self.contents(outputPath)) ?? "" }

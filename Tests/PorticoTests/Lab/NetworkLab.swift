@@ -48,10 +48,12 @@ final class NetworkLab: @unchecked Sendable {
 
     /// Starts `portico run` in camera `index`'s namespace with `profile`; stopped with the lab.
     func startPortico(camera index: Int, profile: String) throws -> Subprocess {
-        let path = try temporaryProfile(profile)
-        let process = try Subprocess(
-            ["netns", "exec", "\(prefix)cam\(index)", Repository.executable, "run", "--profile", path],
-            executable: "/usr/sbin/ip")
+        try spawn(in: "cam\(index)", [Repository.executable, "run", "--profile", try temporaryProfile(profile)])
+    }
+
+    /// Starts `arguments` in the lab host `namespace` (`wan`, `router`, `cam4`…); stopped with the lab.
+    func spawn(in namespace: String, _ arguments: [String]) throws -> Subprocess {
+        let process = try Subprocess(["netns", "exec", "\(prefix)\(namespace)"] + arguments, executable: "/usr/sbin/ip")
         processes.append(process)
         return process
     }
