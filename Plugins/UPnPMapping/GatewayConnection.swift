@@ -15,7 +15,7 @@ final class GatewayConnection: Sendable {
         var discovery: Task<Result<Gateway, MappingError>, Never>?
         var restarts = RouterRestartDetector()
         var listener: Int?
-        /// Exchanges in a row the gateway did not answer in time.
+        /// Exchanges in a row the gateway did not answer in time, or answered with garbage.
         var unanswered = 0
         var pacing = HedgePacing()
     }
@@ -52,7 +52,9 @@ final class GatewayConnection: Sendable {
             return reply
         } catch {
             logger.trace("action failed", metadata: ["action": "\(action.name)", "after": "\(ContinuousClock.now - started)", "error": "\(error)"])
-            if error.code == .unreachable { forget(gateway, because: error) }
+            // A gateway that answers garbage is as useless as one that does not answer,
+            // and may be a hostile device that answered the search first.
+            if error.code == .unreachable || error.code == .malformedReply { forget(gateway, because: error) }
             throw error
         }
     }
@@ -144,7 +146,7 @@ final class GatewayConnection: Sendable {
             return true
         }
         if forgotten {
-            logger.info("gateway stopped answering; it will be searched for again", metadata: ["error": "\(error)"])
+            logger.info("gateway stopped answering usefully; it will be searched for again", metadata: ["error": "\(error)"])
         }
     }
 

@@ -16,9 +16,17 @@ struct Gateway: Sendable, Equatable {
 /// Finds the gateway with an SSDP search, as fast as the router answers.
 ///
 /// Both IGD versions are searched for at once (an IGD:2 router should answer an IGD:1
-/// search too, not every one does). The first answer whose description offers a usable
-/// WAN connection service ends the search; there is no fixed listening window. Without
-/// one, the search ends when libupnp closes its search window or at `timeout`.
+/// search too, not every one does). The first answer from the default route's gateway
+/// whose description offers a usable WAN connection service ends the search; there is
+/// no fixed listening window. Without one, the search ends when libupnp closes its
+/// search window or at `timeout`.
+///
+/// Anything on the LAN can answer a search, and the first answer is not the router's
+/// when a hostile or broken device answers faster (a router like miniupnpd waits a
+/// little before answering). Only the default route's gateway can forward the
+/// internet's traffic to this camera, so an answer from another address is kept as a
+/// fallback for `fallbackWait` (for a router whose description is served from another
+/// of its addresses) and taken only if the default gateway has not answered by then.
 struct GatewayDiscovery: Sendable {
     static let searchTargets = [
         "urn:schemas-upnp-org:device:InternetGatewayDevice:2",
@@ -29,6 +37,9 @@ struct GatewayDiscovery: Sendable {
     /// Distinct LOCATIONs fetched per search, so a LAN full of answering devices cannot
     /// start unbounded downloads.
     static let maximumCandidates = 8
+    /// How long a usable answer from an address other than the default gateway waits
+    /// for the default gateway's own answer.
+    static let fallbackWait: Duration = .seconds(1)
 
     let client: UPnPClient
     let interface: String
@@ -36,7 +47,7 @@ struct GatewayDiscovery: Sendable {
     let logger: Logger
 
     func find(in session: UPnPClient.Session) async throws(MappingError) -> Gateway {
-        let progress = Progress(targets: Self.searchTargets.count)
+        let progress = Progress(targets: Self.searchTargets.count, preferredHost: NetworkInterface.defaultGateway(of: interface))
         let started = ContinuousClock.now
         let interface = self.interface, timeout = self.timeout, address = session.address
         var tokens: [Int] = []
@@ -58,7 +69,8 @@ struct GatewayDiscovery: Sendable {
                         progress.record(UPnPErrorCode.mappingError(code: sendError, action: "sending the SSDP search"))
                     }
                     if progress.targetFinished() {
-                        outcome.settle(.failure(progress.finalError ?? Self.noAnswer(interface: interface, address: address, timeout: timeout)))
+                        outcome.settle(progress.fallback.map { .success($0) }
+                            ?? .failure(progress.finalError ?? Self.noAnswer(interface: interface, address: address, timeout: timeout)))
                     }
                 }
             }
@@ -82,7 +94,16 @@ struct GatewayDiscovery: Sendable {
                     if !answer.udn.isEmpty { udns.insert(answer.udn) }
                     return Gateway(location: answer.location, udns: udns, service: service, localAddress: address)
                 }
-                outcome.settle(.success(gateway))
+                if progress.isPreferred(gateway) {
+                    outcome.settle(.success(gateway))
+                } else if progress.keepAsFallback(gateway) {
+                    logger.info("a UPnP gateway answered that is not the default route's gateway; waiting for the router's own answer",
+                                metadata: ["location": "\(gateway.location)", "default_gateway": "\(progress.preferredHost ?? "none")"])
+                    Task {
+                        try? await Task.sleep(for: min(Self.fallbackWait, timeout / 2))
+                        outcome.settle(.success(gateway))
+                    }
+                }
             } catch {
                 let failure = error as? MappingError
                     ?? MappingError(.unreachable, message: "reading the description at \(answer.location): \(error)")
@@ -90,7 +111,8 @@ struct GatewayDiscovery: Sendable {
                 progress.record(failure)
             }
             if progress.fetchFinished() {
-                outcome.settle(.failure(progress.finalError ?? MappingError(.unreachable, message: "no usable gateway answered")))
+                outcome.settle(progress.fallback.map { .success($0) }
+                    ?? .failure(progress.finalError ?? MappingError(.unreachable, message: "no usable gateway answered")))
             }
         }
     }
@@ -106,12 +128,40 @@ struct GatewayDiscovery: Sendable {
             var fetching = 0
             var unfinishedTargets: Int
             var lastError: MappingError?
+            /// The first usable gateway found at another address than the default gateway.
+            var fallback: Gateway?
         }
 
         private let state: Mutex<State>
+        /// The default route's gateway; nil when there is none (every answer is as good).
+        let preferredHost: String?
 
-        init(targets: Int) {
+        init(targets: Int, preferredHost: String?) {
             state = Mutex(State(unfinishedTargets: targets))
+            self.preferredHost = preferredHost
+        }
+
+        func isPreferred(_ gateway: Gateway) -> Bool {
+            guard let preferredHost else { return true }
+            return Self.host(of: gateway.location).map(String.init) == preferredHost
+        }
+
+        /// True for the first fallback: its wait starts now.
+        func keepAsFallback(_ gateway: Gateway) -> Bool {
+            state.withLock { state in
+                guard state.fallback == nil else { return false }
+                state.fallback = gateway
+                return true
+            }
+        }
+
+        var fallback: Gateway? { state.withLock { $0.fallback } }
+
+        /// The host of an `http://HOST[:PORT]/…` LOCATION.
+        static func host(of location: String) -> Substring? {
+            guard let scheme = location.range(of: "://") else { return nil }
+            let rest = location[scheme.upperBound...]
+            return rest.prefix { $0 != ":" && $0 != "/" }
         }
 
         /// True for a LOCATION not seen before and within the candidate limit: fetch it.

@@ -136,4 +136,22 @@ struct UPnPLabTests {
             #expect(ContinuousClock.now - started < .seconds(15), "every exchange is bounded by the 500 ms timeout")
         }
     }
+
+    @Test("a LAN device that answers discovery first with a broken gateway does not keep the camera from the router")
+    func hostileGatewayOnTheLAN() async throws {
+        let lab = try NetworkLab(prefix: "tuh-", cameras: 2)
+        // cam2 answers every search at once (the router waits 50 ms), then talks garbage.
+        _ = try lab.spawn(in: "cam2", ["/usr/bin/python3", Repository.path("Tests/Lab/broken_igd.py"),
+                                       "--mode", "garbage", "--bind", "198.51.100.12", "--lifetime", "60"])
+        try await blocking {
+            try eventually(.seconds(5), "the broken gateway listening") {
+                try lab.run(["exec", "cam2", "ss", "-ltn", "sport = :5001"]).output.contains("5001")
+            }
+            for _ in 0..<3 {
+                let result = try Self.map(lab, in: "cam1", profile: Self.profile(camera: "cam1"), arguments: ["--delete"])
+                #expect(result.status == 0, "\(result.output)\(result.error)")
+                #expect(result.output.contains("external URL:      http://203.0.113.10:8080/"), "\(result.output)")
+            }
+        }
+    }
 }

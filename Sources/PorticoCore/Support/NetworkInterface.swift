@@ -24,4 +24,27 @@ public enum NetworkInterface {
         }
         return nil
     }
+
+    /// The gateway of `name`'s default route (the router every packet to the internet
+    /// goes through), from the kernel's routing table; nil without one.
+    public static func defaultGateway(of name: String) -> String? {
+        guard let text = try? ProfileLoader.read("/proc/net/route") else { return nil }
+        return defaultGateway(of: name, routeTable: text)
+    }
+
+    /// `/proc/net/route`'s format: a header line, then one route a line, tab-separated,
+    /// with addresses as the kernel's 32-bit words in hexadecimal (host byte order).
+    static func defaultGateway(of name: String, routeTable: String) -> String? {
+        let gatewayFlag: UInt32 = 0x2  // RTF_GATEWAY
+        for line in routeTable.split(separator: "\n").dropFirst() {
+            let fields = line.split(whereSeparator: { $0 == "\t" || $0 == " " })
+            guard fields.count >= 4, fields[0] == name, fields[1] == "00000000",
+                  let gateway = UInt32(fields[2], radix: 16), gateway != 0,
+                  let flags = UInt32(fields[3], radix: 16), flags & gatewayFlag != 0
+            else { continue }
+            let word = UInt32(littleEndian: gateway)
+            return (0..<4).map { String((word >> ($0 * 8)) & 0xff) }.joined(separator: ".")
+        }
+        return nil
+    }
 }
