@@ -143,7 +143,7 @@ struct GatewayDiscovery: Sendable {
 
         func isPreferred(_ gateway: Gateway) -> Bool {
             guard let preferredHost else { return true }
-            return Self.host(of: gateway.location).map(String.init) == preferredHost
+            return RouterRestartDetector.host(of: gateway.location) == preferredHost
         }
 
         /// True for the first fallback: its wait starts now.
@@ -156,13 +156,6 @@ struct GatewayDiscovery: Sendable {
         }
 
         var fallback: Gateway? { state.withLock { $0.fallback } }
-
-        /// The host of an `http://HOST[:PORT]/…` LOCATION.
-        static func host(of location: String) -> Substring? {
-            guard let scheme = location.range(of: "://") else { return nil }
-            let rest = location[scheme.upperBound...]
-            return rest.prefix { $0 != ":" && $0 != "/" }
-        }
 
         /// True for a LOCATION not seen before and within the candidate limit: fetch it.
         /// Each answer arrives at least twice (libupnp sends every search twice).

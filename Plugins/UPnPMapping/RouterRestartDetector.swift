@@ -11,6 +11,12 @@
 ///   checked when a gateway is found and on its periodic `ssdp:alive`. This catches a
 ///   power cut, where no byebye is ever sent.
 ///
+/// Advertisements are unauthenticated multicast that any device on the LAN can send, so
+/// they are believed only as far as a spoofer cannot turn them into work: one naming
+/// another host than the gateway's is ignored, and they restart the gateway at most once
+/// every `minimumRestartInterval` (no router reboots faster), so a flood of forged
+/// byebye/alive pairs costs a mapping exchange every few seconds at most.
+///
 /// Pure: times are durations since any fixed origin, and the owner carries out the checks.
 struct RouterRestartDetector: Sendable, Equatable {
     private(set) var generation = 0
@@ -19,12 +25,16 @@ struct RouterRestartDetector: Sendable, Equatable {
     private var bootedAt: Duration?
     private var lastUptimeCheck: Duration?
     private var udns: Set<String> = []
+    /// When an advertisement last counted as a restart.
+    private var lastAdvertisedRestart: Duration?
 
     /// Uptime is reported in whole seconds and read over a network: a later boot by less
     /// than this is noise.
     static let uptimeSlack: Duration = .seconds(10)
     /// How often an `ssdp:alive` (sent every minute or so per device) triggers an uptime check.
     static let uptimeCheckInterval: Duration = .seconds(30)
+    /// Advertisements count as a restart at most this often.
+    static let minimumRestartInterval: Duration = .seconds(10)
 
     enum Decision: Sendable, Equatable {
         case nothing
@@ -47,16 +57,20 @@ struct RouterRestartDetector: Sendable, Equatable {
     /// An advertisement from `udn`; ignored unless it is one of the gateway's devices.
     mutating func advertisement(alive: Bool, udn: String, location: String, gatewayLocation: String?, at now: Duration) -> Decision {
         guard udns.contains(udn) else { return .nothing }
+        if let gatewayLocation, !location.isEmpty, Self.host(of: location) != Self.host(of: gatewayLocation) { return .nothing }
         guard alive else {
             byebyeSeen = true
             return .nothing
         }
-        if let gatewayLocation, !location.isEmpty, location != gatewayLocation {
+        let mayRestart = lastAdvertisedRestart.map { now - $0 >= Self.minimumRestartInterval } ?? true
+        if let gatewayLocation, !location.isEmpty, location != gatewayLocation, mayRestart {
             restart()
+            lastAdvertisedRestart = now
             return .restarted(forgetGateway: true)
         }
-        if byebyeSeen {
+        if byebyeSeen, mayRestart {
             restart()
+            lastAdvertisedRestart = now
             return .restarted(forgetGateway: false)
         }
         if let last = lastUptimeCheck, now - last < Self.uptimeCheckInterval { return .nothing }
@@ -81,5 +95,11 @@ struct RouterRestartDetector: Sendable, Equatable {
         // The next uptime report is the new baseline, not a comparison with the old boot.
         bootedAt = nil
         lastUptimeCheck = nil
+    }
+
+    /// The host of an `http://HOST[:PORT]/…` LOCATION; the whole text when it has no scheme.
+    static func host(of location: String) -> Substring {
+        guard let scheme = location.range(of: "://") else { return location[...] }
+        return location[scheme.upperBound...].prefix { $0 != ":" && $0 != "/" }
     }
 }

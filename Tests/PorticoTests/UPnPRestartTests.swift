@@ -70,4 +70,24 @@ struct UPnPRestartTests {
         #expect(detector.found(udns: ["uuid:new-router"]) == true)
         #expect(detector.generation == 1)
     }
+
+    @Test("forged advertisements: another host's LOCATION is ignored, and a flood restarts at most once every 10 s")
+    func forged() {
+        var detector = Self.detector()
+        // A LAN device announcing the router's UDNs at its own address.
+        #expect(detector.advertisement(alive: false, udn: Self.root, location: "http://198.51.100.66:5000/rootDesc.xml", gatewayLocation: Self.location, at: .seconds(10)) == .nothing)
+        #expect(detector.advertisement(alive: true, udn: Self.root, location: "http://198.51.100.66:5000/rootDesc.xml", gatewayLocation: Self.location, at: .seconds(10)) == .nothing)
+        #expect(detector.generation == 0)
+        // byebye/alive pairs at the router's own address, 100 a second for 30 s.
+        var restarts = 0
+        for tick in 0..<3000 {
+            let now = Duration.seconds(20) + .milliseconds(tick * 10)
+            _ = detector.advertisement(alive: false, udn: Self.root, location: Self.location, gatewayLocation: Self.location, at: now)
+            if case .restarted = detector.advertisement(alive: true, udn: Self.root, location: Self.location, gatewayLocation: Self.location, at: now) {
+                restarts += 1
+            }
+        }
+        #expect(restarts == 3, "one at 20 s, 30 s and 40 s")
+        #expect(detector.generation == 3)
+    }
 }
