@@ -34,6 +34,26 @@ struct CommandLineTests {
         #expect(run.error.contains("pan_tilt.chip: cannot open GPIO chip 'portico-sim'") && run.error.contains("nothing was started"), "\(run.error)")
     }
 
+    @Test("under journald (JOURNAL_STREAM names standard error) each line has a <N> priority and no timestamp; elsewhere the terminal format")
+    func journalFormat() throws {
+        // As systemd does: JOURNAL_STREAM is the device and inode of the stream it connected.
+        let script = "[ -n \"$MATCH\" ] && export JOURNAL_STREAM=$(stat -L -c %d:%i /proc/self/fd/2) || export JOURNAL_STREAM=1:2; exec \"$0\" run --http-port 0"
+        for journal in [true, false] {
+            let run = try Subprocess(["MATCH=\(journal ? "1" : "")", "/bin/sh", "-c", script, Repository.executable], executable: "/usr/bin/env")
+            try eventually(.seconds(20), "serving") { run.errorOutput.contains("serving http://") }
+            run.signal(SIGTERM)
+            #expect(try run.wait(timeout: .seconds(10)) == 0)
+            let lines = run.errorOutput.split(separator: "\n")
+            #expect(!lines.isEmpty)
+            if journal {
+                #expect(lines.allSatisfy { $0.hasPrefix("<6>portico: ") || $0.hasPrefix("<5>portico: ") || $0.hasPrefix("<7>portico: ") }, "\(lines)")
+                #expect(lines.contains { $0.hasPrefix("<6>portico: starting camera plugin=test-pattern") }, "\(lines)")
+            } else {
+                #expect(lines.allSatisfy { $0.hasPrefix("20") && $0.contains(" info portico: ") }, "a timestamp first: \(lines)")
+            }
+        }
+    }
+
     @Test("probe without --profile checks the built-in sim profile")
     func probeDefault() throws {
         let result = try Subprocess.run(["probe"])
