@@ -15,6 +15,8 @@ public final class FrameHub: Sendable {
 
     private struct State {
         var latest: Frame?
+        /// When the newest frame came: a camera that stopped publishing is stuck.
+        var lastPublished: ContinuousClock.Instant?
         var nextSequence: UInt64 = 1
         var waiters: [Int: Waiter] = [:]
         var nextWaiterID = 0
@@ -40,6 +42,7 @@ public final class FrameHub: Sendable {
             let frame = Frame(sequence: state.nextSequence, jpeg: jpeg, size: size, timestamp: timestamp)
             state.nextSequence += 1
             state.latest = frame
+            state.lastPublished = now
             state.rate.record(now)
             for (id, waiter) in state.waiters where waiter.after < frame.sequence {
                 if let continuation = waiter.continuation { ready.append(continuation) }
@@ -53,6 +56,9 @@ public final class FrameHub: Sendable {
 
     /// The newest frame, if any was published.
     public var latest: Frame? { state.withLock { $0.latest } }
+
+    /// When the newest frame was published; nil before the first.
+    public var lastPublished: ContinuousClock.Instant? { state.withLock { $0.lastPublished } }
 
     /// The first frame newer than `sequence`: at once if there is one, else when it is
     /// published. Nil when the hub is closed or the calling task is cancelled.

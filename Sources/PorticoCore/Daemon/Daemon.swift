@@ -14,11 +14,15 @@ public struct Daemon: Sendable {
         /// After this the pieces still running are cancelled, so a stuck client or
         /// device can never keep the process alive past a service manager's patience.
         public var shutdownLimit: Duration
+        /// Where READY, STATUS, WATCHDOG and STOPPING go (systemd's `NOTIFY_SOCKET`).
+        public var serviceManager: ServiceManagerNotifier
 
         public init(
             profile: Profile, httpAddress: String? = nil, httpPort: Int? = nil,
-            gracefulShutdownSignals: [UnixSignal] = [.sigterm, .sigint], shutdownLimit: Duration = .milliseconds(1500)
+            gracefulShutdownSignals: [UnixSignal] = [.sigterm, .sigint], shutdownLimit: Duration = .milliseconds(1500),
+            serviceManager: ServiceManagerNotifier = .fromProcess
         ) {
+            self.serviceManager = serviceManager
             self.profile = profile
             self.httpAddress = httpAddress
             self.httpPort = httpPort
@@ -78,11 +82,14 @@ public struct Daemon: Sendable {
             state: { state.report() }, directory: { site?.siteStatus },
             admin: AdminGuard(credentialFile: profile.http.adminFile), actions: actions)
 
-        // Shutdown runs in reverse order: the camera stops first and closes the hub,
-        // which ends the streams, then the web server has nothing left to wait for.
+        let listening = StopFlag()
+        // Shutdown runs in reverse order: the service manager hears of it first, then the
+        // camera stops and closes the hub, which ends the streams, and the web server has
+        // nothing left to wait for.
         var services: [ServiceGroupConfiguration.ServiceConfiguration] = [
             .init(service: web.application(onListening: { port in
                 logger.info("serving http://\(configuration.httpAddress ?? profile.http.address):\(port)/")
+                listening.set()
                 registration?.webServerListening(on: port)
                 site?.webServerListening(on: port)
                 await onListening(port)
@@ -111,6 +118,9 @@ public struct Daemon: Sendable {
             services.append(.init(service: CameraService(
                 source: camera.instance, hub: hub, logger: Self.logger(logger, piece: "camera"))))
         }
+        services.append(.init(service: ServiceManagerService(
+            notifier: configuration.serviceManager, listening: listening, hub: hub, siteTurned: { site?.lastTurn },
+            status: { ServiceManagerService.status(of: state.report()) }, logger: Self.logger(logger, piece: "systemd"))))
         for piece in profile.pieces where !piece.isPresent {
             logger.info("not starting \(piece.section)", metadata: ["reason": "\(piece.detail)"])
         }

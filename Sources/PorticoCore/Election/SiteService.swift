@@ -56,6 +56,8 @@ public final class SiteService: Service, Sendable {
         var registration: RegistrationStatus?
         var site: SiteStatus?
         var dropped: [String: Int] = [:]
+        /// When the loop last turned (every 20 ms while it runs), for the watchdog.
+        var lastTurn: ContinuousClock.Instant?
     }
 
     public init(configuration: Configuration, backend: any MappingBackend, policy: any ElectionPolicy, logger: Logger) {
@@ -79,6 +81,9 @@ public final class SiteService: Service, Sendable {
     public var registrationStatus: RegistrationStatus? { shared.withLock { $0.registration } }
 
     public var siteStatus: SiteStatus? { shared.withLock { $0.site } }
+
+    /// When the site loop last turned; nil before it started (waiting for an address).
+    public var lastTurn: ContinuousClock.Instant? { shared.withLock { $0.lastTurn } }
 
     public func run() async throws {
         let interface = configuration.mapping.interface
@@ -286,6 +291,7 @@ public final class SiteService: Service, Sendable {
                 representative: record.externalPort == configuration.mapping.fixedPort)
         }
         shared.withLock { shared in
+            shared.lastTurn = .now
             shared.activeClaim = node.registration.activeClaim
             shared.registration = registration
             shared.site = SiteStatus(

@@ -27,7 +27,7 @@ public enum DedicatedThread {
                 var thread = pthread_t()
                 let status = pthread_create(&thread, nil, { raw in
                     let box = Unmanaged<Box>.fromOpaque(raw!).takeRetainedValue()
-                    box.work.run()
+                    box.run()
                     return nil
                 }, context)
                 if status != 0 {
@@ -48,6 +48,20 @@ public enum DedicatedThread {
         init(work: Work, name: String) {
             self.work = work
             self.name = name
+        }
+
+        /// Names the thread, then runs the work. The name lets `top -H` and
+        /// /proc/PID/task/*/comm say which piece a thread belongs to; it is written through
+        /// /proc/thread-self, since glibc's pthread_setname_np is not visible to Swift (the
+        /// kernel keeps the first 15 bytes).
+        func run() {
+            let descriptor = open("/proc/thread-self/comm", O_WRONLY | O_CLOEXEC)
+            if descriptor >= 0 {
+                let bytes = Array(name.utf8.prefix(15))
+                _ = bytes.withUnsafeBytes { write(descriptor, $0.baseAddress, $0.count) }
+                close(descriptor)
+            }
+            work.run()
         }
     }
 
