@@ -8,8 +8,9 @@ struct ProbeCommand: ParsableCommand {
         discussion: """
             On a board with the hardware, also asks it (the camera: formats, sizes, rates; the motors' and the \
             switch's GPIO lines: present, free or held by whom) and says whether the profile's choices are supported. Exits 0 when the profile is valid and the hardware can do what \
-            it asks, 2 when the profile is invalid or asks for what the hardware does not offer, 1 when the \
-            hardware could not be asked (not connected, busy).
+            it asks, 2 when the profile is invalid or asks for what the hardware does not offer (or names an \
+            interface or admin file that is not right), 1 when the hardware could not be asked (not connected, \
+            busy) or the setup is not usable now (the HTTP port taken, no IPv4 address yet).
             """)
 
     @OptionGroup var profile: ProfileOptions
@@ -22,8 +23,10 @@ struct ProbeCommand: ParsableCommand {
             throw InvalidProfile.exit(error)
         }
         print(Self.report(loaded))
+        let setup = SetupCheck.findings(loaded)
+        print((["board setup:"] + setup.map { "  \($0.line)" }).joined(separator: "\n"))
         var problems: [ProfileError] = []
-        var unavailable = false
+        var unavailable = setup.contains { $0.severity == .notNow }
         if let camera = loaded.camera, let check = camera.instance.checkHardware() {
             print(Self.report(check, plugin: camera.pluginName))
             problems += check.problems
@@ -35,6 +38,9 @@ struct ProbeCommand: ParsableCommand {
         }
         if !problems.isEmpty {
             throw InvalidProfile.exit(ProfileErrors(problems), what: "the hardware cannot do what the profile asks")
+        }
+        if setup.contains(where: { $0.severity == .wrong }) {
+            throw StartFailure.exit("the board is not set up as the profile expects (see \"board setup\" above)")
         }
         if unavailable { throw ExitCode(1) }
     }

@@ -20,6 +20,16 @@ struct ProfileOptions: ParsableArguments {
 }
 
 /// A profile that does not validate: its errors on standard error, one per line, then exit status 2.
+/// A board that cannot start as it is set up (a port another program holds): said in
+/// words on standard error, status 2, nothing started.
+enum StartFailure {
+    static func exit(_ text: String) -> ExitCode {
+        fflush(nil)
+        _ = (text + "\n").withCString { write(2, $0, strlen($0)) }
+        return ExitCode(2)
+    }
+}
+
 enum InvalidProfile {
     static func exit(_ errors: ProfileErrors, what: String? = nil) -> ExitCode {
         let count = errors.errors.count

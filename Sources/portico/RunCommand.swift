@@ -28,6 +28,10 @@ struct RunCommand: AsyncParsableCommand {
         } catch {
             throw InvalidProfile.exit(error)
         }
+        let address = httpAddress ?? loaded.http.address, port = httpPort ?? loaded.http.port
+        if let problem = ListenCheck.problem(address: address, port: port) {
+            throw StartFailure.exit("\(problem)\nnothing was started")
+        }
         // The hardware is asked before anything starts: a camera that cannot do what the
         // profile asks is a profile to fix, not a board to run with a blank stream.
         if let camera = loaded.camera {

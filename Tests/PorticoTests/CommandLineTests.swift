@@ -54,6 +54,54 @@ struct CommandLineTests {
         }
     }
 
+    @Test("run with its HTTP port taken: said before anything starts, exit 2; probe says so too, exit 1")
+    func portTaken() throws {
+        // Another program on the port: a listening socket of this test's own.
+        let holder = socket(AF_INET, Int32(SOCK_STREAM.rawValue), 0)
+        defer { close(holder) }
+        var address = sockaddr_in()
+        address.sin_family = sa_family_t(AF_INET)
+        address.sin_addr.s_addr = inet_addr("127.0.0.1")
+        var length = socklen_t(MemoryLayout<sockaddr_in>.size)
+        let bound = withUnsafeMutablePointer(to: &address) {
+            $0.withMemoryRebound(to: sockaddr.self, capacity: 1) { bind(holder, $0, length) == 0 && listen(holder, 1) == 0 && getsockname(holder, $0, &length) == 0 }
+        }
+        #expect(bound)
+        let port = Int(UInt16(bigEndian: address.sin_port))
+        let run = try Subprocess.run(["run", "--http-address", "127.0.0.1", "--http-port", String(port)], timeout: .seconds(20))
+        #expect(run.status == 2)
+        #expect(run.error.contains("cannot listen on 127.0.0.1:\(port): address in use (another program listens there); set [http] port or --http-port"), "\(run.error)")
+        #expect(!run.error.contains("starting camera"), "nothing started: \(run.error)")
+        let profile = try temporaryProfile("name = \"cam\"\n[http]\naddress = \"127.0.0.1\"\nport = \(port)\n")
+        defer { unlink(profile) }
+        let probe = try Subprocess.run(["probe", "--profile", profile])
+        #expect(probe.status == 1)
+        #expect(probe.output.contains("  [http]: cannot listen on 127.0.0.1:\(port): address in use"), "\(probe.output)")
+    }
+
+    @Test("probe checks the mapping interface and the admin file: named, with an address, readable")
+    func setupChecks() throws {
+        let folder = try temporaryFolder()
+        defer { _ = try? Subprocess.run(["-rf", folder], executable: "/bin/rm") }
+        let good = try temporaryProfile("name = \"cam\"\n[http]\nport = 1\nadmin_file = \"\(folder)/admin\"\n[mapping]\nbackend = \"natpmp\"\ninterface = \"lo\"\n")
+        let missing = try temporaryProfile("name = \"cam\"\n[http]\nadmin_file = \"\(folder)/admin\"\n[mapping]\nbackend = \"natpmp\"\ninterface = \"nosuch0\"\n")
+        defer { unlink(good); unlink(missing) }
+        var probe = try Subprocess.run(["probe", "--profile", good])
+        #expect(probe.output.contains("  [mapping] interface lo: 127.0.0.1"), "\(probe.output)")
+        #expect(probe.output.contains("admin_file \(folder)/admin: no admin password is set; every change is refused until `portico passwd` sets one"), "\(probe.output)")
+        try AdminCredential(password: "bring-up-pass", iterations: 2_000).save(to: folder + "/admin")
+        probe = try Subprocess.run(["probe", "--profile", good])
+        #expect(probe.output.contains("admin_file \(folder)/admin: an admin password is set"), "\(probe.output)")
+        probe = try Subprocess.run(["probe", "--profile", missing])
+        #expect(probe.status == 2)
+        #expect(probe.output.contains("  [mapping] interface nosuch0: this board has no such interface (it has: lo"), "\(probe.output)")
+        #expect(probe.error.contains("the board is not set up as the profile expects"), "\(probe.error)")
+        _ = try Subprocess.run(["-c", "echo not-a-credential > \(folder)/admin"], executable: "/bin/sh")
+        probe = try Subprocess.run(["probe", "--profile", good])
+        #expect(probe.status == 2)
+        #expect(probe.output.contains("admin_file \(folder)/admin: not a Portico admin credential; set one again with: portico passwd"), "\(probe.output)")
+    }
+
     @Test("probe without --profile checks the built-in sim profile")
     func probeDefault() throws {
         let result = try Subprocess.run(["probe"])

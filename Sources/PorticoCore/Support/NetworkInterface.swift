@@ -25,6 +25,21 @@ public enum NetworkInterface {
         return nil
     }
 
+    /// Every interface the kernel lists, in its order, whether up or not.
+    public static func names() -> [String] {
+        var list: UnsafeMutablePointer<ifaddrs>?
+        guard getifaddrs(&list) == 0, let first = list else { return [] }
+        defer { freeifaddrs(list) }
+        var names: [String] = []
+        var cursor: UnsafeMutablePointer<ifaddrs>? = first
+        while let entry = cursor {
+            let name = String(cString: entry.pointee.ifa_name)
+            if !names.contains(name) { names.append(name) }
+            cursor = entry.pointee.ifa_next
+        }
+        return names
+    }
+
     /// The gateway of `name`'s default route (the router every packet to the internet
     /// goes through), from the kernel's routing table; nil without one.
     public static func defaultGateway(of name: String) -> String? {
