@@ -29,9 +29,11 @@ public struct TestPatternCamera: CameraSource {
             let start = ContinuousClock.now
             var slot = 0
             var painted = 0
+            var slowdown = IdleSlowdown(enabled: settings.slowdown)
             hub.telemetry.setEncoderThreads(1)
             hub.telemetry.setSignal(.live("generated test pattern"))
             while !stop.isSet {
+                _ = slowdown.admit(at: .now, watched: hub.isWatched)
                 let timestamp = TestPatternPainter.wallClock()
                 painter.paint(frame: painted, wallClock: timestamp)
                 hub.telemetry.recordCapture()
@@ -46,6 +48,14 @@ public struct TestPatternCamera: CameraSource {
                 let now = ContinuousClock.now
                 let behind = Int((now - start) / interval)
                 if behind > slot { slot = behind }
+                // Idle, the next frame is a second away: slot by slot, so that a viewer
+                // arriving meanwhile gets one at the next full-rate slot.
+                while !stop.isSet {
+                    let due = start + interval * slot
+                    if slowdown.nextDue(fullRate: due, watched: hub.isWatched) <= due { break }
+                    _ = stop.sleep(until: due)
+                    slot += 1
+                }
                 if !stop.sleep(until: start + interval * slot) { break }
             }
         }

@@ -19,6 +19,7 @@ final class CaptureSession {
     private let passthrough: JPEGPassthrough?
     private let hub: FrameHub
     private let requestedFps: Int
+    private let slowdownEnabled: Bool
 
     init(settings: V4L2Settings, camera: CameraSettings, hub: FrameHub, logger: Logger) throws(V4L2Error) {
         device = try V4L2Device(path: settings.device)
@@ -27,6 +28,7 @@ final class CaptureSession {
         buffers = try MappedBuffers(device: device, count: settings.buffers)
         self.hub = hub
         requestedFps = camera.fps
+        slowdownEnabled = camera.slowdown
         if format.encoding == .passthrough {
             do {
                 passthrough = try JPEGPassthrough(size: format.size)
@@ -56,6 +58,9 @@ final class CaptureSession {
         var deadline = ContinuousClock.now + .seconds(5)
         let silence = max(.seconds(2), interval * 4)
         var pacer = FramePacer(deviceFps: format.fps, wantedFps: requestedFps)
+        // The device keeps its pace (stopping and restarting a stream costs a sensor
+        // hundreds of milliseconds); an idle camera only leaves frames unencoded.
+        var slowdown = IdleSlowdown(enabled: slowdownEnabled)
         var lastSequence: UInt32?
         var order: UInt64 = 0
         let telemetry = hub.telemetry
@@ -94,7 +99,7 @@ final class CaptureSession {
                     try buffers.queue(index)
                     continue
                 }
-                guard pacer.admit(at: captured) else {
+                guard pacer.admit(at: captured), slowdown.admit(at: captured, watched: hub.isWatched) else {
                     try buffers.queue(index)
                     continue
                 }

@@ -103,6 +103,39 @@ struct FrameHubTests {
     }
 }
 
+extension FrameHubTests {
+    @Test("watched while a stream client or a wait for a frame is there; fresh takes a recent frame or waits for the next")
+    func watchedAndFresh() async throws {
+        let hub = FrameHub()
+        #expect(!hub.isWatched)
+        let stream = Task { await hub.withClient { try? await Task.sleep(for: .seconds(10)) } }
+        try await waitUntil { hub.isWatched }
+        stream.cancel()
+        try await waitUntil { !hub.isWatched }
+        Self.frame(hub, 1)
+        #expect(await hub.fresh(maximumAge: .seconds(5), within: .seconds(5))?.sequence == 1, "recent enough: at once")
+        let waiting = Task { await hub.fresh(maximumAge: .zero, within: .seconds(10)) }
+        try await waitUntil { hub.isWatched }
+        Self.frame(hub, 2)
+        #expect(await waiting.value?.sequence == 2, "too old: the next one")
+        #expect(await hub.fresh(maximumAge: .zero, within: .milliseconds(50))?.sequence == 2, "none came: the newest there is")
+        #expect(!hub.isWatched)
+    }
+
+    @Test("idle slowdown: a frame a second while nobody watches, every frame once watched, nothing held back when off")
+    func idleSlowdown() {
+        let start = ContinuousClock.now
+        var slowdown = IdleSlowdown(enabled: true)
+        let admitted = (0..<100).filter { slowdown.admit(at: start + .milliseconds($0 * 40), watched: false) }
+        #expect(admitted == [0, 25, 50, 75], "25 fps captured, 1 fps published")
+        #expect((100..<110).allSatisfy { slowdown.admit(at: start + .milliseconds($0 * 40), watched: true) })
+        #expect(slowdown.nextDue(fullRate: start + .seconds(5), watched: true) == start + .seconds(5))
+        #expect(slowdown.nextDue(fullRate: start + .milliseconds(4400), watched: false) == start + .milliseconds(5360))
+        var off = IdleSlowdown(enabled: false)
+        #expect((0..<100).allSatisfy { off.admit(at: start + .milliseconds($0 * 40), watched: false) })
+    }
+}
+
 struct WeakFrame: @unchecked Sendable {
     weak var frame: Frame?
     init(_ frame: Frame) { self.frame = frame }

@@ -1,3 +1,6 @@
+#if canImport(Glibc)
+import Glibc
+#endif
 import FoundationEssentials
 import PorticoCore
 import Testing
@@ -50,6 +53,39 @@ struct WebServerTests {
             }
             #expect(distinct.count >= 10)
             #expect(timestamps == timestamps.sorted() && timestamps.first! > 0)
+        }
+    }
+
+    @Test("idle slowdown: a frame a second with nobody watching; a viewer's fresh frames come at the full rate at once; /snapshot is fresh")
+    func idleSlowdown() async throws {
+        try await withDaemon(profile: Self.profile) { port in
+            try await blocking {
+                func published() throws -> UInt64 {
+                    try JSONDecoder().decode(StateReport.self, from: Data(LoopbackHTTPClient.get(port: port, path: "/state").body)).camera!.frames
+                }
+                usleep(1_500_000)
+                let idleFrom = try published()
+                usleep(3_000_000)
+                let idle = try published() - idleFrom
+                #expect((2...5).contains(idle), "about one frame a second idle, not 30: \(idle) in 3 s")
+
+                let asked = wallClockSeconds()
+                let snapshot = try LoopbackHTTPClient.get(port: port, path: "/snapshot")
+                let taken = Double(snapshot.header("X-Timestamp") ?? "") ?? 0
+                #expect(taken >= asked - 0.25, "a snapshot is a frame from after the request (or within 250 ms): \(asked - taken) s old")
+
+                var reader = try LoopbackHTTPClient.openStream(port: port)
+                let connected = wallClockSeconds()
+                var fresh: [Double] = []
+                while fresh.count < 30 {
+                    let part = try reader.next()
+                    let stamp = Double(part.header("X-Timestamp") ?? "") ?? 0
+                    if stamp >= connected { fresh.append(wallClockSeconds()) }
+                }
+                // 30 fps: one frame interval is 33 ms; the first fresh frame within two, and then the full rate.
+                #expect(fresh[0] - connected < 0.1, "first fresh frame after \(fresh[0] - connected) s")
+                #expect(fresh[29] - fresh[0] < 1.5, "29 more frames in \(fresh[29] - fresh[0]) s")
+            }
         }
     }
 
@@ -111,4 +147,11 @@ struct WebServerTests {
             #expect(reply.text.contains(#"src="stream""#))
         }
     }
+}
+
+/// Seconds since 1970, as `X-Timestamp` counts them.
+func wallClockSeconds() -> Double {
+    var now = timespec()
+    clock_gettime(CLOCK_REALTIME, &now)
+    return Double(now.tv_sec) + Double(now.tv_nsec) / 1e9
 }

@@ -60,6 +60,33 @@ public final class FrameHub: Sendable {
     /// When the newest frame was published; nil before the first.
     public var lastPublished: ContinuousClock.Instant? { state.withLock { $0.lastPublished } }
 
+    /// Whether anybody wants frames now: a stream client, or a wait for the next frame (a
+    /// snapshot asking for a fresh one). A camera with nobody watching may slow down.
+    public var isWatched: Bool { state.withLock { !$0.clients.isEmpty || !$0.waiters.isEmpty } }
+
+    /// How old the newest frame may be for `/snapshot` to answer with it: older than a
+    /// frame interval at any rate a stream is worth watching at means the camera idles.
+    public static let freshness: Duration = .milliseconds(250)
+
+    /// A frame published at most `maximumAge` ago: the newest if it is that recent,
+    /// otherwise the next one, waited for up to `timeout` (the wait itself tells an idle
+    /// camera to speed up). Nil when none came in time.
+    public func fresh(maximumAge: Duration, within timeout: Duration) async -> Frame? {
+        let (latest, at) = state.withLock { ($0.latest, $0.lastPublished) }
+        if let latest, let at, ContinuousClock.now - at <= maximumAge { return latest }
+        let sequence = latest?.sequence ?? 0
+        return await withTaskGroup(of: Frame?.self) { group in
+            group.addTask { await self.next(after: sequence) }
+            group.addTask {
+                try? await Task.sleep(for: timeout)
+                return nil
+            }
+            let next = await group.next() ?? nil
+            group.cancelAll()
+            return next ?? latest
+        }
+    }
+
     /// The first frame newer than `sequence`: at once if there is one, else when it is
     /// published. Nil when the hub is closed or the calling task is cancelled.
     public func next(after sequence: UInt64) async -> Frame? {

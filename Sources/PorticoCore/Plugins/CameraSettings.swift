@@ -4,15 +4,18 @@ public struct CameraSettings: Sendable, Equatable, CustomStringConvertible {
     public var fps: Int
     /// JPEG quality, 1–100.
     public var quality: Int
+    /// With nobody watching, publish a frame a second instead of `fps` (`IdleSlowdown`).
+    public var slowdown: Bool
 
     public static let sides = 16...8192
     public static let fpsRange = 1...120
     public static let qualityRange = 1...100
 
-    public init(size: FrameSize = FrameSize(width: 640, height: 480), fps: Int = 15, quality: Int = 80) {
+    public init(size: FrameSize = FrameSize(width: 640, height: 480), fps: Int = 15, quality: Int = 80, slowdown: Bool = true) {
         self.size = size
         self.fps = fps
         self.quality = quality
+        self.slowdown = slowdown
     }
 
     public init(reading section: inout ProfileSection) {
@@ -20,7 +23,8 @@ public struct CameraSettings: Sendable, Equatable, CustomStringConvertible {
         self.size = section.size("size", sides: Self.sides, default: defaults.size) ?? defaults.size
         self.fps = section.integer("fps", in: Self.fpsRange, default: defaults.fps) ?? defaults.fps
         self.quality = section.integer("quality", in: Self.qualityRange, default: defaults.quality) ?? defaults.quality
+        self.slowdown = section.boolean("slowdown", default: defaults.slowdown) ?? defaults.slowdown
     }
 
-    public var description: String { "\(size) at \(fps) fps, JPEG quality \(quality)" }
+    public var description: String { "\(size) at \(fps) fps, JPEG quality \(quality)\(slowdown ? "" : ", no idle slowdown")" }
 }

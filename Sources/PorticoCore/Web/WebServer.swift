@@ -140,7 +140,8 @@ public struct WebServer: Sendable {
 
     private func snapshot() async -> Response {
         guard let hub else { return noCamera() }
-        guard let frame = await hub.firstFrame(within: configuration.snapshotWait) else {
+        // Fresh: an idle camera publishes once a second, and asking wakes it for the next frame.
+        guard let frame = await hub.fresh(maximumAge: FrameHub.freshness, within: configuration.snapshotWait) else {
             return plain(.serviceUnavailable, "no frame yet: the camera has not delivered a picture; see /state\n")
         }
         var headers = MJPEGStream.noCacheHeaders
