@@ -138,6 +138,10 @@ public struct PeerCodecError: Error, Sendable, Equatable, CustomStringConvertibl
         case badSignature = "bad_signature"
         case malformed
         case replayed
+        /// A term too far above this camera's (see `Election.maximumTermStep`).
+        case termJump = "term_jump"
+        /// A name, sender, address, port or server value no camera would send.
+        case invalidField = "invalid_field"
     }
 
     public var code: Code
