@@ -62,6 +62,11 @@ public final class NATPMPMapping: MappingBackend {
         guard Int(granted.privateport) == request.internalPort else {
             throw MappingError(.malformedReply, message: "NAT-PMP gateway answered for internal port \(granted.privateport), not \(request.internalPort)")
         }
+        // Port 0 or lifetime 0 is the answer to a deletion (RFC 6886 §3.4), not a grant:
+        // taken as one, port 0 would be "held" and a zero lease would read as permanent.
+        guard granted.mappedpublicport != 0, granted.lifetime > 0 || request.lease == .zero else {
+            throw MappingError(.malformedReply, message: "NAT-PMP gateway granted port \(granted.mappedpublicport) for \(granted.lifetime) s, which is no mapping")
+        }
         return PortMapping(
             externalPort: Int(granted.mappedpublicport), internalAddress: request.internalAddress,
             internalPort: request.internalPort, lease: .seconds(Int64(granted.lifetime)), description: request.description)
