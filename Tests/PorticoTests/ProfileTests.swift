@@ -156,6 +156,7 @@ struct ProfileTests {
         Broken(label: "duplicate section", text: sim + "[camera]\nfps = 10\n", code: .duplicateSection, line: 4, key: "camera", mentions: "line 2"),
         Broken(label: "syntax: missing =", text: sim + "fps 10\n", code: .syntax, line: 4, key: "fps", mentions: "'='"),
         Broken(label: "syntax: unterminated string", text: sim + "size = \"640x480\n", code: .syntax, line: 4, key: "size", mentions: "not closed"),
+        Broken(label: "syntax: a signed unicode escape", text: sim + "source2 = \"\\u+041\"\n", code: .syntax, line: 4, key: "source2", mentions: "invalid unicode escape"),
         Broken(label: "syntax: bare word", text: sim + "size = big\n", code: .syntax, line: 4, key: "size", mentions: "quotes"),
         Broken(label: "syntax: text after value", text: sim + "fps = 10 12\n", code: .syntax, line: 4, key: "", mentions: "one key = value per line"),
         Broken(label: "unsupported: dotted key", text: sim + "camera.fps = 10\n", code: .unsupportedSyntax, line: 4, key: "camera", mentions: "dotted"),
