@@ -30,7 +30,7 @@ public final class NATPMPMapping: MappingBackend {
     ) { section, settings in
         let gateway = section.string("gateway", default: "") ?? ""
         if !gateway.isEmpty && !IPv4.isDottedQuad(gateway) {
-            section.reject("gateway", .invalidValue, "'\(gateway)' is not an IPv4 address",
+            section.reject("gateway", .invalidValue, "'\(ProfileError.shortened(gateway))' is not an IPv4 address",
                            validChoices: ["the router's LAN address, e.g. \"192.168.1.1\"", "\"\" for the default route's gateway"])
         }
         return NATPMPMapping(settings: settings, gateway: gateway.isEmpty ? nil : gateway)
@@ -61,6 +61,11 @@ public final class NATPMPMapping: MappingBackend {
         let granted = response.pnu.newportmapping
         guard Int(granted.privateport) == request.internalPort else {
             throw MappingError(.malformedReply, message: "NAT-PMP gateway answered for internal port \(granted.privateport), not \(request.internalPort)")
+        }
+        // Port 0 or lifetime 0 is the answer to a deletion (RFC 6886 §3.4), not a grant:
+        // taken as one, port 0 would be "held" and a zero lease would read as permanent.
+        guard granted.mappedpublicport != 0, granted.lifetime > 0 || request.lease == .zero else {
+            throw MappingError(.malformedReply, message: "NAT-PMP gateway granted port \(granted.mappedpublicport) for \(granted.lifetime) s, which is no mapping")
         }
         return PortMapping(
             externalPort: Int(granted.mappedpublicport), internalAddress: request.internalAddress,

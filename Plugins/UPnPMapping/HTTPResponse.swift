@@ -16,6 +16,13 @@ struct HTTPResponse: Sendable, Equatable {
         private var headerEnd: Int?
         private var status = 0
         private var framing: Framing = .untilClose
+        /// Where the search for the header's end goes on: each byte is looked at once,
+        /// however finely a router splits its answer.
+        private var headerSearched = 0
+        /// The chunks decoded so far and where the next chunk's size line starts: each
+        /// chunk is decoded once, not again with every segment that arrives.
+        private var chunkBody: [UInt8] = []
+        private var nextChunk: Int?
 
         private enum Framing: Equatable {
             case length(Int)
@@ -38,7 +45,7 @@ struct HTTPResponse: Sendable, Equatable {
                 guard buffer.count - start >= length else { return nil }
                 return HTTPResponse(status: status, body: Array(buffer[start..<(start + length)]))
             case .chunked:
-                return try dechunked(from: start).map { HTTPResponse(status: status, body: $0) }
+                return try dechunked(from: nextChunk ?? start).map { HTTPResponse(status: status, body: $0) }
             case .untilClose:
                 return nil
             }
@@ -58,7 +65,8 @@ struct HTTPResponse: Sendable, Equatable {
         }
 
         private mutating func readHeader() throws(MappingError) {
-            guard let end = Self.find([13, 10, 13, 10], in: buffer, from: 0) else {
+            guard let end = Self.find([13, 10, 13, 10], in: buffer, from: headerSearched) else {
+                headerSearched = max(0, buffer.count - 3)
                 if buffer.count > 16 * 1024 { throw MappingError(.malformedReply, message: "the router's answer has a header of more than 16 KiB") }
                 return
             }
@@ -89,24 +97,42 @@ struct HTTPResponse: Sendable, Equatable {
         }
 
         /// The body once the last chunk is there; nil while it is not.
-        private func dechunked(from start: Int) throws(MappingError) -> [UInt8]? {
-            var body: [UInt8] = []
+        ///
+        /// A chunk size is the router's word, up to sixteen hex digits: it is compared with
+        /// what room is left under `limit` before any sum is formed, so a size near `Int.max`
+        /// is an oversized answer, not an overflow.
+        private mutating func dechunked(from start: Int) throws(MappingError) -> [UInt8]? {
             var at = start
             while true {
-                guard let lineEnd = Self.find([13, 10], in: buffer, from: at) else { return nil }
+                nextChunk = at
+                guard let lineEnd = Self.find([13, 10], in: buffer, from: at) else {
+                    // A size line (hex digits, perhaps an extension) is short; one that never
+                    // ends would be scanned again with every byte that arrives.
+                    if buffer.count - at > 1024 {
+                        throw MappingError(.malformedReply, message: "the router's chunked answer has a chunk size line of more than 1 KiB")
+                    }
+                    return nil
+                }
                 let sizeText = String(decoding: buffer[at..<lineEnd], as: UTF8.self).split(separator: ";").first ?? ""
-                guard let size = Int(sizeText.trimmingCharacters(in: " \t"), radix: 16), size >= 0 else {
+                guard let size = Self.chunkSize(sizeText.trimmingCharacters(in: " \t")) else {
                     throw MappingError(.malformedReply, message: "the router's chunked answer has a chunk size '\(sizeText.prefix(20))'")
                 }
-                guard body.count + size <= limit else {
+                guard size <= limit - chunkBody.count else {
                     throw MappingError(.malformedReply, message: "the router's answer is more than \(limit / 1024) KiB")
                 }
                 let data = lineEnd + 2
-                if size == 0 { return body }  // trailers, if any, are not needed
-                guard buffer.count >= data + size + 2 else { return nil }
-                body.append(contentsOf: buffer[data..<(data + size)])
+                if size == 0 { return chunkBody }  // trailers, if any, are not needed
+                // `data` and `size` are each below the buffer's bound, so the sums cannot overflow.
+                guard buffer.count - data >= size + 2 else { return nil }
+                chunkBody.append(contentsOf: buffer[data..<(data + size)])
                 at = data + size + 2
             }
+        }
+
+        /// Hex digits only: `Int(_:radix:)` would also take a sign.
+        static func chunkSize(_ text: String) -> Int? {
+            guard !text.isEmpty, text.utf8.allSatisfy({ $0 < 0x80 && Character(Unicode.Scalar($0)).isHexDigit }) else { return nil }
+            return Int(text, radix: 16)
         }
 
         private static func find(_ pattern: [UInt8], in bytes: [UInt8], from start: Int) -> Int? {
