@@ -136,6 +136,7 @@ struct ProfileTests {
         Broken(label: "mapping fixed port out of range", text: sim + "[mapping]\nbackend = \"upnp\"\nfixed_port = 70000\n", code: .outOfRange, line: 6, key: "mapping.fixed_port", mentions: "1 to 65535"),
         Broken(label: "mapping port range reversed", text: sim + "[mapping]\nbackend = \"upnp\"\nports = \"9000-8000\"\n", code: .invalidValue, line: 6, key: "mapping.ports", mentions: "LOW <= HIGH"),
         Broken(label: "duration without unit", text: sim + "[election]\npolicy = \"port-order\"\ninquiry = \"5\"\n", code: .invalidValue, line: 6, key: "election.inquiry", mentions: "500ms"),
+        Broken(label: "election: list_unverified not a boolean", text: sim + "[election]\npolicy = \"port-order\"\nlist_unverified = \"yes\"\n", code: .wrongType, line: 6, key: "election.list_unverified", mentions: "true or false"),
         Broken(label: "duration out of range", text: sim + "[switch]\ndriver = \"gpio\"\ndebounce = \"2s\"\n", code: .outOfRange, line: 6, key: "switch.debounce", mentions: "0s to 1s"),
         Broken(label: "unknown plugin name", text: "name = \"cam\"\n[camera]\nsource = \"webcam\"\n", code: .unknownPlugin, line: 3, key: "camera.source", mentions: "\"test-pattern\""),
         Broken(label: "missing plugin selector", text: "name = \"cam\"\n[camera]\nfps = 10\n", code: .missingKey, line: 2, key: "camera.source", mentions: "string"),

@@ -99,7 +99,7 @@ public final class SiteService: Service, Sendable {
             policy: policy,
             me: CameraRecord(name: configuration.cameraName, internalAddress: address, internalPort: port, externalPort: nil,
                              serverValue: serverValue),
-            at: clock)
+            at: clock, listsUnverified: configuration.election.listsUnverified)
         logger.info("joining the site", metadata: ["id": "\(id)", "group": "\(transport.group):\(transport.port)", "address": "\(address)"])
 
         let (inputs, continuation) = AsyncStream.makeStream(of: Input.self, bufferingPolicy: .bufferingNewest(256))
@@ -283,7 +283,7 @@ public final class SiteService: Service, Sendable {
             Directory.Entry(
                 name: record.name, url: external.map { "http://\($0):\(record.externalPort!)/" },
                 internal_address: record.internalAddress, external_port: record.externalPort!,
-                representative: record.externalPort == configuration.mapping.fixedPort)
+                representative: record.externalPort == configuration.mapping.fixedPort, verified: node.isVerified(record))
         }
         shared.withLock { shared in
             shared.activeClaim = node.registration.activeClaim

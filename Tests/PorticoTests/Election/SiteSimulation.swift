@@ -58,6 +58,7 @@ struct SiteSimulation {
     struct Mapping {
         var owner: String
         var expires: Duration?
+        var description = ""
     }
 
     struct Delivery {
@@ -156,6 +157,17 @@ struct SiteSimulation {
         }
         cameras[index].alive = false
         log.append("\(now) leave \(cameras[index].id)")
+    }
+
+    /// Camera `index` reads the router's table (as the daemon's representative does every
+    /// inquiry interval), answered at once.
+    mutating func readTable(by index: Int) {
+        router = router.filter { $0.value.expires.map { $0 > now } ?? true }
+        let table = router.sorted { $0.key < $1.key }.map { port, mapping in
+            PortMapping(externalPort: port, internalAddress: mapping.owner, internalPort: 8080,
+                        lease: mapping.expires.map { $0 - now } ?? .zero, description: mapping.description)
+        }
+        carryOut(cameras[index].node.handle(.routerTable(table), at: now), for: index)
     }
 
     /// The network heals: one segment, no loss, no duplication.
@@ -273,7 +285,8 @@ struct SiteSimulation {
             if let holder = router[request.externalPort], holder.owner != address {
                 return .mapFailed(MappingError(.conflict, routerCode: 718, message: "ConflictInMappingEntry"))
             }
-            router[request.externalPort] = Mapping(owner: address, expires: request.lease == .zero ? nil : now + request.lease)
+            router[request.externalPort] = Mapping(owner: address, expires: request.lease == .zero ? nil : now + request.lease,
+                                                   description: request.description)
             return .mapped(PortMapping(externalPort: request.externalPort, internalAddress: address,
                                        internalPort: request.internalPort, lease: request.lease, description: request.description))
         case .unmap(let port):
@@ -315,6 +328,7 @@ struct SiteSimulation {
         }
         let listed = representative.node.directory()
         for camera in live {
+            if listed.filter({ $0.name == camera.id }).count > 1 { return "\(camera.id) is listed more than once: \(listed)" }
             guard let entry = listed.first(where: { $0.internalAddress == camera.address }) else {
                 return "\(camera.id) is missing from the directory"
             }
