@@ -31,6 +31,9 @@ public struct CameraNode: Sendable {
         case routerTable([PortMapping])
         case leave
         case rename(String)
+        /// The board's LAN address changed (a DHCP renewal handed out another): the mapping
+        /// moves to it, and peers learn it through a notice.
+        case addressChanged(String)
     }
 
     public enum Action: Sendable, Equatable {
@@ -65,6 +68,8 @@ public struct CameraNode: Sendable {
                 heard.heard(message.sender, at: message.camera.internalAddress, now: now)
             }
             return elected(election.handle(.message(message), at: now), at: now)
+        case .addressChanged(let address):
+            return registered(registration.handle(.addressChanged(address), at: now), at: now)
         case .routerTable(let table):
             // A read asked for as representative and answered after stepping down is dropped.
             guard registration.holdsFixedPort else { return [] }
@@ -126,6 +131,7 @@ public struct CameraNode: Sendable {
         }
         var me = election.me
         me.externalPort = registration.mapping?.externalPort
+        me.internalAddress = registration.configuration.internalAddress
         out += elected(election.update(me: me), at: now)
         return out
     }

@@ -100,6 +100,7 @@ public final class SiteService: Service, Sendable {
             me: CameraRecord(name: configuration.cameraName, internalAddress: address, internalPort: port, externalPort: nil,
                              serverValue: serverValue),
             at: clock, listsUnverified: configuration.election.listsUnverified)
+        var watch = AddressWatch(interface: interface, address: address, at: clock)
         logger.info("joining the site", metadata: ["id": "\(id)", "group": "\(transport.group):\(transport.port)", "address": "\(address)"])
 
         let (inputs, continuation) = AsyncStream.makeStream(of: Input.self, bufferingPolicy: .bufferingNewest(256))
@@ -218,6 +219,16 @@ public final class SiteService: Service, Sendable {
                 }
                 if node.election.role != beforeAnswers {
                     logger.notice("role \(node.election.role)", metadata: ["term": "\(node.election.term)"])
+                }
+                if let moved = watch.poll(at: clock) {
+                    // The membership first, so the notice the node sends goes out from the new address.
+                    do {
+                        try transport.follow(address: moved)
+                    } catch {
+                        logger.warning("peers not followed to the new address", metadata: ["error": "\(error)"])
+                    }
+                    logger.notice("LAN address changed; moving the mapping", metadata: ["address": "\(moved)"])
+                    carryOut(node.handle(.addressChanged(moved), at: clock))
                 }
                 if backend.routerGeneration != generation {
                     generation = backend.routerGeneration

@@ -45,7 +45,8 @@ struct SiteSimulation {
     struct Camera {
         var node: CameraNode
         let id: String
-        let address: String
+        /// Its LAN address now (see `move`).
+        var address: String
         var alive = true
         var group = 0
         var sequence: UInt64 = 0
@@ -157,6 +158,14 @@ struct SiteSimulation {
         }
         cameras[index].alive = false
         log.append("\(now) leave \(cameras[index].id)")
+    }
+
+    /// The camera's LAN address changes (a DHCP renewal handing out another), as its
+    /// daemon's address watch reports it: the router sees its requests from the new address.
+    mutating func move(_ index: Int, to address: String) {
+        cameras[index].address = address
+        log.append("\(now) \(cameras[index].id) moves to \(address)")
+        carryOut(cameras[index].node.handle(.addressChanged(address), at: now), for: index)
     }
 
     /// Camera `index` reads the router's table (as the daemon's representative does every
@@ -300,7 +309,8 @@ struct SiteSimulation {
             }
             return nil
         case .giveBack(let port, let holder):
-            if let mapping = router[port], mapping.owner == holder, holder == address {
+            // In secure mode only the mapping's own host may delete it (one that moved cannot).
+            if let mapping = router[port], mapping.owner == holder, holder == address || !settings.secureRouter {
                 router[port] = nil
             }
             return nil
