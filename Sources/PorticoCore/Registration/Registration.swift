@@ -380,7 +380,8 @@ public struct Registration: Sendable {
         guard phase != .idle else { return [] }
         let moved = mapping.map { [Action.giveBack(externalPort: $0.externalPort, holder: old)] } ?? []
         if claimDeadline != nil, mapping != nil {
-            // The port kept while claiming forwards to the old address: no longer a place to go back to.
+            // The port kept while claiming forwards to the old address: given back, and asked
+            // for again from the new one should the claim fail.
             mapping = nil
             mappingExpires = nil
         }
