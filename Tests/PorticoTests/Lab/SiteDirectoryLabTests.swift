@@ -15,12 +15,12 @@ struct SiteDirectoryLabTests {
 
     static let rootDescription = "http://198.51.100.1:5000/rootDesc.xml"
 
-    /// Three cameras over UPnP (which the representative reads the table of) on a LAN of four hosts.
-    static func site(prefix: String, listsUnverified: Bool = false) throws -> (NetworkLab, String) {
+    /// Three cameras (over UPnP the representative reads the router's table) on a LAN of four hosts.
+    static func site(prefix: String, listsUnverified: Bool = false, backend: String = "upnp") throws -> (NetworkLab, String) {
         let lab = try NetworkLab(prefix: prefix, cameras: 4)
         let key = try Site.writeKey("site-key-for-the-lab-directory-tests\n")
         for index in 1...3 {
-            var profile = Site.profile(camera: index, policy: "port-order", keyFile: key, backend: "upnp")
+            var profile = Site.profile(camera: index, policy: "port-order", keyFile: key, backend: backend)
             if listsUnverified { profile += "\nlist_unverified = true\n" }
             _ = try lab.startPortico(camera: index, profile: profile)
         }
@@ -94,9 +94,10 @@ struct SiteDirectoryLabTests {
         }
     }
 
-    @Test("a camera's LAN address changes while it runs: within a renewal interval the router forwards its port there, /state and the directory show it")
-    func addressChange() async throws {
-        let (lab, key) = try Self.site(prefix: "h4c-")
+    @Test("a camera's LAN address changes while it runs: within a renewal interval the router forwards its port there, /state and the directory show it",
+          arguments: [("upnp", "h4c-"), ("natpmp", "h4f-")])
+    func addressChange(backend: String, prefix: String) async throws {
+        let (lab, key) = try Self.site(prefix: prefix, backend: backend)
         defer {
             unlink(key)
             Self.tearDown(lab)
@@ -126,7 +127,7 @@ struct SiteDirectoryLabTests {
                 return listed.count == 1 && listed[0].internal_address == moved && listed[0].external_port == mapped
             }
             let took = ContinuousClock.now - start
-            print("address change followed in \(took) (\(member.name) -> \(moved), port \(member.external_port) -> \(port))")
+            print("\(backend): address change followed in \(took) (\(member.name) -> \(moved), port \(member.external_port) -> \(port))")
             #expect(try lab.stateFromWAN(port: port, timeout: 8, connectTimeout: 4)?.name == member.name)
             #expect(try Site.directoryIsExactly(["cam1", "cam2", "cam3"], lab))
         }
