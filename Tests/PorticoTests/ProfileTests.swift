@@ -147,6 +147,7 @@ struct ProfileTests {
         Broken(label: "duration past 64 bits of nanoseconds", text: sim + "[election]\npolicy = \"port-order\"\ninquiry = \"99999999999999h\"\n", code: .invalidValue, line: 6, key: "election.inquiry", mentions: "is not a duration"),
         Broken(label: "server value with a control character", text: sim + "[election]\npolicy = \"port-order\"\nserver_value = \"a\\u0007b\"\n", code: .invalidValue, line: 6, key: "election.server_value", mentions: "printable ASCII"),
         Broken(label: "duration without unit", text: sim + "[election]\npolicy = \"port-order\"\ninquiry = \"5\"\n", code: .invalidValue, line: 6, key: "election.inquiry", mentions: "500ms"),
+        Broken(label: "election: list_unverified not a boolean", text: sim + "[election]\npolicy = \"port-order\"\nlist_unverified = \"yes\"\n", code: .wrongType, line: 6, key: "election.list_unverified", mentions: "true or false"),
         Broken(label: "duration out of range", text: sim + "[switch]\ndriver = \"gpio\"\ndebounce = \"2s\"\n", code: .outOfRange, line: 6, key: "switch.debounce", mentions: "0s to 1s"),
         Broken(label: "unknown plugin name", text: "name = \"cam\"\n[camera]\nsource = \"webcam\"\n", code: .unknownPlugin, line: 3, key: "camera.source", mentions: "\"test-pattern\""),
         Broken(label: "missing plugin selector", text: "name = \"cam\"\n[camera]\nfps = 10\n", code: .missingKey, line: 2, key: "camera.source", mentions: "string"),

@@ -13,6 +13,13 @@ public struct CameraNode: Sendable {
     public private(set) var routerTable: [PortMapping]?
     /// Peers not heard from for this long leave the directory, unless the router still lists them.
     public let ageOut: Duration
+    /// Where cameras of the site have sent authenticated messages from: only a router
+    /// entry at one of these is listed, unless `listsUnverified`.
+    public private(set) var heard = HeardAddresses()
+    /// Also list `portico:` entries of the router's table at addresses no camera of the
+    /// site has spoken from, marked as unverified: for sites with cameras that take no
+    /// part in the election. Any host on the LAN can add such an entry.
+    public let listsUnverified: Bool
 
     private var heldFixedPort = false
     private var claimFailures = 0
@@ -24,6 +31,9 @@ public struct CameraNode: Sendable {
         case routerTable([PortMapping])
         case leave
         case rename(String)
+        /// The board's LAN address changed (a DHCP renewal handed out another): the mapping
+        /// moves to it, and peers learn it through a notice.
+        case addressChanged(String)
     }
 
     public enum Action: Sendable, Equatable {
@@ -32,10 +42,11 @@ public struct CameraNode: Sendable {
     }
 
     public init(registration: Registration.Configuration, election: Election.Configuration, policy: any ElectionPolicy,
-                me: CameraRecord, at now: Duration) {
+                me: CameraRecord, at now: Duration, listsUnverified: Bool = false) {
         self.registration = Registration(configuration: registration)
         self.election = Election(configuration: election, policy: policy, me: me, at: now)
         self.ageOut = election.inquiryInterval * (election.missed + 2)
+        self.listsUnverified = listsUnverified
     }
 
     /// When `advance(to:)` next has something to do. Not registered, the election is not
@@ -53,7 +64,12 @@ public struct CameraNode: Sendable {
         case .backend(let result):
             return registered(registration.handle(result, at: now), at: now)
         case .message(let message):
+            if message.sender != election.configuration.id {
+                heard.heard(message.sender, at: message.camera.internalAddress, now: now)
+            }
             return elected(election.handle(.message(message), at: now), at: now)
+        case .addressChanged(let address):
+            return registered(registration.handle(.addressChanged(address), at: now), at: now)
         case .routerTable(let table):
             // A read asked for as representative and answered after stepping down is dropped.
             guard registration.holdsFixedPort else { return [] }
@@ -93,6 +109,7 @@ public struct CameraNode: Sendable {
         // age-out); without a router table, silence alone decides.
         let stillMapped = Set((routerTable ?? []).filter { $0.description.hasPrefix("portico:") }.map(\.internalAddress))
         _ = election.forget(olderThan: ageOut, at: now, keeping: stillMapped)
+        heard.forget(olderThan: ageOut, at: now, keeping: stillMapped)
         return actions
     }
 
@@ -114,6 +131,7 @@ public struct CameraNode: Sendable {
         }
         var me = election.me
         me.externalPort = registration.mapping?.externalPort
+        me.internalAddress = registration.configuration.internalAddress
         out += elected(election.update(me: me), at: now)
         return out
     }
@@ -138,12 +156,15 @@ public struct CameraNode: Sendable {
     }
 
     /// Every camera the representative lists: itself, each peer heard from, and each
-    /// `portico:` mapping in the router's table not heard from (yet), by port.
+    /// `portico:` mapping in the router's table at an address a camera of the site has
+    /// spoken from (one that fell silent, or whose report was lost), by port. With
+    /// `listsUnverified`, the table's other `portico:` mappings too (see `isVerified`).
     public func directory() -> [CameraRecord] {
         var records = [election.me]
         records += election.peers.values.map(\.record)
         for mapping in routerTable ?? [] where mapping.description.hasPrefix(Self.descriptionPrefix) {
             guard !records.contains(where: { $0.internalAddress == mapping.internalAddress }) else { continue }
+            guard listsUnverified || heard.contains(mapping.internalAddress) else { continue }
             records.append(CameraRecord(
                 name: String(mapping.description.dropFirst(Self.descriptionPrefix.count)), internalAddress: mapping.internalAddress,
                 internalPort: mapping.internalPort, externalPort: mapping.externalPort, serverValue: ""))
@@ -151,6 +172,13 @@ public struct CameraNode: Sendable {
         var seen = Set<String>()
         return records.filter { $0.externalPort != nil && seen.insert($0.internalAddress).inserted }
             .sorted { ($0.externalPort ?? 0) < ($1.externalPort ?? 0) }
+    }
+
+    /// Whether a record of `directory()` is this camera or at an address a camera of the
+    /// site has sent an authenticated message from; only `listsUnverified` lists others.
+    public func isVerified(_ record: CameraRecord) -> Bool {
+        record.internalAddress == election.me.internalAddress || heard.contains(record.internalAddress)
+            || election.peers.values.contains { $0.record.internalAddress == record.internalAddress }
     }
 
     /// How Portico's mappings are described in the router's table: `portico:<camera name>`.

@@ -170,12 +170,13 @@ public struct Election: Sendable {
         }
     }
 
-    /// This camera's record changed (a port granted, a rename): others learn it now.
+    /// This camera's record changed (a port granted, a rename, a new LAN address): others learn it now.
     public mutating func update(me record: CameraRecord) -> [Action] {
         let gotPort = record.externalPort != nil && record.externalPort != me.externalPort
         let renamed = record.name != me.name
+        let moved = record.internalAddress != me.internalAddress
         me = record
-        return gotPort || renamed ? [.send(.notice)] : []
+        return gotPort || renamed || moved ? [.send(.notice)] : []
     }
 
     public mutating func advance(to now: Duration) -> [Action] {

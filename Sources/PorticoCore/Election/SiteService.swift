@@ -104,7 +104,8 @@ public final class SiteService: Service, Sendable {
             policy: policy,
             me: CameraRecord(name: configuration.cameraName, internalAddress: address, internalPort: port, externalPort: nil,
                              serverValue: serverValue),
-            at: clock)
+            at: clock, listsUnverified: configuration.election.listsUnverified)
+        var watch = AddressWatch(interface: interface, address: address, at: clock)
         logger.info("joining the site", metadata: ["id": "\(id)", "group": "\(transport.group):\(transport.port)", "address": "\(address)"])
 
         let (inputs, continuation) = AsyncStream.makeStream(of: Input.self, bufferingPolicy: .bufferingNewest(256))
@@ -225,6 +226,16 @@ public final class SiteService: Service, Sendable {
                 if node.election.role != beforeAnswers {
                     logger.notice("role \(node.election.role)", metadata: ["term": "\(node.election.term)"])
                 }
+                if let moved = watch.poll(at: clock) {
+                    // The membership first, so the notice the node sends goes out from the new address.
+                    do {
+                        try transport.follow(address: moved)
+                    } catch {
+                        logger.warning("peers not followed to the new address", metadata: ["error": "\(error)"])
+                    }
+                    logger.notice("LAN address changed; moving the mapping", metadata: ["address": "\(moved)"])
+                    carryOut(node.handle(.addressChanged(moved), at: clock))
+                }
                 if backend.routerGeneration != generation {
                     generation = backend.routerGeneration
                     carryOut(node.handle(.backend(.routerRestarted), at: clock))
@@ -289,7 +300,7 @@ public final class SiteService: Service, Sendable {
             Directory.Entry(
                 name: record.name, url: external.map { "http://\($0):\(record.externalPort!)/" },
                 internal_address: record.internalAddress, external_port: record.externalPort!,
-                representative: record.externalPort == configuration.mapping.fixedPort)
+                representative: record.externalPort == configuration.mapping.fixedPort, verified: node.isVerified(record))
         }
         shared.withLock { shared in
             shared.lastTurn = .now

@@ -18,6 +18,9 @@ public struct Directory: Sendable, Equatable, Codable {
         public var internal_address: String
         public var external_port: Int
         public var representative: Bool
+        /// False for an entry of the router's table at an address no camera of the site
+        /// has spoken from, listed only with `[election] list_unverified`.
+        public var verified: Bool
     }
 
     public var external_address: String?

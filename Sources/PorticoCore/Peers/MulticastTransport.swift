@@ -60,6 +60,24 @@ public final class MulticastTransport: Sendable {
 
     deinit { close(fd) }
 
+    /// The interface's address changed: the membership is joined again from the new
+    /// address and messages are sent from it. The old source address is no longer the
+    /// board's, so sends from it would fail; the group is joined anew so the kernel
+    /// announces the membership (IGMP) from the new address to snooping switches.
+    public func follow(address: String) throws(Failure) {
+        var membership = ip_mreqn()
+        membership.imr_multiaddr.s_addr = inet_addr(group)
+        membership.imr_ifindex = interfaceIndex
+        // Dropped by interface, whatever address it was joined from; not joined is fine.
+        _ = setsockopt(fd, Int32(IPPROTO_IP), IP_DROP_MEMBERSHIP, &membership, socklen_t(MemoryLayout<ip_mreqn>.size))
+        membership.imr_address.s_addr = inet_addr(address)
+        guard setsockopt(fd, Int32(IPPROTO_IP), IP_ADD_MEMBERSHIP, &membership, socklen_t(MemoryLayout<ip_mreqn>.size)) == 0,
+              setsockopt(fd, Int32(IPPROTO_IP), IP_MULTICAST_IF, &membership, socklen_t(MemoryLayout<ip_mreqn>.size)) == 0
+        else {
+            throw Failure(description: "cannot join \(group):\(port) again from \(address): \(String(cString: strerror(errno)))")
+        }
+    }
+
     public func send(_ datagram: [UInt8]) {
         var address = sockaddr_in()
         address.sin_family = sa_family_t(AF_INET)

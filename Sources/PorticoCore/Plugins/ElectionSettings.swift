@@ -21,6 +21,10 @@ public struct ElectionSettings: Sendable, Equatable, CustomStringConvertible {
     /// crosses two switch ports, so at 20% loss per port one copy in three is lost, and
     /// all three copies of one in twenty; the copies of one inquiry get one report.
     public var copies: Int
+    /// The representative also lists the router's `portico:` mappings at addresses no
+    /// camera of the site has spoken from, marked unverified: for sites with cameras that
+    /// take no part in the election. Off by default, since any LAN host can add such a mapping.
+    public var listsUnverified: Bool
 
     public init(reading section: inout ProfileSection) {
         inquiry = section.duration("inquiry", in: .milliseconds(100) ... .seconds(3600), default: .seconds(1)) ?? .seconds(1)
@@ -34,6 +38,7 @@ public struct ElectionSettings: Sendable, Equatable, CustomStringConvertible {
                            validChoices: ["printable ASCII of at most 255 characters, e.g. a serial number"])
         }
         copies = section.integer("copies", in: 1...4, default: 3) ?? 3
+        listsUnverified = section.boolean("list_unverified", default: false) ?? false
         keyFile = section.string("key_file") ?? ""
         siteKey = []
         if IPv4.isDottedQuad(group), let first = Int(group.split(separator: ".")[0]), (224...239).contains(first) {
@@ -57,6 +62,6 @@ public struct ElectionSettings: Sendable, Equatable, CustomStringConvertible {
     }
 
     public var description: String {
-        "inquiry every \(ProfileDuration.format(inquiry)), gone after \(missed) missed, on \(group):\(port), key from \(keyFile)"
+        "inquiry every \(ProfileDuration.format(inquiry)), gone after \(missed) missed, on \(group):\(port), key from \(keyFile)\(listsUnverified ? ", unverified router entries listed" : "")"
     }
 }

@@ -97,6 +97,9 @@ public struct Registration: Sendable {
         /// The router's table, read just now, does not list the mapping of `externalPort`
         /// to this camera: ask for it again at once rather than at the renewal.
         case notListed(externalPort: Int)
+        /// The board's LAN address changed (a DHCP renewal handed out another): what is
+        /// mapped forwards to an address that is no longer this camera's.
+        case addressChanged(String)
     }
 
     public enum Action: Sendable, Equatable {
@@ -125,7 +128,8 @@ public struct Registration: Sendable {
         case waiting
     }
 
-    public let configuration: Configuration
+    /// Fixed but for `internalAddress`, which follows the board's (`addressChanged`).
+    public private(set) var configuration: Configuration
     public private(set) var phase: Phase = .idle
     /// The port of the request in flight, or of the next attempt.
     public private(set) var requestedPort: Int
@@ -319,6 +323,9 @@ public struct Registration: Sendable {
             guard phase == .mapped, mapping?.externalPort == port else { return [] }
             return request(port, at: now)
 
+        case .addressChanged(let address):
+            return move(to: address, at: now)
+
         case .routerRestarted:
             guard phase != .idle else { return [] }
             // Whatever the router remembers, ask again at once for the port we had.
@@ -360,6 +367,27 @@ public struct Registration: Sendable {
         }
     }
 
+    /// The old mapping is deleted where it still forwards to the old address (a router in
+    /// secure mode refuses that from the new one; it then ends with its lease), and the
+    /// port asked for again for the new address at once, not at the next renewal. Until the
+    /// router answers, the mapping counts as held: a representative keeps its role, and
+    /// the router's refusal, if the old mapping is still there, hands the port over to the
+    /// range as any other refusal would. A claim goes on with its next attempt.
+    private mutating func move(to address: String, at now: Duration) -> [Action] {
+        let old = configuration.internalAddress
+        guard address != old else { return [] }
+        configuration.internalAddress = address
+        guard phase != .idle else { return [] }
+        let moved = mapping.map { [Action.giveBack(externalPort: $0.externalPort, holder: old)] } ?? []
+        if claimDeadline != nil, mapping != nil {
+            // The port kept while claiming forwards to the old address: given back, and asked
+            // for again from the new one should the claim fail.
+            mapping = nil
+            mappingExpires = nil
+        }
+        return moved + request(requestedPort, at: now)
+    }
+
     // MARK: - Outcome
 
     /// How long past its lease a mapping whose renewals go unanswered is still counted as
@@ -379,7 +407,8 @@ public struct Registration: Sendable {
         var url: String?
         if let port, let externalAddress { url = "http://\(externalAddress):\(port)/" }
         return RegistrationStatus(
-            phase: phase, externalAddress: externalAddress, externalPort: port, holdsFixedPort: holdsFixedPort,
+            phase: phase, externalAddress: externalAddress, externalPort: port,
+            internalAddress: configuration.internalAddress, holdsFixedPort: holdsFixedPort,
             externalURL: url,
             addressKind: externalAddress.map(ExternalAddress.classify),
             behindAnotherNAT: externalAddress.map(ExternalAddress.isBehindAnotherNAT) ?? false,

@@ -61,10 +61,15 @@ public final class RegistrationService: Service, Sendable {
             backend: backend, logger: logger)
         if settings.register == .boot { await driver.handle(.start) }
         publish(driver)
+        var watch = AddressWatch(interface: settings.interface, address: address, at: driver.now)
 
         while !Task.isCancelled && !Task.isShuttingDownGracefully {
             for event in state.withLock({ state in defer { state.pending.removeAll() }; return state.pending }) {
                 await driver.handle(event)
+            }
+            if let moved = watch.poll(at: driver.now) {
+                logger.notice("LAN address changed; moving the mapping", metadata: ["address": "\(moved)"])
+                await driver.handle(.addressChanged(moved))
             }
             await driver.advance()
             publish(driver)

@@ -3,6 +3,8 @@ public struct RegistrationStatus: Sendable, Equatable, Codable {
     public var phase: Registration.Phase
     public var externalAddress: String?
     public var externalPort: Int?
+    /// The LAN address the mapping forwards to: the board's, followed when it changes.
+    public var internalAddress: String
     /// Holds the fixed port: this camera is the representative candidate.
     public var holdsFixedPort: Bool
     /// Where the internet reaches this camera, once mapped and the address is known.
@@ -19,6 +21,7 @@ public struct RegistrationStatus: Sendable, Equatable, Codable {
         case phase
         case externalAddress = "external_address"
         case externalPort = "external_port"
+        case internalAddress = "internal_address"
         case holdsFixedPort = "holds_fixed_port"
         case externalURL = "external_url"
         case addressKind = "address_kind"

@@ -4,12 +4,14 @@ enum DirectoryPage {
     static func html(name: String, site: SiteStatus, hasCamera: Bool) -> String {
         let items = site.directory.cameras.map { camera -> String in
             let title = Markup.escape(camera.name)
+            // Any host on the LAN can add a mapping under a camera's name: say so.
+            let unverified = camera.verified ? "" : " · unverified"
             guard let url = camera.url.map(Markup.escape) else {
-                return "<li><span class=\"name\">\(title)</span> <span class=\"note\">port \(camera.external_port); external address not known yet</span></li>"
+                return "<li><span class=\"name\">\(title)</span> <span class=\"note\">port \(camera.external_port); external address not known yet\(unverified)</span></li>"
             }
             return """
-            <li><a href="\(url)"><img src="\(url)snapshot" alt="" loading="lazy"><span class="name">\(title)</span></a>\
-            <span class="note">\(url)\(camera.representative ? " · representative" : "")</span></li>
+            <li\(camera.verified ? "" : " class=\"unverified\"")><a href="\(url)"><img src="\(url)snapshot" alt="" loading="lazy"><span class="name">\(title)</span></a>\
+            <span class="note">\(url)\(camera.representative ? " · representative" : "")\(unverified)</span></li>
             """
         }.joined(separator: "\n")
         let own = hasCamera ? #"<h2>\#(Markup.escape(name))</h2><img id="live" src="stream" alt="live stream">"# : ""

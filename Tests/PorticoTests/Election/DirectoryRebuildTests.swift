@@ -39,6 +39,10 @@ struct DirectoryRebuildTests {
     func staleTable() {
         var node = Unlisted.representative()
         let table = [Unlisted.mapping(8080), Unlisted.mapping(8082, to: "198.51.100.13", name: "cam3")]
+        // cam3 is a camera of the site that said bye but whose mapping is still there: the table alone lists it.
+        _ = node.handle(.message(PeerMessage(kind: .bye, sender: "c", sequence: 1, term: 0, camera: CameraRecord(
+            name: "cam3", internalAddress: "198.51.100.13", internalPort: 8080, externalPort: 8082, serverValue: "c"))), at: .zero)
+        #expect(node.election.peers["c"] == nil)
         _ = node.handle(.routerTable(table), at: .seconds(1))
         #expect(node.directory().map(\.name) == ["cam1", "cam3"])
         // A representative in a higher term: this camera follows it and gives the port back.

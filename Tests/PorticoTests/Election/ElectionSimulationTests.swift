@@ -81,26 +81,43 @@ import Glibc
 
 @Suite("Directory sources")
 struct DirectorySourceTests {
-    @Test("the router's table adds portico: mappings not heard from, and only those")
-    func routerTable() {
+    static func representative(listsUnverified: Bool = false) -> CameraNode {
         var node = CameraNode(
             registration: .init(fixedPort: 8080, ports: PortRange(8081, 8089), lease: .seconds(60), internalAddress: "198.51.100.11",
                                 internalPort: 8080, description: "portico:cam1"),
             election: .init(id: "a", inquiryInterval: .seconds(1), missed: 2), policy: FirstComePolicy(),
             me: CameraRecord(name: "cam1", internalAddress: "198.51.100.11", internalPort: 8080, externalPort: nil, serverValue: "a"),
-            at: .zero)
+            at: .zero, listsUnverified: listsUnverified)
         _ = node.handle(.start, at: .zero)
         _ = node.handle(.backend(.mapped(PortMapping(externalPort: 8080, internalAddress: "198.51.100.11", internalPort: 8080,
                                                       lease: .seconds(60), description: "portico:cam1"))), at: .zero)
-        _ = node.handle(.message(PeerMessage(kind: .notice, sender: "b", sequence: 1, term: 0, camera: CameraRecord(
-            name: "cam2", internalAddress: "198.51.100.12", internalPort: 8080, externalPort: 8081, serverValue: "b"))), at: .zero)
-        _ = node.handle(.routerTable([
-            PortMapping(externalPort: 8080, internalAddress: "198.51.100.11", internalPort: 8080, lease: .seconds(60), description: "portico:cam1"),
-            PortMapping(externalPort: 8081, internalAddress: "198.51.100.12", internalPort: 8080, lease: .seconds(60), description: "portico:cam2"),
-            PortMapping(externalPort: 8082, internalAddress: "198.51.100.13", internalPort: 8080, lease: .seconds(60), description: "portico:cam3"),
-            PortMapping(externalPort: 2222, internalAddress: "198.51.100.50", internalPort: 22, lease: .zero, description: "ssh"),
-        ]), at: .zero)
+        return node
+    }
+
+    static let table = [
+        PortMapping(externalPort: 8080, internalAddress: "198.51.100.11", internalPort: 8080, lease: .seconds(60), description: "portico:cam1"),
+        PortMapping(externalPort: 8081, internalAddress: "198.51.100.12", internalPort: 8080, lease: .seconds(60), description: "portico:cam2"),
+        PortMapping(externalPort: 8082, internalAddress: "198.51.100.13", internalPort: 8080, lease: .seconds(60), description: "portico:cam3"),
+        PortMapping(externalPort: 2222, internalAddress: "198.51.100.50", internalPort: 22, lease: .zero, description: "ssh"),
+    ]
+
+    static func message(_ kind: PeerMessage.Kind = .notice, from sender: String, name: String, address: String, port: Int) -> PeerMessage {
+        PeerMessage(kind: kind, sender: sender, sequence: 1, term: 0, camera: CameraRecord(
+            name: name, internalAddress: address, internalPort: 8080, externalPort: port, serverValue: sender))
+    }
+
+    @Test("the router's table adds portico: mappings at addresses cameras of the site spoke from, and only those")
+    func routerTable() {
+        var node = Self.representative()
+        _ = node.handle(.message(Self.message(from: "b", name: "cam2", address: "198.51.100.12", port: 8081)), at: .zero)
+        _ = node.handle(.message(Self.message(from: "c", name: "cam3", address: "198.51.100.13", port: 8082)), at: .zero)
+        // cam3 falls silent and ages out of the peers; its mapping, still listed, keeps it in the directory.
+        _ = node.handle(.message(Self.message(.report, from: "b", name: "cam2", address: "198.51.100.12", port: 8081)), at: .seconds(9))
+        _ = node.handle(.routerTable(Self.table), at: .seconds(9))
+        _ = node.advance(to: .seconds(10))
+        #expect(node.election.peers["c"] != nil)
         #expect(node.directory().map(\.name) == ["cam1", "cam2", "cam3"])
         #expect(node.directory().map(\.externalPort) == [8080, 8081, 8082])
+        #expect(node.directory().allSatisfy { node.isVerified($0) })
     }
 }

@@ -45,7 +45,8 @@ struct SiteSimulation {
     struct Camera {
         var node: CameraNode
         let id: String
-        let address: String
+        /// Its LAN address now (see `move`).
+        var address: String
         var alive = true
         var group = 0
         var sequence: UInt64 = 0
@@ -58,6 +59,7 @@ struct SiteSimulation {
     struct Mapping {
         var owner: String
         var expires: Duration?
+        var description = ""
     }
 
     struct Delivery {
@@ -156,6 +158,25 @@ struct SiteSimulation {
         }
         cameras[index].alive = false
         log.append("\(now) leave \(cameras[index].id)")
+    }
+
+    /// The camera's LAN address changes (a DHCP renewal handing out another), as its
+    /// daemon's address watch reports it: the router sees its requests from the new address.
+    mutating func move(_ index: Int, to address: String) {
+        cameras[index].address = address
+        log.append("\(now) \(cameras[index].id) moves to \(address)")
+        carryOut(cameras[index].node.handle(.addressChanged(address), at: now), for: index)
+    }
+
+    /// Camera `index` reads the router's table (as the daemon's representative does every
+    /// inquiry interval), answered at once.
+    mutating func readTable(by index: Int) {
+        router = router.filter { $0.value.expires.map { $0 > now } ?? true }
+        let table = router.sorted { $0.key < $1.key }.map { port, mapping in
+            PortMapping(externalPort: port, internalAddress: mapping.owner, internalPort: 8080,
+                        lease: mapping.expires.map { $0 - now } ?? .zero, description: mapping.description)
+        }
+        carryOut(cameras[index].node.handle(.routerTable(table), at: now), for: index)
     }
 
     /// The network heals: one segment, no loss, no duplication.
@@ -273,7 +294,8 @@ struct SiteSimulation {
             if let holder = router[request.externalPort], holder.owner != address {
                 return .mapFailed(MappingError(.conflict, routerCode: 718, message: "ConflictInMappingEntry"))
             }
-            router[request.externalPort] = Mapping(owner: address, expires: request.lease == .zero ? nil : now + request.lease)
+            router[request.externalPort] = Mapping(owner: address, expires: request.lease == .zero ? nil : now + request.lease,
+                                                   description: request.description)
             return .mapped(PortMapping(externalPort: request.externalPort, internalAddress: address,
                                        internalPort: request.internalPort, lease: request.lease, description: request.description))
         case .unmap(let port):
@@ -287,7 +309,8 @@ struct SiteSimulation {
             }
             return nil
         case .giveBack(let port, let holder):
-            if let mapping = router[port], mapping.owner == holder, holder == address {
+            // In secure mode only the mapping's own host may delete it (one that moved cannot).
+            if let mapping = router[port], mapping.owner == holder, holder == address || !settings.secureRouter {
                 router[port] = nil
             }
             return nil
@@ -315,6 +338,7 @@ struct SiteSimulation {
         }
         let listed = representative.node.directory()
         for camera in live {
+            if listed.filter({ $0.name == camera.id }).count > 1 { return "\(camera.id) is listed more than once: \(listed)" }
             guard let entry = listed.first(where: { $0.internalAddress == camera.address }) else {
                 return "\(camera.id) is missing from the directory"
             }
