@@ -119,7 +119,7 @@ struct UPnPLabTests {
         // It made portico run and map trap on `body.count + size`.
         try await Self.mapAgainst(BrokenCase(
             mode: "chunk-overflow", status: 1,
-            says: "mapping:           failed: AddPortMapping: the router's answer is more than 64 KiB"), prefix: "h1k-")
+            says: "mapping:           failed: AddPortMapping: the router's answer is more than 64 KiB"), prefix: "tuk-")
     }
 
     /// `portico map` in `wan` against broken_igd.py in `broken.mode`, which `wan` alone hears.

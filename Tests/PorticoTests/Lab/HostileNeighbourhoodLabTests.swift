@@ -78,7 +78,7 @@ struct HostileNeighbourhoodLabTests {
             let seconds = String(Self.attack)
             // The compromised gadget: an evil gateway answering discovery, a forged mapping, a peer flood.
             _ = try lab.spawn(in: "cam4", ["/usr/bin/python3", Repository.path("Tests/Lab/broken_igd.py"),
-                                           "--mode", "garbage", "--bind", Self.attacker, "--lifetime", String(Self.attack + 30)])
+                                           "--mode", "chunk-overflow", "--bind", Self.attacker, "--lifetime", String(Self.attack + 30)])
             let forged = try lab.run(["exec", "cam4", "upnpc", "-i", "-u", "http://198.51.100.1:5000/rootDesc.xml",
                                       "-e", "portico:evil-cam", "-a", Self.attacker, "8080", "8095", "TCP", "3600"])
             #expect(forged.status == 0 && forged.output.contains("is redirected"), "\(forged.output)\(forged.error)")

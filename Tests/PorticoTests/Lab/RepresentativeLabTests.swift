@@ -194,7 +194,7 @@ struct RepresentativeLabTests {
 
     @Test("messages under the site key with term 2^64-1 or a name no camera has are dropped and counted; no camera crashes")
     func signedHostile() async throws {
-        let lab = try NetworkLab(prefix: "h1t-", cameras: 3)
+        let lab = try NetworkLab(prefix: "tgt-", cameras: 3)
         let key = try Self.writeKey("site-key-for-the-lab-hostile-tests\n")
         defer { unlink(key) }
         for index in 1...2 { _ = try lab.startPortico(camera: index, profile: Self.profile(camera: index, policy: "port-order", keyFile: key)) }

@@ -43,7 +43,7 @@ struct SiteDirectoryLabTests {
 
     @Test("a mapping described portico:evil-cam from a fourth LAN host is never listed; the cameras are")
     func forgedMappingNotListed() async throws {
-        let (lab, key) = try Self.site(prefix: "h4a-")
+        let (lab, key) = try Self.site(prefix: "tda-")
         defer {
             unlink(key)
             Self.tearDown(lab)
@@ -72,7 +72,7 @@ struct SiteDirectoryLabTests {
 
     @Test("with [election] list_unverified = true it is listed, marked unverified in /directory.json and on the page")
     func forgedMappingListedUnverified() async throws {
-        let (lab, key) = try Self.site(prefix: "h4b-", listsUnverified: true)
+        let (lab, key) = try Self.site(prefix: "tdb-", listsUnverified: true)
         defer {
             unlink(key)
             Self.tearDown(lab)
@@ -95,7 +95,7 @@ struct SiteDirectoryLabTests {
     }
 
     @Test("a camera's LAN address changes while it runs: within a renewal interval the router forwards its port there, /state and the directory show it",
-          arguments: [("upnp", "h4c-"), ("natpmp", "h4f-")])
+          arguments: [("upnp", "tdc-"), ("natpmp", "tdf-")])
     func addressChange(backend: String, prefix: String) async throws {
         let (lab, key) = try Self.site(prefix: prefix, backend: backend)
         defer {
@@ -135,7 +135,7 @@ struct SiteDirectoryLabTests {
 
     @Test("the representative's LAN address changes: the site settles with one representative, listing it at its new address")
     func representativeAddressChange() async throws {
-        let (lab, key) = try Self.site(prefix: "h4d-")
+        let (lab, key) = try Self.site(prefix: "tdd-")
         defer {
             unlink(key)
             Self.tearDown(lab)
@@ -168,7 +168,7 @@ struct SiteDirectoryLabTests {
 
     @Test("[mapping] alone (no site): the address change is followed too")
     func mappingOnlyAddressChange() async throws {
-        let lab = try NetworkLab(prefix: "h4e-", cameras: 1)
+        let lab = try NetworkLab(prefix: "tde-", cameras: 1)
         defer { Self.tearDown(lab) }
         let profile = Site.profile(camera: 1, policy: "port-order", keyFile: "", backend: "upnp")
         _ = try lab.startPortico(camera: 1, profile: String(profile[..<profile.range(of: "[election]")!.lowerBound]))
