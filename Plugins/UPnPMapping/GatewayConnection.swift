@@ -167,10 +167,17 @@ final class GatewayConnection: Sendable {
     /// Runs on libupnp's threads: decides quickly, and does any network work in a task.
     private func advertised(_ advertisement: UPnPClient.Advertisement) {
         let now = ContinuousClock.now - origin
-        let (decision, gateway) = state.withLock { state in
-            let decision = state.restarts.advertisement(
+        decided { restarts, gatewayLocation in
+            restarts.advertisement(
                 alive: advertisement.alive, udn: advertisement.udn, location: advertisement.location,
-                gatewayLocation: state.gateway?.location, at: now)
+                gatewayLocation: gatewayLocation, at: now)
+        }
+    }
+
+    /// Applies what the restart detector decided.
+    private func decided(_ decide: (inout RouterRestartDetector, String?) -> RouterRestartDetector.Decision) {
+        let (decision, gateway) = state.withLock { state in
+            let decision = decide(&state.restarts, state.gateway?.location)
             if case .restarted(forgetGateway: true) = decision { state.gateway = nil }
             return (decision, state.gateway)
         }
@@ -178,12 +185,15 @@ final class GatewayConnection: Sendable {
         case .nothing:
             break
         case .restarted(let moved):
-            logger.notice("the router restarted: mapping again", metadata: [
-                "udn": "\(advertisement.udn)", "location": "\(advertisement.location)", "moved": "\(moved)",
-            ])
+            logger.notice("the router restarted: mapping again", metadata: ["moved": "\(moved)"])
             if let gateway { checkUptime(of: gateway) }
         case .checkUptime:
             if let gateway { checkUptime(of: gateway) }
+        case .deferUntil(let time):
+            Task { [weak self, origin] in
+                try? await Task.sleep(until: origin + time)
+                self?.decided { restarts, _ in restarts.deferred(at: ContinuousClock.now - origin) }
+            }
         }
     }
 

@@ -13,9 +13,11 @@
 ///
 /// Advertisements are unauthenticated multicast that any device on the LAN can send, so
 /// they are believed only as far as a spoofer cannot turn them into work: one naming
-/// another host than the gateway's is ignored, and they restart the gateway at most once
-/// every `minimumRestartInterval` (no router reboots faster), so a flood of forged
-/// byebye/alive pairs costs a mapping exchange every few seconds at most.
+/// another host than the gateway's is ignored, and they count as a restart at most once
+/// every `minimumRestartInterval`. A restart advertised sooner is not lost but deferred
+/// to the end of the interval (`deferred(at:)`), so a router that really restarts twice
+/// in a row is mapped again both times, while a flood of forged byebye/alive pairs costs
+/// one mapping exchange per interval.
 ///
 /// Pure: times are durations since any fixed origin, and the owner carries out the checks.
 struct RouterRestartDetector: Sendable, Equatable {
@@ -27,6 +29,8 @@ struct RouterRestartDetector: Sendable, Equatable {
     private var udns: Set<String> = []
     /// When an advertisement last counted as a restart.
     private var lastAdvertisedRestart: Duration?
+    /// A restart advertised within the interval, waiting for its end; whether the gateway moved.
+    private var deferredRestart: Bool?
 
     /// Uptime is reported in whole seconds and read over a network: a later boot by less
     /// than this is noise.
@@ -34,7 +38,7 @@ struct RouterRestartDetector: Sendable, Equatable {
     /// How often an `ssdp:alive` (sent every minute or so per device) triggers an uptime check.
     static let uptimeCheckInterval: Duration = .seconds(30)
     /// Advertisements count as a restart at most this often.
-    static let minimumRestartInterval: Duration = .seconds(10)
+    static let minimumRestartInterval: Duration = .seconds(2)
 
     enum Decision: Sendable, Equatable {
         case nothing
@@ -42,6 +46,8 @@ struct RouterRestartDetector: Sendable, Equatable {
         case checkUptime
         /// The generation went up; `forgetGateway` when its description moved.
         case restarted(forgetGateway: Bool)
+        /// A restart too soon after the last: call `deferred(at:)` at this time.
+        case deferUntil(Duration)
     }
 
     init() {}
@@ -62,20 +68,30 @@ struct RouterRestartDetector: Sendable, Equatable {
             byebyeSeen = true
             return .nothing
         }
-        let mayRestart = lastAdvertisedRestart.map { now - $0 >= Self.minimumRestartInterval } ?? true
-        if let gatewayLocation, !location.isEmpty, location != gatewayLocation, mayRestart {
+        let moved = gatewayLocation.map { !location.isEmpty && location != $0 } ?? false
+        if moved || byebyeSeen {
+            byebyeSeen = false
+            if let last = lastAdvertisedRestart, now - last < Self.minimumRestartInterval {
+                let first = deferredRestart == nil
+                deferredRestart = (deferredRestart ?? false) || moved
+                return first ? .deferUntil(last + Self.minimumRestartInterval) : .nothing
+            }
             restart()
             lastAdvertisedRestart = now
-            return .restarted(forgetGateway: true)
-        }
-        if byebyeSeen, mayRestart {
-            restart()
-            lastAdvertisedRestart = now
-            return .restarted(forgetGateway: false)
+            return .restarted(forgetGateway: moved)
         }
         if let last = lastUptimeCheck, now - last < Self.uptimeCheckInterval { return .nothing }
         lastUptimeCheck = now
         return .checkUptime
+    }
+
+    /// The end of the interval a restart was deferred to (`Decision.deferUntil`).
+    mutating func deferred(at now: Duration) -> Decision {
+        guard let moved = deferredRestart else { return .nothing }
+        deferredRestart = nil
+        restart()
+        lastAdvertisedRestart = now
+        return .restarted(forgetGateway: moved)
     }
 
     /// The gateway reported `seconds` of uptime at `now`. Returns true when that means it

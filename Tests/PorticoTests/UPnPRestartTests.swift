@@ -71,23 +71,44 @@ struct UPnPRestartTests {
         #expect(detector.generation == 1)
     }
 
-    @Test("forged advertisements: another host's LOCATION is ignored, and a flood restarts at most once every 10 s")
+    @Test("forged advertisements: another host's LOCATION is ignored; a flood counts once every 2 s, the rest deferred to the interval's end")
     func forged() {
         var detector = Self.detector()
         // A LAN device announcing the router's UDNs at its own address.
         #expect(detector.advertisement(alive: false, udn: Self.root, location: "http://198.51.100.66:5000/rootDesc.xml", gatewayLocation: Self.location, at: .seconds(10)) == .nothing)
         #expect(detector.advertisement(alive: true, udn: Self.root, location: "http://198.51.100.66:5000/rootDesc.xml", gatewayLocation: Self.location, at: .seconds(10)) == .nothing)
         #expect(detector.generation == 0)
-        // byebye/alive pairs at the router's own address, 100 a second for 30 s.
+        // byebye/alive pairs at the router's own address, 100 a second for 30 s; the owner
+        // calls deferred(at:) when asked to.
         var restarts = 0
+        var due: Duration?
         for tick in 0..<3000 {
             let now = Duration.seconds(20) + .milliseconds(tick * 10)
+            if let at = due, now >= at {
+                due = nil
+                if case .restarted = detector.deferred(at: now) { restarts += 1 }
+            }
             _ = detector.advertisement(alive: false, udn: Self.root, location: Self.location, gatewayLocation: Self.location, at: now)
-            if case .restarted = detector.advertisement(alive: true, udn: Self.root, location: Self.location, gatewayLocation: Self.location, at: now) {
-                restarts += 1
+            switch detector.advertisement(alive: true, udn: Self.root, location: Self.location, gatewayLocation: Self.location, at: now) {
+            case .restarted: restarts += 1
+            case .deferUntil(let at): due = at
+            default: break
             }
         }
-        #expect(restarts == 3, "one at 20 s, 30 s and 40 s")
-        #expect(detector.generation == 3)
+        #expect(restarts == 15, "one every 2 s over 30 s, not 3000")
+        #expect(detector.generation == 15)
+    }
+
+    @Test("a real restart soon after another is deferred, not lost")
+    func restartTwice() {
+        var detector = Self.detector()
+        _ = detector.advertisement(alive: false, udn: Self.root, location: "", gatewayLocation: Self.location, at: .seconds(10))
+        #expect(detector.advertisement(alive: true, udn: Self.root, location: Self.location, gatewayLocation: Self.location, at: .seconds(10)) == .restarted(forgetGateway: false))
+        _ = detector.advertisement(alive: false, udn: Self.root, location: "", gatewayLocation: Self.location, at: .milliseconds(10_800))
+        #expect(detector.advertisement(alive: true, udn: Self.root, location: Self.location, gatewayLocation: Self.location, at: .milliseconds(10_800)) == .deferUntil(.seconds(12)))
+        #expect(detector.generation == 1)
+        #expect(detector.deferred(at: .seconds(12)) == .restarted(forgetGateway: false))
+        #expect(detector.generation == 2)
+        #expect(detector.deferred(at: .seconds(13)) == .nothing, "once")
     }
 }
