@@ -8,7 +8,7 @@ import Testing
 /// claimant again.
 @Suite("Claim collisions")
 struct ClaimCollisionTests {
-    typealias Sticky = StickyRepresentativeTests
+    typealias Sticky = ElectionFixtures
 
     /// A member that followed cam1 and heard its bye at 1.5 s.
     static func member(_ name: String, port: Int, policy: any ElectionPolicy) -> Election {

@@ -7,7 +7,7 @@ import Testing
 /// not used again.
 @Suite("Directory rebuilt after a rotation")
 struct DirectoryRebuildTests {
-    typealias Sticky = StickyRepresentativeTests
+    typealias Sticky = ElectionFixtures
     typealias Unlisted = UnlistedFixedPortTests
 
     @Test("a member reports to a new representative's rotated, once for its copies, though it just reported to the last one")

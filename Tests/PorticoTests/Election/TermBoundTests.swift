@@ -7,19 +7,6 @@ import Testing
 /// its next claim.
 @Suite("Bounded terms")
 struct TermBoundTests {
-    static func record(_ name: String, port: Int?) -> CameraRecord {
-        CameraRecord(name: name, internalAddress: "198.51.100.1\(name.last!)", internalPort: 8080, externalPort: port, serverValue: name)
-    }
-
-    static func message(_ kind: PeerMessage.Kind, from name: String, term: UInt64, port: Int?) -> PeerMessage {
-        PeerMessage(kind: kind, sender: name, sequence: 1, term: term, camera: record(name, port: port))
-    }
-
-    static func election(_ name: String, port: Int?) -> Election {
-        Election(configuration: .init(id: name, inquiryInterval: .seconds(1), missed: 2), policy: FirstComePolicy(),
-                 me: record(name, port: port), at: .zero)
-    }
-
     /// Runs `election` until `end`, waking when it asks to; every action it took.
     static func run(_ election: inout Election, from start: Duration, until end: Duration) -> [Election.Action] {
         var actions: [Election.Action] = []
@@ -37,9 +24,9 @@ struct TermBoundTests {
         PeerMessage.Kind.inquiry, .rotated, .alive, .claim, .probe, .report, .notice,
     ])
     func largestTermRefused(kind: PeerMessage.Kind) throws {
-        var member = Self.election("cam2", port: 8081)
-        _ = member.handle(.message(Self.message(.inquiry, from: "cam1", term: 3, port: 8080)), at: .seconds(1))
-        let hostile = Self.message(kind, from: "cam9", term: .max, port: 8089)
+        var member = ElectionFixtures.election("cam2", port: 8081)
+        _ = member.handle(.message(ElectionFixtures.message(.inquiry, from: "cam1", term: 3, port: 8080)), at: .seconds(1))
+        let hostile = ElectionFixtures.message(kind, from: "cam9", term: .max, port: 8089)
         #expect(throws: PeerCodecError.self) { try member.admit(hostile) }
         #expect(member.handle(.message(hostile), at: .seconds(1.5)) == [])
         #expect(member.term == 3 && member.peers["cam9"] == nil, "nothing of it is stored")
@@ -48,7 +35,7 @@ struct TermBoundTests {
         #expect(actions.contains(.claimFixedPort))
         #expect(member.role == .representative && member.term == 4)
 
-        var representative = Self.election("cam1", port: 8080)
+        var representative = ElectionFixtures.election("cam1", port: 8080)
         _ = representative.handle(.fixedPortHeld, at: .seconds(1))
         #expect(representative.handle(.message(hostile), at: .seconds(2)) == [])
         #expect(representative.term == 1 && representative.role == .representative)
@@ -56,13 +43,13 @@ struct TermBoundTests {
 
     @Test("a term up to the bound above this camera's is taken; one more is refused with term_jump")
     func bound() throws {
-        var member = Self.election("cam2", port: 8081)
+        var member = ElectionFixtures.election("cam2", port: 8081)
         let step = Election.maximumTermStep
-        let farthest = Self.message(.inquiry, from: "cam1", term: step, port: 8080)
+        let farthest = ElectionFixtures.message(.inquiry, from: "cam1", term: step, port: 8080)
         try member.admit(farthest)
         _ = member.handle(.message(farthest), at: .seconds(1))
         #expect(member.term == step && member.representative == "cam1")
-        let beyond = Self.message(.inquiry, from: "cam3", term: 2 * step + 1, port: 8083)
+        let beyond = ElectionFixtures.message(.inquiry, from: "cam3", term: 2 * step + 1, port: 8083)
         let error = try #require(throws: PeerCodecError.self) { try member.admit(beyond) }
         #expect(error.code == .termJump)
         #expect(error.description.contains("term_jump") && error.description.contains("\(2 * step + 1)"))

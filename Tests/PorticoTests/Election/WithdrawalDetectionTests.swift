@@ -6,7 +6,7 @@ import Testing
 /// all but the last missed inquiry, and the silence limit.
 @Suite("Withdrawal detection")
 struct WithdrawalDetectionTests {
-    typealias Sticky = StickyRepresentativeTests
+    typealias Sticky = ElectionFixtures
 
     /// Steps a member through time until it claims (or `limit`), noting when it sent what.
     static func run(_ member: inout Election, until limit: Duration, answer: (Duration) -> PeerMessage? = { _ in nil })
