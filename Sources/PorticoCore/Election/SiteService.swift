@@ -93,6 +93,7 @@ public final class SiteService: Service, Sendable {
         var node = CameraNode(
             registration: .init(fixedPort: mapping.fixedPort, ports: mapping.ports, lease: mapping.lease, internalAddress: address,
                                 internalPort: port, description: "portico:\(configuration.cameraName)", fixedLease: mapping.fixedLease,
+                                fixedLeaseWhereDeletable: max(mapping.fixedLease, MappingSettings.fixedLeaseWhereDeletable),
                                 keepsOwnPortWhileClaiming: backend.keepsSeveralMappingsPerHost),
             election: .init(id: id, inquiryInterval: configuration.election.inquiry, missed: configuration.election.missed,
                             claimTimeout: mapping.timeout * 2),
