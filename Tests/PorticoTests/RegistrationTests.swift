@@ -384,6 +384,78 @@ struct RegistrationTests {
         #expect(machine.status.addressChanges == 1)
     }
 
+    @Test("a short fixed-port lease; renewed every second, the address asked only every addressRefresh")
+    func shortFixedLeaseRenewals() {
+        var configuration = Self.configuration
+        configuration.fixedLease = .seconds(3)
+        var machine = Registration(configuration: configuration)
+        _ = machine.handle(.start, at: .zero)
+        _ = machine.handle(Self.granted(8080, lease: .seconds(3)), at: .zero)
+        var addressQuestions = 0
+        var renewals = 0
+        var now = Duration.zero
+        while now < .seconds(30) {
+            now = machine.wakeup!
+            for action in machine.advance(to: now) {
+                if action == .queryExternalAddress { addressQuestions += 1 }
+                if action == Self.request(8080, lease: .seconds(3)) { renewals += 1 }
+            }
+            _ = machine.handle(Self.granted(8080, lease: .seconds(3)), at: now)
+        }
+        #expect(renewals == 30, "renewed at a third of 3 s")
+        #expect(addressQuestions == 3, "every 10 s, not with every renewal")
+    }
+
+    @Test("the fixed port's lease stays short until a takeover deletes a predecessor's mapping, and is short again after a refusal")
+    func fixedLeaseFollowsTheRouter() {
+        var configuration = Self.keepingOwnPort
+        configuration.fixedLease = .seconds(3)
+        configuration.fixedLeaseWhereDeletable = .seconds(10)
+        var machine = Self.holding8081(configuration)
+        #expect(machine.fixedLease == .seconds(3), "not knowing counts as refusing")
+        _ = machine.handle(.claimFixedPort(predecessor: "198.51.100.13"), at: .seconds(10))
+        #expect(machine.advance(to: .seconds(10) + .milliseconds(50)) == [
+            .takeOver(externalPort: 8080, from: "198.51.100.13"), Self.request(8080, lease: .seconds(3)),
+        ])
+        #expect(machine.handle(.tookOver, at: .seconds(10) + .milliseconds(60)) == [])
+        #expect(machine.fixedLease == .seconds(10))
+        _ = machine.handle(Self.granted(8080, lease: .seconds(3)), at: .seconds(10) + .milliseconds(70))
+        #expect(machine.advance(to: .seconds(11) + .milliseconds(70)).first == Self.request(8080, lease: .seconds(10)),
+                "the renewal asks for the longer lease")
+        #expect(machine.handle(.takeOverRefused(leaseLeft: .seconds(2)), at: .seconds(12)) == [])
+        #expect(machine.fixedLease == .seconds(3))
+    }
+
+    @Test("a refused takeover: asked again from a second before the router said the mapping lapses, then often; the claim lasts that long")
+    func refusedTakeOverWaitsForTheLease() {
+        var configuration = Self.keepingOwnPort
+        configuration.fixedLease = .seconds(3)
+        configuration.fixedLeaseWhereDeletable = .seconds(3)
+        var machine = Self.holding8081(configuration)
+        _ = machine.handle(.claimFixedPort(predecessor: "198.51.100.13"), at: .seconds(10))
+        _ = machine.advance(to: .seconds(10) + .milliseconds(50))
+        // A predecessor whose lease was long (it had seen deletes work): 7 s left, in whole seconds.
+        #expect(machine.handle(.takeOverRefused(leaseLeft: .seconds(7)), at: .seconds(10) + .milliseconds(60)) == [])
+        #expect(machine.handle(Self.conflict, at: .seconds(10) + .milliseconds(70)) == [])
+        #expect(machine.wakeup == .seconds(16) + .milliseconds(60), "not every claim retry meanwhile")
+        #expect(machine.advance(to: .seconds(16) + .milliseconds(60)) == [Self.request(8080, lease: .seconds(3))])
+        // Still there: again soon, past the 4.5 s a 3 s lease alone would allow the claim.
+        #expect(machine.handle(Self.conflict, at: .seconds(16) + .milliseconds(100)) == [])
+        #expect(machine.activeClaim != nil && machine.wakeup == .seconds(16) + .milliseconds(250))
+        _ = machine.advance(to: .seconds(16) + .milliseconds(250))
+        #expect(machine.handle(Self.granted(8080, lease: .seconds(3)), at: .seconds(16) + .milliseconds(300))
+            == [.unmap(externalPort: 8081)])
+        #expect(machine.holdsFixedPort && machine.claimFailures == 0)
+
+        // NAT-PMP cannot say when: often from the refusal on.
+        var natpmp = Self.holding8081(configuration)
+        _ = natpmp.handle(.claimFixedPort(predecessor: "198.51.100.13"), at: .seconds(10))
+        _ = natpmp.advance(to: .seconds(10) + .milliseconds(50))
+        _ = natpmp.handle(.takeOverRefused(leaseLeft: nil), at: .seconds(10) + .milliseconds(50))
+        _ = natpmp.handle(Self.conflict, at: .seconds(10) + .milliseconds(100))
+        #expect(natpmp.wakeup == .seconds(10) + .milliseconds(250))
+    }
+
     @Test("double NAT: a private, CGNAT or reserved external address is flagged", arguments: [
         ("192.168.1.1", ExternalAddress.Kind.private), ("10.0.0.1", .private), ("172.20.0.1", .private),
         ("100.64.3.2", .sharedCGNAT), ("203.0.113.10", .reserved), ("0.0.0.0", .reserved), ("8.8.8.8", .public),

@@ -98,6 +98,7 @@ public final class SiteService: Service, Sendable {
         var node = CameraNode(
             registration: .init(fixedPort: mapping.fixedPort, ports: mapping.ports, lease: mapping.lease, internalAddress: address,
                                 internalPort: port, description: "portico:\(configuration.cameraName)", fixedLease: mapping.fixedLease,
+                                fixedLeaseWhereDeletable: max(mapping.fixedLease, MappingSettings.fixedLeaseWhereDeletable),
                                 keepsOwnPortWhileClaiming: backend.keepsSeveralMappingsPerHost),
             election: .init(id: id, inquiryInterval: configuration.election.inquiry, missed: configuration.election.missed,
                             claimTimeout: mapping.timeout * 2),
@@ -164,6 +165,7 @@ public final class SiteService: Service, Sendable {
         var sequence: UInt64 = 0
         var window = ReplayWindow()
         var lastTableRead: Duration?
+        var lastTableSize = 0
         let copies = configuration.election.copies
         func send(_ kind: PeerMessage.Kind) {
             // A bye is sent once in a camera's life and a lost one costs the site the whole
@@ -221,6 +223,7 @@ public final class SiteService: Service, Sendable {
                 }
                 let beforeAnswers = node.election.role
                 for event in answers + requests {
+                    if case .routerTable(let table) = event { lastTableSize = table.count }
                     carryOut(node.handle(event, at: clock))
                 }
                 if node.election.role != beforeAnswers {
@@ -246,7 +249,7 @@ public final class SiteService: Service, Sendable {
                     logger.notice("role \(node.election.role)", metadata: ["term": "\(node.election.term)"])
                 }
                 if node.election.role == .representative && backend.canListMappings
-                    && lastTableRead.map({ clock - $0 >= configuration.election.inquiry }) ?? true
+                    && lastTableRead.map({ clock - $0 >= Self.tableReadInterval(inquiry: configuration.election.inquiry, entries: lastTableSize) }) ?? true
                     && shared.withLock({ shared in defer { shared.readingTable = true }; return !shared.readingTable }) {
                     lastTableRead = clock
                     let tableBackend = backend
@@ -289,6 +292,17 @@ public final class SiteService: Service, Sendable {
         for case .send(let kind) in leaving { send(kind) }
         publish(node)
     }
+
+    /// How often the representative reads the router's table: every inquiry interval, but
+    /// no more than one of its exchanges (one per entry, and the one that ends the table)
+    /// every `tableExchangeSpacing` on average. The fixed port's renewal every second already
+    /// puts back a mapping that went missing; the reads are for the directory, and on a
+    /// site of many cameras reading at every inquiry would be most of the router's work.
+    static func tableReadInterval(inquiry: Duration, entries: Int) -> Duration {
+        max(inquiry, tableExchangeSpacing * (min(entries, 1024) + 1))
+    }
+
+    static let tableExchangeSpacing: Duration = .milliseconds(1250)
 
     private func publish(_ node: CameraNode) {
         let registration = node.registration.status

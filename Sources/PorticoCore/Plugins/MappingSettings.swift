@@ -10,8 +10,15 @@ public struct MappingSettings: Sendable, Equatable, CustomStringConvertible {
     /// the fixed port when the router will not let it delete the old mapping.
     public var lease: Duration
     /// Lease of the fixed port, renewed at a third: short, so a new representative takes the
-    /// fixed port soon even where the router will not let it delete its predecessor's.
+    /// fixed port soon even where the router will not let it delete its predecessor's (the
+    /// default of miniupnpd and OpenWrt: `secure_mode`). 3 s: a crash then costs at most
+    /// that; a router counting whole seconds may end it a second early, so the renewal
+    /// every second still has a second to spare on a lossy link. Once a takeover is seen
+    /// to delete a predecessor's mapping, `fixedLeaseWhereDeletable`.
     public var fixedLease: Duration
+    /// The fixed port's lease on a router seen to let a successor delete its predecessor's
+    /// mapping: the lease no longer decides a failover, and fewer renewals reach the router.
+    public static let fixedLeaseWhereDeletable: Duration = .seconds(10)
     /// How long one exchange with the router may take before it counts as unreachable.
     /// The default, 5 s, rides out TCP's retransmissions of a lost SYN (after 1 s, then
     /// 3 s more) on a lossy LAN.
@@ -28,7 +35,7 @@ public struct MappingSettings: Sendable, Equatable, CustomStringConvertible {
 
     public init(
         interface: String = "eth0", fixedPort: Int = 8080, ports: PortRange = PortRange(8081, 8099),
-        lease: Duration = .seconds(3600), fixedLease: Duration = .seconds(10), timeout: Duration = .seconds(5),
+        lease: Duration = .seconds(3600), fixedLease: Duration = .seconds(3), timeout: Duration = .seconds(5),
         register: Start = .boot
     ) {
         self.fixedLease = fixedLease

@@ -3,7 +3,8 @@ import Logging
 extension MappingBackend {
     /// Carries out one action of the registration state machine and returns its outcome
     /// as the event to feed back (none for `unmap`, whose failure only means the lease
-    /// will end it). `stillWanted` is asked between reading an entry and deleting it in a
+    /// will end it; for a takeover, whether the router let it delete the predecessor's
+    /// mapping, when it could tell). `stillWanted` is asked between reading an entry and deleting it in a
     /// takeover: a claim that ended meanwhile (a rival won and may have just mapped the
     /// port) must not delete what it read.
     public func perform(_ action: Registration.Action, logger: Logger,
@@ -27,15 +28,30 @@ extension MappingBackend {
                 return .mapFailed(error)
             }
         case .takeOver(let port, let predecessor):
-            guard canListMappings else { return nil }  // NAT-PMP: only its lease can end it
-            do {
-                if try await unmap(externalPort: port, ifForwardingTo: predecessor, stillWanted: stillWanted) {
-                    logger.info("took over the fixed port's mapping", metadata: ["external_port": "\(port)", "from": "\(predecessor)"])
-                }
+            // NAT-PMP deletes only the asking host's own mappings: only its lease can end it.
+            guard canListMappings else { return .takeOverRefused(leaseLeft: nil) }
+            let held: PortMapping?
+            do throws(MappingError) {
+                held = try await mapping(externalPort: port)
             } catch {
-                logger.debug("predecessor's mapping not removed; waiting for its lease", metadata: ["error": "\(error)"])
+                logger.debug("predecessor's mapping not read; the claim asks until it has lapsed", metadata: ["error": "\(error)"])
+                return nil
             }
-            return nil
+            guard let held, held.internalAddress == predecessor, stillWanted() else { return nil }
+            do throws(MappingError) {
+                try await unmap(externalPort: port)
+            } catch where error.code == .notAuthorized {
+                // Secure mode: another host's mapping cannot be deleted. The lease it had
+                // left when read says when to ask again.
+                logger.info("the router refuses to delete the predecessor's mapping; waiting for its lease",
+                            metadata: ["external_port": "\(port)", "from": "\(predecessor)", "lease_left": "\(ProfileDuration.format(held.lease))"])
+                return .takeOverRefused(leaseLeft: held.lease == .zero ? nil : held.lease)
+            } catch {
+                logger.debug("predecessor's mapping not removed; the claim asks until it has lapsed", metadata: ["error": "\(error)"])
+                return nil
+            }
+            logger.info("took over the fixed port's mapping", metadata: ["external_port": "\(port)", "from": "\(predecessor)"])
+            return .tookOver
         case .giveBack(let port, let holder):
             do {
                 if !canListMappings {

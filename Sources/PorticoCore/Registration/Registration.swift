@@ -33,9 +33,24 @@ public struct Registration: Sendable {
         public var permanentRefresh: Duration
         /// Lease of the fixed port: short, so when the router will not let a new representative
         /// delete its predecessor's mapping, that mapping lapses soon. Renewed at a third.
+        /// Used until the router is seen to let a successor delete it (see `fixedLeaseWhereDeletable`).
         public var fixedLease: Duration
+        /// Lease of the fixed port once a takeover has deleted a predecessor's mapping: a
+        /// successor no longer waits for the lease, so a longer one costs the router fewer
+        /// renewals. Back to `fixedLease` as soon as a takeover is refused.
+        public var fixedLeaseWhereDeletable: Duration
+        /// Least time between two questions for the external address: the fixed port's short
+        /// lease is renewed every second or so, and asking the address with each renewal
+        /// would double the representative's exchanges with the router.
+        public var addressRefresh: Duration
         /// Pause between attempts on the fixed port while claiming it.
         public var claimRetry: Duration
+        /// Pause between attempts once the router has refused a takeover and the predecessor's
+        /// mapping may lapse any moment: routers count leases in whole seconds, so it lapses
+        /// within the second before the time the router said (or, from NAT-PMP, at a time it
+        /// cannot say), and miniupnpd removes a lapsed mapping only when its loop next runs,
+        /// which an attempt that it refuses sets going: the next attempt, soon, gets the port.
+        public var lapsePoll: Duration
         /// How long after a claim a merely silent predecessor's mapping is taken over: by
         /// then a predecessor that is still there has refuted the claim (a LAN crossing
         /// each way and a turn of its loop: milliseconds; the rest is for a busy board).
@@ -53,12 +68,16 @@ public struct Registration: Sendable {
         public init(
             fixedPort: Int, ports: PortRange, lease: Duration, internalAddress: String, internalPort: Int,
             description: String, retryDelay: Duration = .seconds(2), maximumRetryDelay: Duration = .seconds(60),
-            permanentRefresh: Duration = .seconds(300), fixedLease: Duration? = nil, claimRetry: Duration = .milliseconds(500),
+            permanentRefresh: Duration = .seconds(300), fixedLease: Duration? = nil, fixedLeaseWhereDeletable: Duration? = nil,
+            addressRefresh: Duration = .seconds(10), claimRetry: Duration = .milliseconds(500), lapsePoll: Duration = .milliseconds(150),
             takeOverWait: Duration = .milliseconds(50), keepsOwnPortWhileClaiming: Bool = false
         ) {
             self.keepsOwnPortWhileClaiming = keepsOwnPortWhileClaiming
             self.fixedLease = fixedLease ?? lease
+            self.fixedLeaseWhereDeletable = fixedLeaseWhereDeletable ?? fixedLease ?? lease
+            self.addressRefresh = addressRefresh
             self.claimRetry = claimRetry
+            self.lapsePoll = lapsePoll
             self.takeOverWait = takeOverWait
             self.fixedPort = fixedPort
             self.ports = ports
@@ -100,6 +119,14 @@ public struct Registration: Sendable {
         /// The board's LAN address changed (a DHCP renewal handed out another): what is
         /// mapped forwards to an address that is no longer this camera's.
         case addressChanged(String)
+        /// A takeover deleted the predecessor's mapping: this router lets a successor do
+        /// that, so the fixed port's lease need not be short.
+        case tookOver
+        /// The router refused a takeover (UPnP's secure mode, or NAT-PMP, which deletes only
+        /// a host's own mappings): the predecessor's mapping lapses on its own, `leaseLeft`
+        /// from now as the router said when it was read (whole seconds, rounded down), nil
+        /// when it cannot say.
+        case takeOverRefused(leaseLeft: Duration?)
     }
 
     public enum Action: Sendable, Equatable {
@@ -178,6 +205,17 @@ public struct Registration: Sendable {
     private var takeOverFrom: String?
     private var takeOverAt: Duration?
     private var mappingExpires: Duration?
+    /// While claiming: what a refused takeover said of the predecessor's mapping.
+    private var refusal: Refusal?
+    private enum Refusal: Equatable {
+        /// The router said when, rounded down to whole seconds: not before a second earlier.
+        case lapsesBy(Duration)
+        /// NAT-PMP: the router cannot say.
+        case untold
+    }
+    /// Whether a takeover was seen to delete a predecessor's mapping (and none refused since).
+    private var successorsCanDelete = false
+    private var lastAddressQuery: Duration?
     private var permanentOnly = false
     private var failures = 0
 
@@ -194,6 +232,7 @@ public struct Registration: Sendable {
             guard phase == .idle else { return [] }
             starts += 1
             failures = 0
+            lastAddressQuery = now
             return [.queryExternalAddress] + request(configuration.fixedPort, at: now)
 
         case .withdraw:
@@ -263,7 +302,9 @@ public struct Registration: Sendable {
 
         case .claimFixedPort(let predecessor, let predecessorLeft):
             guard phase != .idle, !holdsFixedPort, claimDeadline == nil else { return [] }
-            claimDeadline = now + configuration.fixedLease + configuration.claimRetry * 2
+            // The predecessor's lease may be the longer one, if it had seen deletes work.
+            claimDeadline = now + max(configuration.fixedLease, configuration.fixedLeaseWhereDeletable) + configuration.claimRetry * 2
+            refusal = nil
             claims += 1
             portBeforeClaim = mapping?.externalPort ?? requestedPort
             var actions: [Action] = []
@@ -297,6 +338,7 @@ public struct Registration: Sendable {
             portBeforeClaim = nil
             takeOverFrom = nil
             takeOverAt = nil
+            refusal = nil
             if claimDeadline != nil {
                 claimDeadline = nil
                 return back.map { request($0, at: now) } ?? []
@@ -329,7 +371,26 @@ public struct Registration: Sendable {
         case .routerRestarted:
             guard phase != .idle else { return [] }
             // Whatever the router remembers, ask again at once for the port we had.
+            lastAddressQuery = now
             return [.queryExternalAddress] + request(mapping?.externalPort ?? requestedPort, at: now)
+
+        case .tookOver:
+            successorsCanDelete = true
+            return []
+
+        case .takeOverRefused(let leaseLeft):
+            successorsCanDelete = false
+            guard let deadline = claimDeadline else { return [] }
+            guard let leaseLeft else {
+                refusal = .untold
+                return []
+            }
+            // No attempt before the mapping can have lapsed; and the claim lasts until it has,
+            // whatever lease it had.
+            let lapses = now + leaseLeft
+            refusal = .lapsesBy(lapses)
+            claimDeadline = max(deadline, lapses + configuration.claimRetry * 2)
+            return []
         }
     }
 
@@ -356,7 +417,9 @@ public struct Registration: Sendable {
             // The renewal first: on a slow link the lease matters more than the address,
             // which a retry after a failure does not ask again.
             let retry = failures > 0
-            return request(requestedPort, at: now) + (retry ? [] : [.queryExternalAddress])
+            let addressDue = lastAddressQuery.map { now - $0 >= configuration.addressRefresh } ?? true
+            if !retry && addressDue { lastAddressQuery = now }
+            return request(requestedPort, at: now) + (retry || !addressDue ? [] : [.queryExternalAddress])
         case .requesting:
             // A request that never got an answer: the driver's timeout failed to report.
             if !unanswered.isEmpty { unanswered.removeFirst() }
@@ -396,7 +459,14 @@ public struct Registration: Sendable {
     /// hear it, so none claims the port meanwhile) until the router says another host
     /// has it, rather than unseat itself because a lossy link delayed the answers.
     private var expiryGrace: Duration {
-        mapping?.externalPort == configuration.fixedPort ? configuration.fixedLease : .zero
+        mapping?.externalPort == configuration.fixedPort ? fixedLease : .zero
+    }
+
+    /// The lease the fixed port is asked for: short unless a successor was seen to be able
+    /// to delete a predecessor's mapping. Not knowing counts as not able: the first crash
+    /// of a representative must not cost a long lease on a router that refuses.
+    public var fixedLease: Duration {
+        successorsCanDelete ? configuration.fixedLeaseWhereDeletable : configuration.fixedLease
     }
 
     /// Whether this camera holds the fixed port: the one that may become representative.
@@ -469,6 +539,7 @@ public struct Registration: Sendable {
             portBeforeClaim = nil
             takeOverFrom = nil
             takeOverAt = nil
+            refusal = nil
         }
         lastError = nil
         failures = 0
@@ -480,7 +551,8 @@ public struct Registration: Sendable {
             mappingExpires = now + granted.lease
             // The fixed port's lease is short, and losing it unseats the representative:
             // renewed at a third, so a renewal slowed by a lossy link, and another try
-            // after it, still land before it runs out. Other ports at half.
+            // after it, still land before it runs out (a router that counts whole seconds
+            // may end it up to a second early). Other ports at half.
             wakeup = now + granted.lease / (granted.externalPort == configuration.fixedPort ? 3 : 2)
         }
     }
@@ -490,7 +562,14 @@ public struct Registration: Sendable {
     private mutating func claimRefused(before deadline: Duration, at now: Duration) -> [Action] {
         if now < deadline {
             phase = .waiting
-            wakeup = now + configuration.claimRetry
+            switch refusal {
+            case .lapsesBy(let lapses) where now < lapses - .seconds(1):
+                wakeup = lapses - .seconds(1)
+            case .lapsesBy, .untold:
+                wakeup = now + configuration.lapsePoll
+            case nil:
+                wakeup = now + configuration.claimRetry
+            }
             // The attempt that takes over a silent predecessor's mapping comes when due.
             if takeOverFrom != nil, let at = takeOverAt { wakeup = min(wakeup!, max(at, now)) }
             return []
@@ -499,6 +578,7 @@ public struct Registration: Sendable {
         claimDeadline = nil
         takeOverFrom = nil
         takeOverAt = nil
+        refusal = nil
         let back = portBeforeClaim.flatMap { $0 == configuration.fixedPort ? nil : $0 } ?? nextPort(after: configuration.fixedPort)
         portBeforeClaim = nil
         return back.map { request($0, at: now) } ?? pause(retryingPort: configuration.fixedPort, at: now)
@@ -512,7 +592,7 @@ public struct Registration: Sendable {
         wakeup = now + .seconds(30)
         return [.map(PortMappingRequest(
             externalPort: port, internalAddress: configuration.internalAddress, internalPort: configuration.internalPort,
-            lease: permanentOnly ? .zero : (port == configuration.fixedPort ? configuration.fixedLease : configuration.lease),
+            lease: permanentOnly ? .zero : (port == configuration.fixedPort ? fixedLease : configuration.lease),
             description: configuration.description))]
     }
 

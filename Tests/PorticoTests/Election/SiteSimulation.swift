@@ -2,7 +2,8 @@ import PorticoCore
 
 /// A site of cameras in virtual time: their `CameraNode`s exactly as the daemon runs
 /// them, a router model that grants each external port to one host (UPnP's 718 for
-/// the rest; deletion of another host's mapping refused in secure mode), and a LAN
+/// the rest; deletion of another host's mapping refused in secure mode, the refusal
+/// saying the lease left in whole seconds as miniupnpd does), and a LAN
 /// that loses, duplicates, delays, reorders and partitions multicast datagrams.
 ///
 /// By default the router answers at once. With `routerDelay` or `routerLoss` it is a
@@ -23,6 +24,8 @@ struct SiteSimulation {
         var missed = 2
         var lease: Duration = .seconds(20)
         var fixedLease: Duration = .seconds(4)
+        /// The fixed port's lease once a takeover has deleted a predecessor's mapping; nil: `fixedLease`.
+        var fixedLeaseWhereDeletable: Duration?
         var routerDelay: Duration = .zero
         var routerLoss = 0.0
         var routerTimeout: Duration = .seconds(5)
@@ -76,6 +79,8 @@ struct SiteSimulation {
     var now: Duration = .zero
     var random: SplitMix64
     var log: [String] = []
+    /// Requests for the fixed port the router has answered, from any camera.
+    var fixedPortRequests = 0
 
     init(settings: Settings, policy: any ElectionPolicy, seed: UInt64) {
         self.settings = settings
@@ -86,7 +91,8 @@ struct SiteSimulation {
             let registration = Registration.Configuration(
                 fixedPort: Self.fixedPort, ports: PortRange(8081, 8099), lease: settings.lease,
                 internalAddress: address, internalPort: 8080, description: "portico:\(id)",
-                fixedLease: settings.fixedLease, keepsOwnPortWhileClaiming: settings.keepOwnPort)
+                fixedLease: settings.fixedLease, fixedLeaseWhereDeletable: settings.fixedLeaseWhereDeletable,
+                keepsOwnPortWhileClaiming: settings.keepOwnPort)
             let election = Election.Configuration(id: id, inquiryInterval: settings.inquiry, missed: settings.missed,
                                                   claimTimeout: settings.routerTimeout * 2)
             let me = CameraRecord(name: id, internalAddress: address, internalPort: 8080, externalPort: nil,
@@ -291,6 +297,7 @@ struct SiteSimulation {
         case .queryExternalAddress:
             return .externalAddress("93.184.216.34")
         case .map(let request):
+            if request.externalPort == Self.fixedPort { fixedPortRequests += 1 }
             if let holder = router[request.externalPort], holder.owner != address {
                 return .mapFailed(MappingError(.conflict, routerCode: 718, message: "ConflictInMappingEntry"))
             }
@@ -304,10 +311,17 @@ struct SiteSimulation {
             }
             return nil
         case .takeOver(let port, let predecessor):
-            if let holder = router[port], holder.owner == predecessor, !settings.secureRouter {
+            guard let holder = router[port], holder.owner == predecessor else { return nil }
+            guard settings.secureRouter else {
                 router[port] = nil
+                return .tookOver
             }
-            return nil
+            // miniupnpd counts whole seconds from its own start: the lease it says is left ends
+            // within the second before. Here: the time left rounded up.
+            return .takeOverRefused(leaseLeft: holder.expires.map { expires in
+                let (seconds, attoseconds) = (expires - now).components
+                return .seconds(seconds + (attoseconds > 0 ? 1 : 0))
+            })
         case .giveBack(let port, let holder):
             // In secure mode only the mapping's own host may delete it (one that moved cannot).
             if let mapping = router[port], mapping.owner == holder, holder == address || !settings.secureRouter {
