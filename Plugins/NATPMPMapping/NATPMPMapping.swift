@@ -30,7 +30,7 @@ public final class NATPMPMapping: MappingBackend {
     ) { section, settings in
         let gateway = section.string("gateway", default: "") ?? ""
         if !gateway.isEmpty && !IPv4.isDottedQuad(gateway) {
-            section.reject("gateway", .invalidValue, "'\(gateway)' is not an IPv4 address",
+            section.reject("gateway", .invalidValue, "'\(ProfileError.shortened(gateway))' is not an IPv4 address",
                            validChoices: ["the router's LAN address, e.g. \"192.168.1.1\"", "\"\" for the default route's gateway"])
         }
         return NATPMPMapping(settings: settings, gateway: gateway.isEmpty ? nil : gateway)

@@ -89,24 +89,35 @@ struct HTTPResponse: Sendable, Equatable {
         }
 
         /// The body once the last chunk is there; nil while it is not.
+        ///
+        /// A chunk size is the router's word, up to sixteen hex digits: it is compared with
+        /// what room is left under `limit` before any sum is formed, so a size near `Int.max`
+        /// is an oversized answer, not an overflow.
         private func dechunked(from start: Int) throws(MappingError) -> [UInt8]? {
             var body: [UInt8] = []
             var at = start
             while true {
                 guard let lineEnd = Self.find([13, 10], in: buffer, from: at) else { return nil }
                 let sizeText = String(decoding: buffer[at..<lineEnd], as: UTF8.self).split(separator: ";").first ?? ""
-                guard let size = Int(sizeText.trimmingCharacters(in: " \t"), radix: 16), size >= 0 else {
+                guard let size = Self.chunkSize(sizeText.trimmingCharacters(in: " \t")) else {
                     throw MappingError(.malformedReply, message: "the router's chunked answer has a chunk size '\(sizeText.prefix(20))'")
                 }
-                guard body.count + size <= limit else {
+                guard size <= limit - body.count else {
                     throw MappingError(.malformedReply, message: "the router's answer is more than \(limit / 1024) KiB")
                 }
                 let data = lineEnd + 2
                 if size == 0 { return body }  // trailers, if any, are not needed
-                guard buffer.count >= data + size + 2 else { return nil }
+                // `data` and `size` are each below the buffer's bound, so the sums cannot overflow.
+                guard buffer.count - data >= size + 2 else { return nil }
                 body.append(contentsOf: buffer[data..<(data + size)])
                 at = data + size + 2
             }
+        }
+
+        /// Hex digits only: `Int(_:radix:)` would also take a sign.
+        static func chunkSize(_ text: String) -> Int? {
+            guard !text.isEmpty, text.utf8.allSatisfy({ $0 < 0x80 && Character(Unicode.Scalar($0)).isHexDigit }) else { return nil }
+            return Int(text, radix: 16)
         }
 
         private static func find(_ pattern: [UInt8], in bytes: [UInt8], from start: Int) -> Int? {

@@ -33,7 +33,7 @@ struct V4L2Settings: Sendable, Equatable {
         encoders = section.integer("encoders", in: Self.encoderRange, default: cores) ?? cores
         buffers = section.integer("buffers", in: Self.bufferRange, default: 4) ?? 4
         if !device.hasPrefix("/") {
-            section.reject("device", .invalidValue, "'\(device)' is not a device path",
+            section.reject("device", .invalidValue, "'\(ProfileError.shortened(device))' is not a device path",
                            validChoices: ["an absolute path such as \"/dev/video0\" or \"/dev/v4l/by-id/...\""])
         }
         origin = ProfileOrigin(section: section, keys: ["size", "fps", "format", "input", "device"])

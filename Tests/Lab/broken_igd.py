@@ -12,6 +12,8 @@ so a client's handling of broken routers can be tested against real HTTP and SSD
   bad-entry       actions work; the table's first entry has NewExternalPort 99999
   silent          actions are read and never answered
   html            the root description is an HTML login page
+  chunk-overflow  every action answers chunked: a first chunk, then one whose size is
+                  7FFFFFFFFFFFFFFF (near the largest 64-bit integer), and nothing more
 
 Run it in the lab's `wan` namespace (nothing else answers SSDP there; a client in
 the same namespace reaches it through multicast loopback):
@@ -32,7 +34,7 @@ SSDP_GROUP = "239.255.255.250"
 SSDP_PORT = 1900
 UDN = "uuid:b40ce1d6-0000-4000-8000-00000000b0b0"
 SERVICE = "urn:schemas-upnp-org:service:WANIPConnection:1"
-MODES = ["fault-zero", "garbage", "wrong-element", "endless-table", "bad-entry", "silent", "html"]
+MODES = ["fault-zero", "garbage", "wrong-element", "endless-table", "bad-entry", "silent", "html", "chunk-overflow"]
 
 DESCRIPTION = """<?xml version="1.0"?>
 <root xmlns="urn:schemas-upnp-org:device-1-0">
@@ -156,6 +158,14 @@ def serve_http(gateway, bind, port):
             soap_action = self.headers.get("SOAPACTION", "").strip('"')
             action = soap_action.split("#")[-1]
             arguments = dict(re.findall(r"<(New\w+)>([^<]*)</New\w+>", body))
+            if gateway.mode == "chunk-overflow":
+                first = envelope("")[:16].encode()
+                self.wfile.write(b"HTTP/1.1 200 OK\r\nContent-Type: text/xml\r\nTransfer-Encoding: chunked\r\n\r\n"
+                                 + b"%x\r\n" % len(first) + first + b"\r\n7FFFFFFFFFFFFFFF\r\n")
+                self.wfile.flush()
+                time.sleep(5)  # the client must not wait for the rest
+                self.close_connection = True
+                return
             answer = gateway.answer(action, arguments)
             if answer is None:
                 time.sleep(30)

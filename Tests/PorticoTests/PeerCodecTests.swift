@@ -71,6 +71,39 @@ struct PeerCodecTests {
         #expect(throws: PeerCodecError.self) { try codec.encode(longName) }
     }
 
+    static func changed(_ change: (inout PeerMessage) -> Void) -> PeerMessage {
+        var message = message
+        change(&message)
+        return message
+    }
+
+    @Test("a signed message with a field no camera sends is dropped as invalid_field, naming the field", arguments: [
+        ("name", changed { $0.camera.name = "<script>alert(1)</script>" }),
+        ("name", changed { $0.camera.name = "" }),
+        ("sender", changed { $0.sender = "cam 1" }),
+        ("sender", changed { $0.sender = "cam\u{7}" }),
+        ("address", changed { $0.camera.internalAddress = "evil.example" }),
+        ("address", changed { $0.camera.internalAddress = "198.51.100.300" }),
+        ("internal port", changed { $0.camera.internalPort = 0 }),
+        ("server value", changed { $0.camera.serverValue = "line\nbreak" }),
+    ])
+    func invalidFields(field: String, message: PeerMessage) throws {
+        let codec = try PeerCodec(siteKey: Self.key)
+        let error = try #require(throws: PeerCodecError.self) { try codec.decode(codec.encode(message)) }
+        #expect(error.code == .invalidField)
+        #expect(error.message.hasPrefix(field), "\(error)")
+        #expect(error.message.unicodeScalars.allSatisfy { (0x20...0x7E).contains($0.value) || $0 == "…" }, "shown without control characters: \(error)")
+    }
+
+    @Test("the terms of a message are carried whole, up to the largest")
+    func largestTerm() throws {
+        let codec = try PeerCodec(siteKey: Self.key)
+        var message = Self.message
+        message.term = .max
+        message.sequence = .max
+        #expect(try codec.decode(codec.encode(message)) == message)
+    }
+
     @Test("20,000 random and mutated datagrams: refused unless byte-identical to a genuine one, none crashes")
     func hostileDatagrams() throws {
         let codec = try PeerCodec(siteKey: Self.key)

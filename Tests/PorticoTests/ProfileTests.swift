@@ -1,3 +1,6 @@
+#if canImport(Glibc)
+import Glibc
+#endif
 import PorticoCore
 import Testing
 
@@ -194,6 +197,90 @@ struct ProfileTests {
             try loader.load(text: "name = \"cam\"\nfoo bar\n[camera]\nsource = \"test-pattern\"\nfps = x\n", file: "p.toml")
         }
         #expect(errors.errors.map(\.line) == [2, 5])
+    }
+
+    /// `text` as the value of `x`, parsed: its kind, or the parser's errors.
+    static func parsed(_ text: String) -> Result<ProfileValue.Kind, ProfileErrors> {
+        do {
+            let document = try ProfileParser.parse("x = \(text)\n", file: "p.toml")
+            return .success(document.root.entries[0].value.kind)
+        } catch {
+            return .failure(error)
+        }
+    }
+
+    @Test("TOML's integers, each radix and sign, up to the 64-bit limits", arguments: [
+        ("0", 0), ("+0", 0), ("-0", 0), ("42", 42), ("+17", 17), ("-17", -17), ("1_000", 1000), ("5_349_221", 5_349_221),
+        ("9223372036854775807", Int.max), ("-9223372036854775808", Int.min), ("+9_223_372_036_854_775_807", Int.max),
+        ("0xDEADBEEF", 0xDEAD_BEEF), ("0xdead_beef", 0xDEAD_BEEF), ("0x7FFFFFFFFFFFFFFF", Int.max), ("0x0", 0),
+        ("0o755", 0o755), ("0o0", 0), ("0b1101_0110", 0b1101_0110), ("0b0", 0),
+    ])
+    func integers(text: String, value: Int) throws {
+        #expect(try Self.parsed(text).get() == .integer(value))
+    }
+
+    @Test("anything outside TOML's integer grammar or past 64 bits is a syntax error, never a trap", arguments: [
+        "--9223372036854775808", "--1", "-+5", "+-5", "++5", "0x-8000000000000000", "0b-1", "0o-7", "0x+1", "+0x5", "-0x5",
+        "9223372036854775808", "-9223372036854775809", "0x8000000000000000", "0xFFFFFFFFFFFFFFFFF",
+        "1_000_000_000_000_000_000_000", "01", "00", "-01", "0_0", "1__0", "_1", "1_", "0x_1", "0x1_", "0X1F", "0B1",
+        "0b2", "0o8", "0xG", "0x", "0o", "-", "+",
+    ])
+    func notIntegers(text: String) throws {
+        let errors = try #require(throws: ProfileErrors.self) { try Self.parsed(text).get() }
+        #expect(errors.errors.count == 1)
+        #expect(errors.errors[0].code == .syntax && errors.errors[0].line == 1 && errors.errors[0].column == 5, "\(errors)")
+        #expect(errors.description.contains(text), "\(errors)")
+    }
+
+    @Test("a misspelt integer says what an integer may be")
+    func integerMessage() throws {
+        let errors = try #require(throws: ProfileErrors.self) {
+            try loader.load(text: Self.sim + "fps = --9223372036854775808\n", file: "board.toml")
+        }
+        #expect(errors.description.hasPrefix("board.toml:4:7: fps: '--9223372036854775808' is not an integer (valid: "), "\(errors)")
+    }
+
+    @Test("arrays nested 100,000 deep, closed or not, are refused at the second level without exhausting the stack", arguments: [
+        true, false,
+    ])
+    func deepArrays(closed: Bool) throws {
+        let depth = 100_000
+        let text = "name = \"cam\"\nx = " + String(repeating: "[", count: depth) + (closed ? String(repeating: "]", count: depth) : "") + "\n"
+        let errors = try #require(throws: ProfileErrors.self) { try ProfileParser.parse(text, file: "p.toml") }
+        #expect(errors.errors.count == 1)
+        #expect(errors.errors[0].code == .unsupportedSyntax && errors.errors[0].line == 2 && errors.errors[0].column == 6, "\(errors)")
+        #expect(errors.description.contains("arrays of arrays"))
+    }
+
+    @Test("a long value is shortened in the message, which keeps its file:line:column: key: form")
+    func longValues() throws {
+        let long = String(repeating: "x", count: 5000)
+        for (text, prefix) in [
+            (Self.sim + "size = \"\(long)\"\n", "board.toml:4:8: camera.size: '" + String(repeating: "x", count: 40) + "…' is not a size (valid: "),
+            (Self.sim + "fps = \(long)\n", "board.toml:4:7: fps: '" + String(repeating: "x", count: 40) + "…' is not a value"),
+            (Self.sim + "fps = \"\(long)\"\n", "board.toml:4:7: camera.fps: expected an integer, found the string \"" + String(repeating: "x", count: 40) + "…\""),
+            ("name = \"\(long)\"\n", "board.toml:1:8: name: '" + String(repeating: "x", count: 40) + "…' cannot be a camera name (valid: "),
+        ] {
+            let errors = try #require(throws: ProfileErrors.self) { try loader.load(text: text, file: "board.toml") }
+            let first = try #require(errors.errors.first)
+            #expect(first.description.hasPrefix(prefix), "\(first)")
+            #expect(first.description.count < 300, "\(first.description.count) characters")
+        }
+        #expect(ProfileError.shortened("a\u{1B}[2Jb") == "a?[2Jb", "a control character cannot rewrite the terminal")
+    }
+
+    @Test("a file that is not UTF-8 is refused at the line and column of the stray byte")
+    func notUTF8() throws {
+        let path = try temporaryProfile("")
+        defer { unlink(path) }
+        let bytes: [UInt8] = Array("name = \"cam\"\n[camera]\nsource = \"t\u{e9}st".utf8) + [0xFF] + Array("\"\n".utf8)
+        let file = try #require(fopen(path, "w"))
+        _ = fwrite(bytes, 1, bytes.count, file)
+        fclose(file)
+        let errors = try #require(throws: ProfileErrors.self) { try loader.load(path: path) }
+        #expect(errors.errors.first?.code == .unreadable)
+        #expect(errors.description.hasPrefix("\(path):3:16: "), "\(errors)")
+        #expect(errors.description.contains("not UTF-8"))
     }
 
     @Test("an unreadable file is an error that names it")

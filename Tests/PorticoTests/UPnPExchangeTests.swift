@@ -65,6 +65,12 @@ struct UPnPExchangeTests {
         ("HTTP/1.1 200 OK\r\nContent-Length: 99999999\r\n\r\n", "more than 64 KiB"),
         ("HTTP/1.1 200 OK\r\nTransfer-Encoding: chunked\r\n\r\nzz\r\n", "chunk size 'zz'"),
         ("HTTP/1.1 200 OK\r\nTransfer-Encoding: chunked\r\n\r\nFFFFFFF\r\n", "more than 64 KiB"),
+        // A first chunk, then a size near Int.max: the sum with what was read used to trap.
+        ("HTTP/1.1 200 OK\r\nTransfer-Encoding: chunked\r\n\r\n3\r\nabc\r\n7FFFFFFFFFFFFFFF\r\n", "more than 64 KiB"),
+        ("HTTP/1.1 200 OK\r\nTransfer-Encoding: chunked\r\n\r\n3\r\nabc\r\n7FFFFFFFFFFFFFFD\r\n", "more than 64 KiB"),
+        ("HTTP/1.1 200 OK\r\nTransfer-Encoding: chunked\r\n\r\n10000000000000000\r\n", "chunk size '10000000000000000'"),
+        ("HTTP/1.1 200 OK\r\nTransfer-Encoding: chunked\r\n\r\n-1\r\n", "chunk size '-1'"),
+        ("HTTP/1.1 200 OK\r\nTransfer-Encoding: chunked\r\n\r\n+3\r\nabc\r\n0\r\n\r\n", "chunk size '+3'"),
     ])
     func brokenFraming(text: String, mentions: String) throws {
         var reader = HTTPResponse.Reader()

@@ -143,7 +143,7 @@ public struct Election: Sendable {
         case .fixedPortHeld:
             guard role != .representative else { return [] }
             // The router gave us the fixed port: we are the representative, in a term of our own.
-            if role != .claiming { term += 1 }
+            if role != .claiming { term = Self.term(after: term) }
             role = .representative
             representative = configuration.id
             claimAt = nil
@@ -202,7 +202,7 @@ public struct Election: Sendable {
             if let at = claimAt {
                 if now >= at {
                     claimAt = nil
-                    term += 1
+                    term = Self.term(after: term)
                     role = .claiming
                     lastHeard = now
                     attempt += 1
@@ -242,8 +242,31 @@ public struct Election: Sendable {
 
     // MARK: - Messages
 
+    /// How far above this camera's term a peer's may be. Terms rise by one per claim, and a
+    /// camera claims at most once per silence limit plus claim timeout (12 s by default,
+    /// 0.6 s at the fastest settings): one cut off from the site and claiming without pause
+    /// gets 2²⁴ ahead only after six years (116 days at the fastest), and a new camera
+    /// (term 0) is refused only by a site that has held that many elections. A message that
+    /// jumps further is refused, so no message, even under the site key, carries the site
+    /// to the end of the term space: at this step that takes 2⁴⁰ accepted messages.
+    public static let maximumTermStep: UInt64 = 1 << 24
+
+    /// Refuses a message whose term is further ahead than `maximumTermStep`; the site
+    /// service counts it as a dropped datagram.
+    public func admit(_ message: PeerMessage) throws(PeerCodecError) {
+        guard message.term <= term.addingSaturating(Self.maximumTermStep) else {
+            throw PeerCodecError(.termJump, "term \(message.term) from \(message.sender) is more than \(Self.maximumTermStep) above this camera's \(term)")
+        }
+    }
+
+    /// The next term; the last one stays (`admit` keeps terms far from it, but a term
+    /// never overflows).
+    static func term(after term: UInt64) -> UInt64 { term.addingSaturating(1) }
+
     private mutating func receive(_ message: PeerMessage, at now: Duration) -> [Action] {
         guard message.sender != configuration.id else { return [] }
+        // The site service counts a refused message; here it is only ignored.
+        guard (try? admit(message)) != nil else { return [] }
         peers[message.sender] = Peer(record: message.camera, lastHeard: now)
         var actions: [Action] = []
 
@@ -394,5 +417,12 @@ public struct Election: Sendable {
     private func peerCandidates(at now: Duration) -> [ElectionCandidate] {
         peers.filter { $0.key != representative && now - $0.value.lastHeard <= configuration.silenceLimit * 2 }
             .map { candidate($0.value.record, id: $0.key) }
+    }
+}
+
+extension UInt64 {
+    fileprivate func addingSaturating(_ other: UInt64) -> UInt64 {
+        let (sum, overflow) = addingReportingOverflow(other)
+        return overflow ? .max : sum
     }
 }

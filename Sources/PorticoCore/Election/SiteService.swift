@@ -196,6 +196,7 @@ public final class SiteService: Service, Sendable {
                     guard window.accept(sender: message.sender, sequence: message.sequence) else {
                         throw PeerCodecError(.replayed, "sequence \(message.sequence) from \(message.sender) seen before")
                     }
+                    try node.election.admit(message)
                     let before = node.election.role
                     carryOut(node.handle(.message(message), at: clock))
                     if node.election.role != before {

@@ -4,8 +4,9 @@ import Crypto
 /// HMAC-SHA256 under the site key every camera of a site shares.
 ///
 /// Decoding trusts nothing: a datagram is checked for size, magic, version and MAC
-/// before a single field is read, and every field is bounded, so a hostile or broken
-/// packet ends as a counted `PeerCodecError`, never a crash.
+/// before a single field is read, and every field is bounded and checked against
+/// `PeerFieldRules`, so a hostile or broken packet ends as a counted `PeerCodecError`,
+/// never a crash or a stored value.
 ///
 ///     "PTCO" version:u8 kind:u8 sequence:u64 term:u64
 ///     sender:str name:str address:str internalPort:u16 externalPort:u16 (0 = none) serverValue:str
@@ -73,10 +74,12 @@ public struct PeerCodec: Sendable {
         let serverValue = try reader.string()
         guard reader.position == reader.bytes.count else { throw PeerCodecError(.malformed, "trailing bytes") }
         guard !sender.isEmpty else { throw PeerCodecError(.malformed, "empty sender") }
-        return PeerMessage(
+        let message = PeerMessage(
             kind: kind, sender: sender, sequence: sequence, term: term,
             camera: CameraRecord(name: name, internalAddress: address, internalPort: internalPort,
                                  externalPort: externalPort == 0 ? nil : externalPort, serverValue: serverValue))
+        if let problem = PeerFieldRules.problem(in: message) { throw PeerCodecError(.invalidField, problem) }
+        return message
     }
 
     private static func append(_ value: UInt64, to out: inout [UInt8]) {
@@ -138,6 +141,10 @@ public struct PeerCodecError: Error, Sendable, Equatable, CustomStringConvertibl
         case badSignature = "bad_signature"
         case malformed
         case replayed
+        /// A term too far above this camera's (see `Election.maximumTermStep`).
+        case termJump = "term_jump"
+        /// A name, sender, address, port or server value no camera would send.
+        case invalidField = "invalid_field"
     }
 
     public var code: Code

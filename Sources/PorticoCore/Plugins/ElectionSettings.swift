@@ -28,12 +28,17 @@ public struct ElectionSettings: Sendable, Equatable, CustomStringConvertible {
         group = section.string("group", default: "239.255.42.42") ?? "239.255.42.42"
         port = section.integer("port", in: 1024...65535, default: 4242) ?? 4242
         serverValue = section.string("server_value", default: "") ?? ""
+        if !PeerFieldRules.isValidServerValue(serverValue) {
+            // The other cameras would drop every message carrying it.
+            section.reject("server_value", .invalidValue, "'\(PeerFieldRules.shown(serverValue))' cannot be a server value",
+                           validChoices: ["printable ASCII of at most 255 characters, e.g. a serial number"])
+        }
         copies = section.integer("copies", in: 1...4, default: 3) ?? 3
         keyFile = section.string("key_file") ?? ""
         siteKey = []
         if IPv4.isDottedQuad(group), let first = Int(group.split(separator: ".")[0]), (224...239).contains(first) {
         } else {
-            section.reject("group", .invalidValue, "'\(group)' is not an IPv4 multicast address",
+            section.reject("group", .invalidValue, "'\(ProfileError.shortened(group))' is not an IPv4 multicast address",
                            validChoices: ["an address in 239.0.0.0/8 (site-local), e.g. \"239.255.42.42\""])
         }
         guard !keyFile.isEmpty else { return }

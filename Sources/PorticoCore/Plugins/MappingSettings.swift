@@ -51,7 +51,7 @@ public struct MappingSettings: Sendable, Equatable, CustomStringConvertible {
         let start = section.choice("register", from: Start.allCases.map(\.rawValue), default: defaults.register.rawValue)
         register = start.flatMap(Start.init(rawValue:)) ?? defaults.register
         if interface.isEmpty || interface.utf8.count > 15 || interface.contains("/") {
-            section.reject("interface", .invalidValue, "'\(interface)' cannot be a network interface name",
+            section.reject("interface", .invalidValue, "'\(ProfileError.shortened(interface))' cannot be a network interface name",
                            validChoices: ["1 to 15 characters, e.g. \"eth0\" or \"wlan0\""])
         }
     }

@@ -17,15 +17,15 @@ public struct PanTiltSettings: Sendable, Equatable, CustomStringConvertible {
         presets = []
         for text in section.strings("presets", count: 0...32, default: []) ?? [] {
             guard let preset = Self.preset(parsing: text) else {
-                section.reject("presets", .invalidValue, "'\(text)' is not a preset", validChoices: ["\"NAME=PAN,TILT\" in degrees, e.g. \"door=30,-5\""])
+                section.reject("presets", .invalidValue, "'\(ProfileError.shortened(text))' is not a preset", validChoices: ["\"NAME=PAN,TILT\" in degrees, e.g. \"door=30,-5\""])
                 continue
             }
             guard panLimits.contains(preset.position.pan), tiltLimits.contains(preset.position.tilt) else {
-                section.reject("presets", .outOfRange, "preset '\(preset.name)' is beyond the soft limits", validChoices: ["pan within \(Self.format(panLimits)), tilt within \(Self.format(tiltLimits))"])
+                section.reject("presets", .outOfRange, "preset '\(ProfileError.shortened(preset.name))' is beyond the soft limits", validChoices: ["pan within \(Self.format(panLimits)), tilt within \(Self.format(tiltLimits))"])
                 continue
             }
             if presets.contains(where: { $0.name == preset.name }) {
-                section.reject("presets", .invalidValue, "preset '\(preset.name)' is named twice")
+                section.reject("presets", .invalidValue, "preset '\(ProfileError.shortened(preset.name))' is named twice")
                 continue
             }
             presets.append(preset)

@@ -29,7 +29,7 @@ public struct HTTPSettings: Sendable, Equatable {
         views = section.choice("views", from: Views.allCases.map(\.rawValue), default: defaults.views.rawValue)
             .flatMap(Views.init(rawValue:)) ?? defaults.views
         if !IPv4.isDottedQuad(address) {
-            section.reject("address", .invalidValue, "'\(address)' is not an IPv4 address",
+            section.reject("address", .invalidValue, "'\(ProfileError.shortened(address))' is not an IPv4 address",
                            validChoices: ["\"0.0.0.0\" (every interface)", "\"127.0.0.1\" (this board only)", "an address of this board"])
         }
     }

@@ -19,5 +19,6 @@ public struct PortRange: Sendable, Hashable, CustomStringConvertible {
 
     public var description: String { lower == upper ? "\(lower)" : "\(lower)-\(upper)" }
 
-    public func contains(_ port: Int) -> Bool { (lower...upper).contains(port) }
+    /// Never traps, even for a range written backwards (which the profile refuses).
+    public func contains(_ port: Int) -> Bool { lower <= port && port <= upper }
 }

@@ -49,6 +49,20 @@ public struct ProfileError: Error, Sendable, Equatable, CustomStringConvertible 
         self.validChoices = validChoices
     }
 
+    /// A value as a message quotes it: at most `limit` characters, the rest elided, with
+    /// control characters shown as '?'. A value of a kilobyte would push the key and the
+    /// valid choices out of a terminal line, and a control character could rewrite it.
+    public static func shortened(_ text: String, limit: Int = 40) -> String {
+        var out = ""
+        var count = 0
+        for character in text {
+            if count == limit { return out + "…" }
+            out.append(character.unicodeScalars.contains { $0.properties.generalCategory == .control } ? "?" : character)
+            count += 1
+        }
+        return out
+    }
+
     public var description: String {
         var place = file
         if line > 0 { place += ":\(line)" }

@@ -36,7 +36,7 @@ public struct ProfileLoader: Sendable {
         var root = ProfileSection(document.root, file: file)
         let name = root.string("name") ?? ""
         if root.contains("name") && !Self.isValidName(name) {
-            root.reject("name", .invalidValue, "'\(name)' cannot be a camera name",
+            root.reject("name", .invalidValue, "'\(ProfileError.shortened(name))' cannot be a camera name",
                         validChoices: ["1 to 63 letters, digits, '-' or '_'"])
         }
         let stateDirectory = root.string("state_dir", default: "/var/lib/portico") ?? "/var/lib/portico"
@@ -100,7 +100,7 @@ public struct ProfileLoader: Sendable {
                 let choices = plugins.isEmpty
                     ? ["none: this build has no \(family.noun) plugins; remove [\(family.section)]"]
                     : plugins.map { "\"\($0.name)\"" }
-                section.reject(family.selector, .unknownPlugin, "no \(family.noun) is called '\(name)'", validChoices: choices)
+                section.reject(family.selector, .unknownPlugin, "no \(family.noun) is called '\(ProfileError.shortened(name))'", validChoices: choices)
             }
         }
         let sectionErrors = section.finish()
@@ -150,8 +150,27 @@ public struct ProfileLoader: Sendable {
             }
         }
         guard let text = String(validating: bytes, as: UTF8.self) else {
-            throw ProfileError(.unreadable, file: file, line: 0, message: "the profile is not UTF-8 text")
+            let place = firstInvalidUTF8(in: bytes)
+            throw ProfileError(.unreadable, file: file, line: place.line, column: place.column,
+                               message: "\(what) is not UTF-8 text: the byte here is not part of a UTF-8 character")
         }
         return text
+    }
+
+    /// Where UTF-8 decoding of `bytes` first fails (line and byte column, 1-based), so
+    /// the editor can be sent to the stray byte rather than to the whole file.
+    static func firstInvalidUTF8(in bytes: [UInt8]) -> SourcePosition {
+        var iterator = bytes.makeIterator()
+        var decoder = UTF8()
+        var line = 1, column = 1
+        while case .scalarValue(let scalar) = decoder.decode(&iterator) {
+            if scalar == "\n" {
+                line += 1
+                column = 1
+            } else {
+                column += UTF8.width(scalar)
+            }
+        }
+        return SourcePosition(line: line, column: column)
     }
 }

@@ -6,7 +6,9 @@
 /// never needs (dotted keys, inline tables, arrays of tables, multi-line strings,
 /// dates) is refused with its own message rather than half-supported.
 ///
-/// Parsing carries on past a bad line, so one run lists every syntax problem.
+/// Parsing carries on past a bad line, so one run lists every syntax problem. Nothing in
+/// a file can trap or exhaust it: arrays are one level deep, numbers are read with
+/// overflow checked, and values quoted back in messages are shortened.
 public struct ProfileParser {
     private let file: String
     private let bytes: [UInt8]
@@ -181,12 +183,13 @@ public struct ProfileParser {
                 index += 1
                 break
             }
-            let element = try value(key: key)
-            if case .array = element.kind {
-                throw error(.unsupportedSyntax, at: element.position, key: key,
-                            "arrays of arrays are not used in profiles")
+            // Refused before it is read, not after: reading it first would recurse once per
+            // '[' and a file of 10,000 of them would overflow the stack. Profiles only have
+            // flat arrays, so the depth limit is one.
+            if byte == UInt8(ascii: "[") {
+                throw error(.unsupportedSyntax, at: here(), key: key, "arrays of arrays are not used in profiles")
             }
-            elements.append(element)
+            elements.append(try value(key: key))
             skipWhitespaceCommentsAndNewlines()
             if peek() == UInt8(ascii: ",") {
                 index += 1
@@ -283,30 +286,77 @@ public struct ProfileParser {
         if let float = Self.float(text) {
             return ProfileValue(.float(float), at: position)
         }
+        if looksLikeInteger(text) {
+            throw error(.syntax, at: position, key: key, "'\(ProfileError.shortened(text))' is not an integer",
+                        choices: ["\(Int.min) to \(Int.max) without leading zeros, or 0x, 0o, 0b digits without a sign; '_' only between digits"])
+        }
         if text.count >= 10, text.contains("-"), text.first?.isNumber == true {
             throw error(.unsupportedSyntax, at: position, key: key, "dates are not used in profiles")
         }
+        let shown = ProfileError.shortened(text)
         throw error(.syntax, at: position, key: key,
-                    "'\(text)' is not a value; put text in quotes (\"\(text)\"), or write a number, true or false")
+                    "'\(shown)' is not a value; put text in quotes (\"\(shown)\"), or write a number, true or false")
     }
 
+    /// Exactly TOML's integers: decimal with an optional sign and no leading zero, or
+    /// `0x`, `0o`, `0b` without a sign; `_` only between two digits. Digits are added up
+    /// with overflow checked, so a number past 64 bits is no integer rather than a trap,
+    /// and nothing else (`-+5`, `0x-8`) slips through a library parser's wider grammar.
     static func integer(_ text: String) -> Int? {
-        var body = Substring(text)
-        var sign = 1
-        if body.first == "+" || body.first == "-" {
-            sign = body.first == "-" ? -1 : 1
-            body = body.dropFirst()
+        var digits = Substring(text).utf8
+        var negative = false
+        var radix: UInt64 = 10
+        if let first = digits.first, first == UInt8(ascii: "+") || first == UInt8(ascii: "-") {
+            negative = first == UInt8(ascii: "-")
+            digits = digits.dropFirst()
+        } else if digits.count > 2, digits.first == UInt8(ascii: "0") {
+            switch digits.dropFirst().first {
+            case UInt8(ascii: "x"): radix = 16
+            case UInt8(ascii: "o"): radix = 8
+            case UInt8(ascii: "b"): radix = 2
+            default: break
+            }
+            if radix != 10 { digits = digits.dropFirst(2) }
         }
-        var radix = 10
-        for (prefix, base) in [("0x", 16), ("0o", 8), ("0b", 2)] where body.hasPrefix(prefix) {
-            if sign == -1 || text.first == "+" { return nil }
-            radix = base
-            body = body.dropFirst(2)
+        guard let first = digits.first, first != UInt8(ascii: "_"), digits.last != UInt8(ascii: "_") else { return nil }
+        if radix == 10 && first == UInt8(ascii: "0") && digits.count > 1 { return nil }  // no leading zeros
+        var magnitude: UInt64 = 0
+        var previousWasUnderscore = false
+        for byte in digits {
+            if byte == UInt8(ascii: "_") {
+                if previousWasUnderscore { return nil }
+                previousWasUnderscore = true
+                continue
+            }
+            previousWasUnderscore = false
+            guard let digit = digitValue(byte), digit < radix else { return nil }
+            let (shifted, overflowA) = magnitude.multipliedReportingOverflow(by: radix)
+            let (sum, overflowB) = shifted.addingReportingOverflow(digit)
+            guard !overflowA && !overflowB else { return nil }
+            magnitude = sum
         }
-        guard !body.isEmpty, body.first != "_", body.last != "_", !body.contains("__") else { return nil }
-        if radix == 10, body.count > 1, body.first == "0" { return nil }  // TOML: no leading zeros
-        guard let magnitude = Int(body.filter { $0 != "_" }, radix: radix) else { return nil }
-        return sign * magnitude
+        if negative {
+            guard magnitude <= UInt64(Int.max) + 1 else { return nil }
+            return magnitude == UInt64(Int.max) + 1 ? Int.min : -Int(magnitude)
+        }
+        return magnitude <= UInt64(Int.max) ? Int(magnitude) : nil
+    }
+
+    private static func digitValue(_ byte: UInt8) -> UInt64? {
+        switch byte {
+        case UInt8(ascii: "0")...UInt8(ascii: "9"): UInt64(byte - UInt8(ascii: "0"))
+        case UInt8(ascii: "a")...UInt8(ascii: "f"): UInt64(byte - UInt8(ascii: "a") + 10)
+        case UInt8(ascii: "A")...UInt8(ascii: "F"): UInt64(byte - UInt8(ascii: "A") + 10)
+        default: nil
+        }
+    }
+
+    /// A sign, digits and underscores only, or a radix prefix: meant as an integer, so the
+    /// message says what an integer may be.
+    private func looksLikeInteger(_ text: String) -> Bool {
+        let body = text.drop { $0 == "+" || $0 == "-" }
+        if body.hasPrefix("0x") || body.hasPrefix("0o") || body.hasPrefix("0b") { return true }
+        return !body.isEmpty && body.allSatisfy { $0.isASCII && ($0.isNumber || $0 == "_") }
     }
 
     static func float(_ text: String) -> Double? {

@@ -53,7 +53,7 @@ public struct ProfileSection: Sendable {
             guard case .string(let text) = value.kind else { return .wrongType }
             return choices.contains(text)
                 ? .success(text)
-                : .invalid(.invalidValue, "'\(text)' is not one of the choices", choices.map { "\"\($0)\"" })
+                : .invalid(.invalidValue, "'\(ProfileError.shortened(text))' is not one of the choices", choices.map { "\"\($0)\"" })
         }
     }
 
@@ -78,10 +78,10 @@ public struct ProfileSection: Sendable {
         read(key, default: fallback, expected: "a size in quotes like \"1280x720\"") { value in
             guard case .string(let text) = value.kind else { return .wrongType }
             guard let size = FrameSize(parsing: text) else {
-                return .invalid(.invalidValue, "'\(text)' is not a size", ["\"WIDTHxHEIGHT\", e.g. \"640x480\" or \"1280x720\""])
+                return .invalid(.invalidValue, "'\(ProfileError.shortened(text))' is not a size", ["\"WIDTHxHEIGHT\", e.g. \"640x480\" or \"1280x720\""])
             }
             guard sides.contains(size.width), sides.contains(size.height) else {
-                return .invalid(.outOfRange, "\(text) is out of range",
+                return .invalid(.outOfRange, "\(ProfileError.shortened(text)) is out of range",
                                 ["width and height each \(sides.lowerBound) to \(sides.upperBound)"])
             }
             guard size.width % 2 == 0, size.height % 2 == 0 else {
@@ -95,11 +95,11 @@ public struct ProfileSection: Sendable {
         read(key, default: fallback, expected: "a duration in quotes like \"500ms\", \"2s\" or \"1h\"") { value in
             guard case .string(let text) = value.kind else { return .wrongType }
             guard let duration = ProfileDuration.parse(text) else {
-                return .invalid(.invalidValue, "'\(text)' is not a duration",
+                return .invalid(.invalidValue, "'\(ProfileError.shortened(text))' is not a duration",
                                 ["a number with ms, s, m or h, e.g. \"500ms\", \"2s\", \"1h\""])
             }
             guard range.contains(duration) else {
-                return .invalid(.outOfRange, "\(text) is out of range",
+                return .invalid(.outOfRange, "\(ProfileError.shortened(text)) is out of range",
                                 ["\(ProfileDuration.format(range.lowerBound)) to \(ProfileDuration.format(range.upperBound))"])
             }
             return .success(duration)
@@ -111,10 +111,10 @@ public struct ProfileSection: Sendable {
         read(key, default: fallback, expected: "a port range in quotes like \"8081-8099\"") { value in
             guard case .string(let text) = value.kind else { return .wrongType }
             guard let range = PortRange(parsing: text), range.lower <= range.upper else {
-                return .invalid(.invalidValue, "'\(text)' is not a port range", ["\"LOW-HIGH\" with LOW <= HIGH, e.g. \"8081-8099\""])
+                return .invalid(.invalidValue, "'\(ProfileError.shortened(text))' is not a port range", ["\"LOW-HIGH\" with LOW <= HIGH, e.g. \"8081-8099\""])
             }
             guard ports.contains(range.lower), ports.contains(range.upper) else {
-                return .invalid(.outOfRange, "\(text) is out of range", ["ports \(ports.lowerBound) to \(ports.upperBound)"])
+                return .invalid(.outOfRange, "\(ProfileError.shortened(text)) is out of range", ["ports \(ports.lowerBound) to \(ports.upperBound)"])
             }
             return .success(range)
         }
@@ -217,7 +217,7 @@ public struct ProfileSection: Sendable {
 
     private func describe(_ value: ProfileValue) -> String {
         switch value.kind {
-        case .string(let text): "the string \"\(text)\""
+        case .string(let text): "the string \"\(ProfileError.shortened(text))\""
         case .integer(let number): "the integer \(number)"
         case .float(let number): "the float \(number)"
         case .boolean(let flag): "\(flag)"
