@@ -93,8 +93,8 @@ package enum NATPMPHarness {
             var address = sockaddr_in()
             address.sin_family = sa_family_t(AF_INET)
             address.sin_addr.s_addr = inet_addr("127.0.0.1")
-            receiver = socket(AF_INET, Int32(SOCK_DGRAM.rawValue), 0)
-            sender = socket(AF_INET, Int32(SOCK_DGRAM.rawValue), 0)
+            let receiver = socket(AF_INET, Int32(SOCK_DGRAM.rawValue), 0)
+            let sender = socket(AF_INET, Int32(SOCK_DGRAM.rawValue), 0)
             precondition(receiver >= 0 && sender >= 0, "no UDP sockets: errno \(errno)")
             for fd in [receiver, sender] {
                 let bound = withUnsafePointer(to: &address) {
@@ -107,6 +107,8 @@ package enum NATPMPHarness {
             _ = withUnsafeMutablePointer(to: &address) {
                 $0.withMemoryRebound(to: sockaddr.self, capacity: 1) { getsockname(receiver, $0, &length) }
             }
+            self.receiver = receiver
+            self.sender = sender
             self.address = address
         }
 

@@ -12,7 +12,8 @@ import PorticoCore
 /// Every input then drives a small replay window against a model of it.
 ///
 /// Invariants: a datagram that decodes re-encodes to the same bytes; a message that
-/// encodes decodes to itself, and encoding refuses exactly the messages past the limits.
+/// encodes decodes to itself unless a field breaks `PeerFieldRules` (then it is dropped
+/// as `invalidField`), and encoding refuses exactly the messages past the limits.
 package enum PeerHarness {
     package static let siteKey = Array("portico-fuzz-site-key-32-bytes!!".utf8)
     static let codec = try! PeerCodec(siteKey: siteKey)
@@ -68,6 +69,10 @@ package enum PeerHarness {
         let decoded = Result { () throws(PeerCodecError) in try codec.decode(datagram) }
         if message.sender.isEmpty {
             try InvariantViolation.check((try? decoded.get()) == nil, "a message without a sender was accepted")
+        } else if let problem = PeerFieldRules.problem(in: message) {
+            var code: PeerCodecError.Code?
+            if case .failure(let error) = decoded { code = error.code }
+            try InvariantViolation.check(code == .invalidField, "a message whose \(problem) was decoded as \(decoded)")
         } else {
             try InvariantViolation.check(decoded == .success(message), "decode(encode(m)) != m: \(decoded)")
         }
