@@ -16,6 +16,19 @@ struct HTTPResponse: Sendable, Equatable {
         private var headerEnd: Int?
         private var status = 0
         private var framing: Framing = .untilClose
+        /// How far the header was searched for its end, so each read searches only what
+        /// is new: an answer arriving a byte at a time costs linear time, not quadratic.
+        private var headerScanned = 0
+        private var chunks = ChunkProgress()
+
+        /// The chunks taken so far, and where the next chunk-size line starts and how
+        /// far it was searched: each chunk is read once, however the bytes arrive.
+        private struct ChunkProgress {
+            var body: [UInt8] = []
+            /// 0 until the first chunk is read (the header's end comes first).
+            var next = 0
+            var scanned = 0
+        }
 
         private enum Framing: Equatable {
             case length(Int)
@@ -63,7 +76,8 @@ struct HTTPResponse: Sendable, Equatable {
         }
 
         private mutating func readHeader() throws(MappingError) {
-            guard let end = Self.find([13, 10, 13, 10], in: buffer, from: 0) else {
+            guard let end = Self.find([13, 10, 13, 10], in: buffer, from: max(0, headerScanned - 3)) else {
+                headerScanned = buffer.count
                 if buffer.count > 16 * 1024 { throw MappingError(.malformedReply, message: "the router's answer has a header of more than 16 KiB") }
                 return
             }
@@ -98,24 +112,31 @@ struct HTTPResponse: Sendable, Equatable {
         /// A chunk size is the router's word, up to sixteen hex digits: it is compared with
         /// what room is left under `limit` before any sum is formed, so a size near `Int.max`
         /// is an oversized answer, not an overflow.
-        private func dechunked(from start: Int) throws(MappingError) -> [UInt8]? {
-            var body: [UInt8] = []
-            var at = start
+        private mutating func dechunked(from start: Int) throws(MappingError) -> [UInt8]? {
+            if chunks.next < start { chunks = ChunkProgress(body: [], next: start, scanned: start) }
             while true {
-                guard let lineEnd = Self.find([13, 10], in: buffer, from: at) else { return nil }
+                let at = chunks.next
+                guard let lineEnd = Self.find([13, 10], in: buffer, from: max(at, chunks.scanned - 1)) else {
+                    chunks.scanned = buffer.count
+                    return nil
+                }
                 let sizeText = String(decoding: buffer[at..<lineEnd], as: UTF8.self).split(separator: ";").first ?? ""
                 guard let size = Self.chunkSize(sizeText.trimmingCharacters(in: " \t")) else {
                     throw MappingError(.malformedReply, message: "the router's chunked answer has a chunk size '\(sizeText.prefix(20))'")
                 }
-                guard size <= limit - body.count else {
+                guard size <= limit - chunks.body.count else {
                     throw MappingError(.malformedReply, message: "the router's answer is more than \(limit / 1024) KiB")
                 }
                 let data = lineEnd + 2
-                if size == 0 { return body }  // trailers, if any, are not needed
+                if size == 0 { return chunks.body }  // trailers, if any, are not needed
                 // `data` and `size` are each below the buffer's bound, so the sums cannot overflow.
-                guard buffer.count - data >= size + 2 else { return nil }
-                body.append(contentsOf: buffer[data..<(data + size)])
-                at = data + size + 2
+                guard buffer.count - data >= size + 2 else {
+                    chunks.scanned = lineEnd
+                    return nil
+                }
+                chunks.body.append(contentsOf: buffer[data..<(data + size)])
+                chunks.next = data + size + 2
+                chunks.scanned = chunks.next
             }
         }
 
