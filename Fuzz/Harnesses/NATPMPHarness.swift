@@ -15,7 +15,8 @@ import Glibc
 /// The first byte picks the request being answered (public address or TCP mapping);
 /// the rest is the datagram. Invariants: a well-formed success answer (RFC 6886) means
 /// what its bytes say; a mapping's ports are ports; a mapping is taken only for the
-/// internal port asked; the restart detector never counts an epoch that kept time.
+/// internal port asked, and never port 0 or lifetime 0 (a deletion's answer); the
+/// restart detector never counts an epoch that kept time.
 package enum NATPMPHarness {
     /// The camera's request the answers are read against.
     static let request = PortMappingRequest(
@@ -37,10 +38,11 @@ package enum NATPMPHarness {
             try InvariantViolation.check((0...65535).contains(privatePort) && (0...65535).contains(publicPort), "ports \(privatePort), \(publicPort)")
             try InvariantViolation.check(lifetime >= .zero && lifetime <= .seconds(UInt32.max), "lifetime \(lifetime)")
             let mapping = Result { () throws(MappingError) in try reply.get()!.portMapping(for: request) }
-            if privatePort == request.internalPort {
+            if privatePort == request.internalPort && publicPort != 0 && lifetime > .zero {
                 try InvariantViolation.check((try? mapping.get())?.externalPort == publicPort, "granted \(publicPort), taken as \(mapping)")
             } else {
-                try InvariantViolation.check((try? mapping.get()) == nil, "a mapping for internal port \(privatePort) was taken")
+                try InvariantViolation.check((try? mapping.get()) == nil,
+                                             "internal port \(privatePort), port \(publicPort) for \(lifetime) was taken as a mapping")
             }
         case .success(.publicAddress(let address)?):
             try InvariantViolation.check(IPv4.isDottedQuad(address), "external address '\(address)'")

@@ -312,7 +312,10 @@ struct MotionController: Sendable {
             last_error: lastError)
     }
 
+    /// Degrees as a message shows them. A request may carry any double (1e300, or an
+    /// infinity reached by adding): only a whole number that fits an Int is shown as one.
     static func format(_ degrees: Double) -> String {
-        degrees == degrees.rounded() ? "\(Int(degrees))" : "\((degrees * 100).rounded() / 100)"
+        guard degrees.isFinite, abs(degrees) < 1e15 else { return "\(degrees)" }
+        return degrees == degrees.rounded() ? "\(Int(degrees))" : "\((degrees * 100).rounded() / 100)"
     }
 }

@@ -42,6 +42,11 @@ package enum NATPMPReply: Sendable, Equatable {
         guard privatePort == request.internalPort else {
             throw MappingError(.malformedReply, message: "NAT-PMP gateway answered for internal port \(privatePort), not \(request.internalPort)")
         }
+        // Port 0 or lifetime 0 is the answer to a deletion (RFC 6886 §3.4), not a grant:
+        // taken as one, port 0 would be "held" and a zero lease would read as permanent.
+        guard publicPort != 0, lifetime > .zero || request.lease == .zero else {
+            throw MappingError(.malformedReply, message: "NAT-PMP gateway granted port \(publicPort) for \(lifetime.components.seconds) s, which is no mapping")
+        }
         return PortMapping(
             externalPort: publicPort, internalAddress: request.internalAddress,
             internalPort: request.internalPort, lease: lifetime, description: request.description)

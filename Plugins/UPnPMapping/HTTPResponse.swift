@@ -16,19 +16,13 @@ struct HTTPResponse: Sendable, Equatable {
         private var headerEnd: Int?
         private var status = 0
         private var framing: Framing = .untilClose
-        /// How far the header was searched for its end, so each read searches only what
-        /// is new: an answer arriving a byte at a time costs linear time, not quadratic.
-        private var headerScanned = 0
-        private var chunks = ChunkProgress()
-
-        /// The chunks taken so far, and where the next chunk-size line starts and how
-        /// far it was searched: each chunk is read once, however the bytes arrive.
-        private struct ChunkProgress {
-            var body: [UInt8] = []
-            /// 0 until the first chunk is read (the header's end comes first).
-            var next = 0
-            var scanned = 0
-        }
+        /// Where the search for the header's end goes on: each byte is looked at once,
+        /// however finely a router splits its answer.
+        private var headerSearched = 0
+        /// The chunks decoded so far and where the next chunk's size line starts: each
+        /// chunk is decoded once, not again with every segment that arrives.
+        private var chunkBody: [UInt8] = []
+        private var nextChunk: Int?
 
         private enum Framing: Equatable {
             case length(Int)
@@ -51,7 +45,7 @@ struct HTTPResponse: Sendable, Equatable {
                 guard buffer.count - start >= length else { return nil }
                 return HTTPResponse(status: status, body: Array(buffer[start..<(start + length)]))
             case .chunked:
-                return try dechunked(from: start).map { HTTPResponse(status: status, body: $0) }
+                return try dechunked(from: nextChunk ?? start).map { HTTPResponse(status: status, body: $0) }
             case .untilClose:
                 // Without a length the body is bounded here, as it is by Content-Length
                 // or the chunk sizes: the buffer's slack is for the header.
@@ -76,8 +70,8 @@ struct HTTPResponse: Sendable, Equatable {
         }
 
         private mutating func readHeader() throws(MappingError) {
-            guard let end = Self.find([13, 10, 13, 10], in: buffer, from: max(0, headerScanned - 3)) else {
-                headerScanned = buffer.count
+            guard let end = Self.find([13, 10, 13, 10], in: buffer, from: headerSearched) else {
+                headerSearched = max(0, buffer.count - 3)
                 if buffer.count > 16 * 1024 { throw MappingError(.malformedReply, message: "the router's answer has a header of more than 16 KiB") }
                 return
             }
@@ -113,30 +107,30 @@ struct HTTPResponse: Sendable, Equatable {
         /// what room is left under `limit` before any sum is formed, so a size near `Int.max`
         /// is an oversized answer, not an overflow.
         private mutating func dechunked(from start: Int) throws(MappingError) -> [UInt8]? {
-            if chunks.next < start { chunks = ChunkProgress(body: [], next: start, scanned: start) }
+            var at = start
             while true {
-                let at = chunks.next
-                guard let lineEnd = Self.find([13, 10], in: buffer, from: max(at, chunks.scanned - 1)) else {
-                    chunks.scanned = buffer.count
+                nextChunk = at
+                guard let lineEnd = Self.find([13, 10], in: buffer, from: at) else {
+                    // A size line (hex digits, perhaps an extension) is short; one that never
+                    // ends would be scanned again with every byte that arrives.
+                    if buffer.count - at > 1024 {
+                        throw MappingError(.malformedReply, message: "the router's chunked answer has a chunk size line of more than 1 KiB")
+                    }
                     return nil
                 }
                 let sizeText = String(decoding: buffer[at..<lineEnd], as: UTF8.self).split(separator: ";").first ?? ""
                 guard let size = Self.chunkSize(sizeText.trimmingCharacters(in: " \t")) else {
                     throw MappingError(.malformedReply, message: "the router's chunked answer has a chunk size '\(sizeText.prefix(20))'")
                 }
-                guard size <= limit - chunks.body.count else {
+                guard size <= limit - chunkBody.count else {
                     throw MappingError(.malformedReply, message: "the router's answer is more than \(limit / 1024) KiB")
                 }
                 let data = lineEnd + 2
-                if size == 0 { return chunks.body }  // trailers, if any, are not needed
+                if size == 0 { return chunkBody }  // trailers, if any, are not needed
                 // `data` and `size` are each below the buffer's bound, so the sums cannot overflow.
-                guard buffer.count - data >= size + 2 else {
-                    chunks.scanned = lineEnd
-                    return nil
-                }
-                chunks.body.append(contentsOf: buffer[data..<(data + size)])
-                chunks.next = data + size + 2
-                chunks.scanned = chunks.next
+                guard buffer.count - data >= size + 2 else { return nil }
+                chunkBody.append(contentsOf: buffer[data..<(data + size)])
+                at = data + size + 2
             }
         }
 

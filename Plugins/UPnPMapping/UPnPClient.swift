@@ -203,7 +203,7 @@ final class UPnPClient: Sendable {
                 throw UPnPErrorCode.mappingError(code: Int(read), action: "reading the description at \(url)")
             }
             if size == 0 { break }
-            body.append(contentsOf: chunk[0..<size].map { UInt8(bitPattern: $0) })
+            body.append(contentsOf: chunk[0..<min(size, chunk.count)].map { UInt8(bitPattern: $0) })
             if body.count > limit {
                 throw MappingError(.malformedReply, message: "the gateway's description at \(url) is more than \(limit) bytes")
             }

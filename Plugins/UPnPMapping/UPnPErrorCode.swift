@@ -39,7 +39,7 @@ enum UPnPErrorCode {
             return routerError(code: code, action: action)
         }
         let text = libraryMessage(code)
-        switch Int32(code) {
+        switch Int32(truncatingIfNeeded: code) {
         case UPNP_E_BAD_RESPONSE, UPNP_E_BAD_HTTPMSG, UPNP_E_INVALID_DESC, UPNP_E_INVALID_URL, UPNP_E_BAD_REQUEST:
             return MappingError(.malformedReply, message: "\(action): the router's reply could not be read (\(text))")
         case UPNP_E_SOCKET_CONNECT:

@@ -1,8 +1,9 @@
 #!/usr/bin/env python3
 """A rogue on the LAN, for the lab's security tests: it forges Portico peer messages
-under a wrong site key, and replays genuine datagrams it captured.
+under a wrong site key (or the right one, as a buggy or stolen camera would), and
+replays genuine datagrams it captured.
 
-  rogue_peer.py forge  --interface eth0 --key-file WRONG [--count N]
+  rogue_peer.py forge  --interface eth0 --key-file KEY [--count N] [--term T] [--name NAME]
   rogue_peer.py replay --interface eth0 [--listen SECONDS] [--count N]
 
 Traffic goes only to the site's multicast group on the given interface (TTL 1)."""
@@ -36,14 +37,17 @@ def main():
     parser.add_argument("--key-file")
     parser.add_argument("--count", type=int, default=20)
     parser.add_argument("--listen", type=float, default=3)
+    parser.add_argument("--term", type=int, default=1_000_000, help="the term the forged messages carry")
+    parser.add_argument("--name", default="rogue", help="the camera name they carry (the sender is rogue-NAME)")
     args = parser.parse_args()
     out = sender(args.address)
     if args.mode == "forge":
         key = open(args.key_file, "rb").read().strip()
         now = int(time.time() * 1e6)
         for i in range(args.count):
-            for kind in (5, 6, 1, 3):  # claim, rotated, inquiry, notice with a huge term
-                out.sendto(forged(key, kind, now + i * 10 + kind, 1_000_000, "rogue"), (GROUP, PORT))
+            # claim, rotated, inquiry, notice with a huge term, in increasing sequence order
+            for j, kind in enumerate((5, 6, 1, 3)):
+                out.sendto(forged(key, kind, now + i * 10 + j, args.term, args.name), (GROUP, PORT))
             time.sleep(0.05)
         print("forged", args.count * 4)
         return

@@ -99,6 +99,12 @@ struct ProfileTests {
         #expect(PortRange(parsing: "8081-8099") == PortRange(8081, 8099))
         #expect(PortRange(parsing: "8081") == PortRange(8081, 8081))
         #expect(PortRange(parsing: "80-") == nil)
+        // Past what a duration or a side can be: no value, and no trap.
+        #expect(ProfileDuration.parse("99999999999999h") == nil)
+        #expect(ProfileDuration.parse(String(repeating: "9", count: 400) + "s") == nil)
+        #expect(FrameSize(parsing: "99999999999999999999x2") == nil)
+        #expect(FrameSize(parsing: "4294967296x4294967296") == nil, "a side of more than six digits is no size")
+        #expect(PortRange(parsing: "9000-8000").map { $0.contains(8500) } == false, "a range written backwards contains nothing")
     }
 
     /// A broken profile, the line and key its first matching error must name.
@@ -138,6 +144,8 @@ struct ProfileTests {
         Broken(label: "http address not IPv4", text: sim + "[http]\naddress = \"localhost\"\n", code: .invalidValue, line: 5, key: "http.address", mentions: "127.0.0.1"),
         Broken(label: "mapping fixed port out of range", text: sim + "[mapping]\nbackend = \"upnp\"\nfixed_port = 70000\n", code: .outOfRange, line: 6, key: "mapping.fixed_port", mentions: "1 to 65535"),
         Broken(label: "mapping port range reversed", text: sim + "[mapping]\nbackend = \"upnp\"\nports = \"9000-8000\"\n", code: .invalidValue, line: 6, key: "mapping.ports", mentions: "LOW <= HIGH"),
+        Broken(label: "duration past 64 bits of nanoseconds", text: sim + "[election]\npolicy = \"port-order\"\ninquiry = \"99999999999999h\"\n", code: .invalidValue, line: 6, key: "election.inquiry", mentions: "is not a duration"),
+        Broken(label: "server value with a control character", text: sim + "[election]\npolicy = \"port-order\"\nserver_value = \"a\\u0007b\"\n", code: .invalidValue, line: 6, key: "election.server_value", mentions: "printable ASCII"),
         Broken(label: "duration without unit", text: sim + "[election]\npolicy = \"port-order\"\ninquiry = \"5\"\n", code: .invalidValue, line: 6, key: "election.inquiry", mentions: "500ms"),
         Broken(label: "duration out of range", text: sim + "[switch]\ndriver = \"gpio\"\ndebounce = \"2s\"\n", code: .outOfRange, line: 6, key: "switch.debounce", mentions: "0s to 1s"),
         Broken(label: "unknown plugin name", text: "name = \"cam\"\n[camera]\nsource = \"webcam\"\n", code: .unknownPlugin, line: 3, key: "camera.source", mentions: "\"test-pattern\""),
@@ -148,6 +156,7 @@ struct ProfileTests {
         Broken(label: "duplicate section", text: sim + "[camera]\nfps = 10\n", code: .duplicateSection, line: 4, key: "camera", mentions: "line 2"),
         Broken(label: "syntax: missing =", text: sim + "fps 10\n", code: .syntax, line: 4, key: "fps", mentions: "'='"),
         Broken(label: "syntax: unterminated string", text: sim + "size = \"640x480\n", code: .syntax, line: 4, key: "size", mentions: "not closed"),
+        Broken(label: "syntax: a signed unicode escape", text: sim + "source2 = \"\\u+041\"\n", code: .syntax, line: 4, key: "source2", mentions: "invalid unicode escape"),
         Broken(label: "syntax: bare word", text: sim + "size = big\n", code: .syntax, line: 4, key: "size", mentions: "quotes"),
         Broken(label: "syntax: text after value", text: sim + "fps = 10 12\n", code: .syntax, line: 4, key: "", mentions: "one key = value per line"),
         Broken(label: "unsupported: dotted key", text: sim + "camera.fps = 10\n", code: .unsupportedSyntax, line: 4, key: "camera", mentions: "dotted"),

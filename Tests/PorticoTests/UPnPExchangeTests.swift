@@ -59,6 +59,22 @@ struct UPnPExchangeTests {
         #expect(try #require(throws: MappingError.self) { try cut.1.closed() }.message.contains("before the end"))
     }
 
+    @Test("an answer of a thousand one-byte chunks, arriving a byte at a time, is decoded whole")
+    func manySmallChunks() throws {
+        let body = (0..<1000).map { UInt8(ascii: "a") + UInt8($0 % 26) }
+        let text = Array("HTTP/1.1 200 OK\r\nTransfer-Encoding: chunked\r\n\r\n".utf8)
+            + body.flatMap { Array("1\r\n".utf8) + [$0] + Array("\r\n".utf8) } + Array("0\r\n\r\n".utf8)
+        var reader = HTTPResponse.Reader()
+        var response: HTTPResponse?
+        var fed = 0
+        for byte in text where response == nil {
+            response = try reader.append([byte])
+            fed += 1
+        }
+        #expect(response == HTTPResponse(status: 200, body: body))
+        #expect(fed == text.count - 2, "whole once the last chunk's size line is there; trailers are not waited for")
+    }
+
     @Test("broken or oversized answers are malformed replies", arguments: [
         ("SSH-2.0-OpenSSH\r\n\r\n", "not answer in HTTP"),
         ("HTTP/1.1 200 OK\r\nContent-Length: -4\r\n\r\n", "Content-Length '-4'"),
@@ -71,6 +87,7 @@ struct UPnPExchangeTests {
         ("HTTP/1.1 200 OK\r\nTransfer-Encoding: chunked\r\n\r\n10000000000000000\r\n", "chunk size '10000000000000000'"),
         ("HTTP/1.1 200 OK\r\nTransfer-Encoding: chunked\r\n\r\n-1\r\n", "chunk size '-1'"),
         ("HTTP/1.1 200 OK\r\nTransfer-Encoding: chunked\r\n\r\n+3\r\nabc\r\n0\r\n\r\n", "chunk size '+3'"),
+        ("HTTP/1.1 200 OK\r\nTransfer-Encoding: chunked\r\n\r\n3;" + String(repeating: "x", count: 2000), "chunk size line of more than 1 KiB"),
     ])
     func brokenFraming(text: String, mentions: String) throws {
         var reader = HTTPResponse.Reader()

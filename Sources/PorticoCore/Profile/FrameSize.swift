@@ -8,11 +8,12 @@ public struct FrameSize: Sendable, Hashable, Codable, CustomStringConvertible {
         self.height = height
     }
 
-    /// Parses `1280x720`; nil for anything else.
+    /// Parses `1280x720`; nil for anything else. A side has at most six digits, so no
+    /// parsed size's `pixelCount` can overflow.
     public init?(parsing text: String) {
         let parts = text.split(separator: "x", omittingEmptySubsequences: false)
-        guard parts.count == 2, let width = Int(parts[0]), let height = Int(parts[1]),
-              parts[0].allSatisfy(\.isNumber), parts[1].allSatisfy(\.isNumber)
+        guard parts.count == 2, parts.allSatisfy({ (1...6).contains($0.count) && $0.allSatisfy { $0.isASCII && $0.isNumber } }),
+              let width = Int(parts[0]), let height = Int(parts[1])
         else { return nil }
         self.init(width: width, height: height)
     }

@@ -228,6 +228,7 @@ public struct ProfileParser {
             case UInt8(ascii: "u"), UInt8(ascii: "U"):
                 let digits = escaped == UInt8(ascii: "u") ? 4 : 8
                 guard index + digits <= bytes.count,
+                      bytes[index..<index + digits].allSatisfy({ Self.digitValue($0) != nil }),
                       let code = UInt32(String(decoding: bytes[index..<index + digits], as: UTF8.self), radix: 16),
                       let scalar = Unicode.Scalar(code)
                 else {

@@ -12,8 +12,17 @@ struct PanTiltRequest: Decodable {
 
     static let commands = ["absolute", "relative", "preset", "home", "set_home", "stop"]
 
+    /// Farther than any camera turns, in one request; beyond it a number is a mistake or
+    /// an attack, and drivers need not guard their arithmetic against 1e300.
+    static let largestAngle = 3600.0
+
     /// The driver's command, or a message saying what is wrong with the request.
     func resolve(presets: [String: PanTiltPosition]) -> Result<PanTiltCommand, PanTiltError> {
+        for (axis, value) in [("pan", pan), ("tilt", tilt)] {
+            if let value, !(abs(value) <= Self.largestAngle) {
+                return .failure(PanTiltError(.invalid, "\(axis) \(value) is not a number of degrees from -\(Int(Self.largestAngle)) to \(Int(Self.largestAngle))"))
+            }
+        }
         switch command {
         case "absolute":
             guard pan != nil || tilt != nil else { return .failure(PanTiltError(.invalid, "an absolute move needs pan, tilt or both, in degrees")) }

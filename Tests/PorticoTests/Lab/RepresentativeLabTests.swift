@@ -192,6 +192,42 @@ struct RepresentativeLabTests {
         }
     }
 
+    @Test("messages under the site key with term 2^64-1 or a name no camera has are dropped and counted; no camera crashes")
+    func signedHostile() async throws {
+        let lab = try NetworkLab(prefix: "h1t-", cameras: 3)
+        let key = try Self.writeKey("site-key-for-the-lab-hostile-tests\n")
+        defer { unlink(key) }
+        for index in 1...2 { _ = try lab.startPortico(camera: index, profile: Self.profile(camera: index, policy: "port-order", keyFile: key)) }
+        try await blocking {
+            try eventually(.seconds(30), "directory of 2") { try Self.directoryIsExactly(["cam1", "cam2"], lab) }
+            let before = try #require(try Self.directory(lab))
+            let rogue = Repository.path("Tests/Lab/rogue_peer.py")
+            // It made every camera of the site trap at its next claim, within seconds.
+            let huge = try lab.run(["exec", "cam3", "/usr/bin/python3", rogue, "forge", "--address", "198.51.100.13", "--key-file", key,
+                                    "--count", "10", "--term", String(UInt64.max)])
+            #expect(huge.status == 0, "\(huge.error)")
+            let named = try lab.run(["exec", "cam3", "/usr/bin/python3", rogue, "forge", "--address", "198.51.100.13", "--key-file", key,
+                                     "--count", "5", "--term", "1", "--name", "<b>evil</b>"])
+            #expect(named.status == 0, "\(named.error)")
+            usleep(5_000_000)  // past a silence limit and a claim
+            for index in 1...2 {
+                #expect(try lab.run(["exec", "cam\(index)", "curl", "-s", "-f", "-m", "2", "http://127.0.0.1:8080/state"]).status == 0,
+                        "cam\(index) still serves")
+            }
+            var latest: SiteStatus?
+            try eventually(.seconds(10), "the directory read from wan") {
+                latest = try Self.directory(lab)
+                return latest != nil
+            }
+            let after = try #require(latest)
+            #expect(after.representative == before.representative)
+            #expect(after.term == before.term)
+            #expect((after.dropped["term_jump"] ?? 0) >= 40, "\(after.dropped)")
+            #expect((after.dropped["invalid_field"] ?? 0) >= 20, "\(after.dropped)")
+            #expect(try Self.directoryIsExactly(["cam1", "cam2"], lab))
+        }
+    }
+
     @Test("a rogue without the site key cannot become representative or add an entry; replays are dropped")
     func rogue() async throws {
         let lab = try NetworkLab(prefix: "tg-", cameras: 3)

@@ -128,6 +128,17 @@ struct MotionControllerTests {
         #expect(controller.nextStep == nil && !controller.isBusy)
     }
 
+    @Test("huge, infinite or NaN degrees are refused with a message and nothing moves, never a trap", arguments: [
+        PanTiltCommand.absolute(pan: 1e300, tilt: nil), .absolute(pan: nil, tilt: -1e19), .absolute(pan: .infinity, tilt: nil),
+        .absolute(pan: .nan, tilt: nil), .relative(pan: 1e300, tilt: 0), .relative(pan: 0, tilt: -.infinity), .relative(pan: .nan, tilt: 0),
+    ])
+    func hugeDegrees(_ command: PanTiltCommand) throws {
+        var controller = try Self.controller(saved: Self.known)
+        let error = try #require(throws: PanTiltError.self) { try controller.handle(command, at: .zero) }
+        #expect(error.code == .beyondLimits || error.code == .invalid, "\(error)")
+        #expect(controller.nextStep == nil && !controller.isBusy)
+    }
+
     @Test("relative moves add up from the target in flight, so repeated arrow presses are not lost")
     func relativeFromTarget() throws {
         var controller = try Self.controller(saved: Self.known)
