@@ -13,6 +13,12 @@ let package = Package(
     platforms: [.macOS(.v15)],
     products: [
         .executable(name: "portico", targets: ["portico"]),
+        // libFuzzer harnesses (Fuzz/, scripts/fuzz); never part of the camera's binary.
+        .executable(name: "fuzz-profile", targets: ["fuzz-profile"]),
+        .executable(name: "fuzz-peers", targets: ["fuzz-peers"]),
+        .executable(name: "fuzz-http", targets: ["fuzz-http"]),
+        .executable(name: "fuzz-upnp-xml", targets: ["fuzz-upnp-xml"]),
+        .executable(name: "fuzz-natpmp", targets: ["fuzz-natpmp"]),
     ],
     dependencies: [
         .package(url: "https://github.com/apple/swift-argument-parser.git", from: "1.8.2"),
@@ -188,6 +194,39 @@ let package = Package(
             swiftSettings: settings
         ),
 
+        // Fuzzing: what each harness feeds its parser and checks (FuzzHarnesses, also
+        // replayed by the unit tests), and one thin executable per harness. Built with
+        // `-sanitize=fuzzer,address -DFUZZING` they are libFuzzer targets; in a plain build
+        // they replay corpus and crash files. See scripts/fuzz.
+        .target(
+            name: "CFuzzer",
+            path: "Fuzz/CFuzzer"
+        ),
+        .target(
+            name: "FuzzHarnesses",
+            dependencies: [
+                "PorticoCore",
+                "UPnPMapping",
+                "NATPMPMapping",
+                "CNATPMP",
+                "TestPatternCamera",
+                "V4L2Camera",
+                "FirstComePolicy",
+                "RandomBackoffPolicy",
+                "PortOrderPolicy",
+                "ServerValuePolicy",
+                "GPIOStepperPanTilt",
+                "GPIOButtonSwitch",
+            ],
+            path: "Fuzz/Harnesses",
+            swiftSettings: settings
+        ),
+        .executableTarget(name: "fuzz-profile", dependencies: ["CFuzzer", "FuzzHarnesses"], path: "Fuzz/Targets/profile", swiftSettings: settings),
+        .executableTarget(name: "fuzz-peers", dependencies: ["CFuzzer", "FuzzHarnesses"], path: "Fuzz/Targets/peers", swiftSettings: settings),
+        .executableTarget(name: "fuzz-http", dependencies: ["CFuzzer", "FuzzHarnesses"], path: "Fuzz/Targets/http", swiftSettings: settings),
+        .executableTarget(name: "fuzz-upnp-xml", dependencies: ["CFuzzer", "FuzzHarnesses"], path: "Fuzz/Targets/upnp-xml", swiftSettings: settings),
+        .executableTarget(name: "fuzz-natpmp", dependencies: ["CFuzzer", "FuzzHarnesses"], path: "Fuzz/Targets/natpmp", swiftSettings: settings),
+
         .testTarget(
             name: "PorticoTests",
             dependencies: [
@@ -207,6 +246,7 @@ let package = Package(
                 "CTurboJPEG",
                 "CPixelConvert",
                 "CUPnP",
+                "FuzzHarnesses",
             ],
             swiftSettings: settings
         ),

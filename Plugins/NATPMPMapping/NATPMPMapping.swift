@@ -41,13 +41,11 @@ public final class NATPMPMapping: MappingBackend {
     public var routerGeneration: Int { session.withLock { $0.epochs.restarts } }
 
     public func externalAddress() async throws(MappingError) -> String {
-        let response = try await exchange(expecting: UInt16(NATPMP_RESPTYPE_PUBLICADDRESS)) { sendpublicaddressrequest($0) }
-        var address = response.pnu.publicaddress.addr
-        var text = [CChar](repeating: 0, count: Int(INET_ADDRSTRLEN))
-        guard inet_ntop(AF_INET, &address, &text, socklen_t(text.count)) != nil else {
-            throw MappingError(.malformedReply, message: "NAT-PMP gateway sent an unreadable external address")
+        let reply = try await exchange(expecting: UInt16(NATPMP_RESPTYPE_PUBLICADDRESS)) { sendpublicaddressrequest($0) }
+        guard case .publicAddress(let address) = reply else {
+            throw MappingError(.malformedReply, message: "NAT-PMP gateway answered an address request with \(reply)")
         }
-        return String(decoding: text.prefix { $0 != 0 }.map { UInt8(bitPattern: $0) }, as: UTF8.self)
+        return address
     }
 
     public func map(_ request: PortMappingRequest) async throws(MappingError) -> PortMapping {
@@ -55,21 +53,10 @@ public final class NATPMPMapping: MappingBackend {
             throw MappingError(.refused, message: "port out of range in \(request)")
         }
         let seconds = UInt32(clamping: request.lease.components.seconds)
-        let response = try await exchange(expecting: UInt16(NATPMP_RESPTYPE_TCPPORTMAPPING)) {
+        let reply = try await exchange(expecting: UInt16(NATPMP_RESPTYPE_TCPPORTMAPPING)) {
             sendnewportmappingrequest($0, NATPMP_PROTOCOL_TCP, UInt16(request.internalPort), UInt16(request.externalPort), seconds)
         }
-        let granted = response.pnu.newportmapping
-        guard Int(granted.privateport) == request.internalPort else {
-            throw MappingError(.malformedReply, message: "NAT-PMP gateway answered for internal port \(granted.privateport), not \(request.internalPort)")
-        }
-        // Port 0 or lifetime 0 is the answer to a deletion (RFC 6886 §3.4), not a grant:
-        // taken as one, port 0 would be "held" and a zero lease would read as permanent.
-        guard granted.mappedpublicport != 0, granted.lifetime > 0 || request.lease == .zero else {
-            throw MappingError(.malformedReply, message: "NAT-PMP gateway granted port \(granted.mappedpublicport) for \(granted.lifetime) s, which is no mapping")
-        }
-        return PortMapping(
-            externalPort: Int(granted.mappedpublicport), internalAddress: request.internalAddress,
-            internalPort: request.internalPort, lease: .seconds(Int64(granted.lifetime)), description: request.description)
+        return try reply.portMapping(for: request)
     }
 
     /// RFC 6886 §3.4: a request with lifetime 0 (and external port 0) deletes the mapping
@@ -93,14 +80,14 @@ public final class NATPMPMapping: MappingBackend {
     /// never longer than the profile's timeout, on a thread of its own.
     private func exchange(
         expecting type: UInt16, _ send: @escaping @Sendable (UnsafeMutablePointer<natpmp_t>) -> Int32
-    ) async throws(MappingError) -> natpmpresp_t {
+    ) async throws(MappingError) -> NATPMPReply {
         let timeout = settings.timeout
         let gateway = self.gateway
-        let outcome: Result<natpmpresp_t, MappingError>
+        let outcome: Result<NATPMPReply, MappingError>
         do {
             outcome = try await DedicatedThread.run(name: "natpmp") { _ in
                 self.session.withLock { session in
-                    Result { () throws(MappingError) -> natpmpresp_t in
+                    Result { () throws(MappingError) -> NATPMPReply in
                         try session.exchange(gateway: gateway, timeout: timeout, expecting: type, send)
                     }
                 }
@@ -108,7 +95,6 @@ public final class NATPMPMapping: MappingBackend {
         } catch {
             throw MappingError(.unreachable, message: "NAT-PMP: \(error)")
         }
-        let response = try outcome.get()
-        return response
+        return try outcome.get()
     }
 }

@@ -24,7 +24,7 @@ struct NATPMPSession: ~Copyable {
     mutating func exchange(
         gateway: String?, timeout: Duration, expecting type: UInt16,
         _ send: (UnsafeMutablePointer<natpmp_t>) -> Int32
-    ) throws(MappingError) -> natpmpresp_t {
+    ) throws(MappingError) -> NATPMPReply {
         if !open {
             let status = gateway.map { initnatpmp(&handle, 1, inet_addr($0)) } ?? initnatpmp(&handle, 0, 0)
             guard status >= 0 else {
@@ -54,18 +54,17 @@ struct NATPMPSession: ~Copyable {
             _ = poll(&descriptor, 1, Int32(wait))
             let status = readnatpmpresponseorretry(&handle, &response)
             if status == portico_natpmp_tryagain { continue }
-            guard status >= 0 else {
-                if status != NATPMP_ERR_NOTAUTHORIZED && status != NATPMP_ERR_NETWORKFAILURE && status != NATPMP_ERR_OUTOFRESOURCES {
-                    reset()
-                }
-                throw Self.error(status, doing: "read the NAT-PMP answer")
+            if status < 0 && status != NATPMP_ERR_NOTAUTHORIZED && status != NATPMP_ERR_NETWORKFAILURE && status != NATPMP_ERR_OUTOFRESOURCES {
+                reset()
             }
-            guard response.type == type else { continue }  // a late answer to an earlier request
+            guard let reply = try NATPMPReply.read(status: status, response: response, answering: type, doing: "read the NAT-PMP answer") else {
+                continue  // a late answer to an earlier request
+            }
             epochs.observe(response.epoch, at: .now)
-            if type == UInt16(NATPMP_RESPTYPE_TCPPORTMAPPING) && response.pnu.newportmapping.lifetime > 0 {
-                internalPorts[Int(response.pnu.newportmapping.mappedpublicport)] = Int(response.pnu.newportmapping.privateport)
+            if case .mapping(let privatePort, let publicPort, let lifetime) = reply, lifetime > .zero {
+                internalPorts[publicPort] = privatePort
             }
-            return response
+            return reply
         }
     }
 
@@ -76,31 +75,19 @@ struct NATPMPSession: ~Copyable {
     }
 
     static func error(_ status: Int32, doing what: String) -> MappingError {
-        let text = String(cString: strnatpmperr(status))
-        switch status {
-        case NATPMP_ERR_NOTAUTHORIZED:
-            return MappingError(.notAuthorized, routerCode: 2, message: "could not \(what): the router refused (\(text))")
-        case NATPMP_ERR_NETWORKFAILURE:
-            return MappingError(.refused, routerCode: 3, message: "could not \(what): the router has no working external connection (\(text))")
-        case NATPMP_ERR_OUTOFRESOURCES:
-            return MappingError(.refused, routerCode: 4, message: "could not \(what): the router is out of mappings (\(text))")
-        case NATPMP_ERR_UNSUPPORTEDVERSION, NATPMP_ERR_UNSUPPORTEDOPCODE:
-            return MappingError(.refused, message: "could not \(what): the router does not speak this NAT-PMP (\(text))")
-        case NATPMP_ERR_WRONGPACKETSOURCE:
-            return MappingError(.malformedReply, message: "could not \(what): an answer came from another host than the gateway")
-        default:
-            return MappingError(.unreachable, message: "could not \(what): \(text)")
-        }
+        NATPMPReply.error(status, doing: what)
     }
 }
 
 /// Notices a router restart from NAT-PMP's "seconds since start of epoch" (RFC 6886 §3.6):
 /// a router that restarted reports fewer seconds than the time that has passed implies.
-struct EpochWatch {
+package struct EpochWatch {
     private var last: (epoch: UInt32, at: ContinuousClock.Instant)?
-    private(set) var restarts = 0
+    package private(set) var restarts = 0
 
-    mutating func observe(_ epoch: UInt32, at now: ContinuousClock.Instant) {
+    package init() {}
+
+    package mutating func observe(_ epoch: UInt32, at now: ContinuousClock.Instant) {
         defer { last = (epoch, now) }
         guard let last else { return }
         let elapsed = now - last.at

@@ -47,6 +47,11 @@ struct HTTPResponse: Sendable, Equatable {
             case .chunked:
                 return try dechunked(from: nextChunk ?? start).map { HTTPResponse(status: status, body: $0) }
             case .untilClose:
+                // Without a length the body is bounded here, as it is by Content-Length
+                // or the chunk sizes: the buffer's slack is for the header.
+                guard buffer.count - start <= limit else {
+                    throw MappingError(.malformedReply, message: "the router's answer is more than \(limit / 1024) KiB")
+                }
                 return nil
             }
         }
