@@ -1,6 +1,7 @@
 import FoundationEssentials
 import HTTPTypes
 import Hummingbird
+import HummingbirdCore
 import Logging
 import NIOCore
 import ServiceLifecycle
@@ -16,12 +17,17 @@ public struct WebServer: Sendable {
         public var snapshotWait: Duration
         /// Whether looking (pages, pictures, state) needs the admin password too.
         public var views: HTTPSettings.Views
+        public var connections: ConnectionLimits
 
-        public init(address: String, port: Int, snapshotWait: Duration = .seconds(3), views: HTTPSettings.Views = .open) {
+        public init(
+            address: String, port: Int, snapshotWait: Duration = .seconds(3), views: HTTPSettings.Views = .open,
+            connections: ConnectionLimits = ConnectionLimits()
+        ) {
             self.address = address
             self.port = port
             self.snapshotWait = snapshotWait
             self.views = views
+            self.connections = connections
         }
     }
 
@@ -111,8 +117,10 @@ public struct WebServer: Sendable {
                 return response
             }
         }
+        let limiter = ConnectionLimiter(limits: configuration.connections)
         return Application(
             router: router,
+            server: HTTPServerBuilder { responder in GuardedHTTP1Channel(responder: responder, limiter: limiter) },
             configuration: .init(address: .hostname(configuration.address, port: configuration.port), serverName: "portico"),
             onServerRunning: { channel in await onListening(channel.localAddress?.port ?? 0) },
             logger: logger)
