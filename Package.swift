@@ -85,6 +85,8 @@ let package = Package(
                 .product(name: "HummingbirdCore", package: "hummingbird"),
                 .product(name: "HTTPTypes", package: "swift-http-types"),
                 .product(name: "Crypto", package: "swift-crypto"),
+                // PBKDF2 over BoringSSL, for the admin password.
+                .product(name: "_CryptoExtras", package: "swift-crypto"),
             ],
             swiftSettings: settings
         ),

@@ -201,23 +201,28 @@ public struct WebServer: Sendable {
         configuration.views == .open ? try await view() : try await authenticated(request, context, view)
     }
 
-    /// Runs `change` only for the admin; otherwise 401 after the guard's delay, and nothing changes.
+    /// Runs `change` only for the admin; otherwise 401 (a wrong password after the
+    /// guard's delay) or 429, and nothing changes.
     private func authenticated(
         _ request: Request, _ context: PorticoRequestContext, _ change: () async throws -> Response
     ) async throws -> Response {
         let client = context.remoteAddress?.ipAddress ?? "unknown"
-        switch admin.check(authorization: request.headers[.authorization], client: client) {
+        switch await admin.check(authorization: request.headers[.authorization], client: client) {
         case .allowed:
             return try await change()
         case .noCredential:
             var response = plain(.unauthorized, "no admin password is set on this camera; set one with: portico passwd\n")
             response.headers[.wwwAuthenticate] = "Basic realm=\"portico\""
             return response
-        case .refused(let delay):
+        case .refused:
             logger.notice("refused a change", metadata: ["client": "\(client)", "path": "\(request.uri.path)"])
-            try await Task.sleep(for: delay)
             var response = plain(.unauthorized, "admin password required\n")
             response.headers[.wwwAuthenticate] = "Basic realm=\"portico\""
+            return response
+        case .tooManyAttempts(let retryAfter):
+            let seconds = max(Int(retryAfter.components.seconds) + (retryAfter.components.attoseconds > 0 ? 1 : 0), 1)
+            var response = plain(.tooManyRequests, "too many password attempts; try again in \(seconds) s, one at a time\n")
+            response.headers[.retryAfter] = "\(seconds)"
             return response
         }
     }
