@@ -83,11 +83,16 @@ let package = Package(
                 "CTurboJPEG",
                 .product(name: "Logging", package: "swift-log"),
                 .product(name: "NIOCore", package: "swift-nio"),
+                // NIO's HTTP/1 request head: the one place the request's HTTP version is known.
+                .product(name: "NIOHTTP1", package: "swift-nio"),
                 .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
                 .product(name: "UnixSignals", package: "swift-service-lifecycle"),
                 .product(name: "Hummingbird", package: "hummingbird"),
+                .product(name: "HummingbirdCore", package: "hummingbird"),
                 .product(name: "HTTPTypes", package: "swift-http-types"),
                 .product(name: "Crypto", package: "swift-crypto"),
+                // PBKDF2 over BoringSSL, for the admin password.
+                .product(name: "_CryptoExtras", package: "swift-crypto"),
             ],
             swiftSettings: settings
         ),

@@ -1,4 +1,5 @@
 import Crypto
+import _CryptoExtras
 
 #if canImport(Glibc)
 import Glibc
@@ -16,6 +17,12 @@ public struct AdminCredential: Sendable, Equatable {
 
     public static let defaultIterations = 60_000
     public static let minimumPasswordLength = 8
+    /// In UTF-8 bytes. A longer guess is refused without hashing: PBKDF2 hashes the
+    /// password into its key once, but a 58 KB password still cost seconds before.
+    public static let maximumPasswordLength = 128
+    /// What a stored line may ask for. The top is ten times the default, so a tampered
+    /// or mistyped file cannot make each guess cost the camera seconds of CPU.
+    public static let acceptedIterations = 1_000...600_000
 
     public struct Failure: Error, Sendable, Equatable, CustomStringConvertible {
         public let description: String
@@ -26,6 +33,12 @@ public struct AdminCredential: Sendable, Equatable {
         guard password.count >= Self.minimumPasswordLength else {
             throw Failure(description: "the password is shorter than \(Self.minimumPasswordLength) characters")
         }
+        guard password.utf8.count <= Self.maximumPasswordLength else {
+            throw Failure(description: "the password is longer than \(Self.maximumPasswordLength) bytes")
+        }
+        guard Self.acceptedIterations.contains(iterations) else {
+            throw Failure(description: "\(iterations) iterations is outside \(Self.acceptedIterations.lowerBound) to \(Self.acceptedIterations.upperBound)")
+        }
         var generator = SystemRandomNumberGenerator()
         salt = (0..<16).map { _ in UInt8.random(in: 0...255, using: &generator) }
         self.iterations = iterations
@@ -35,7 +48,7 @@ public struct AdminCredential: Sendable, Equatable {
     /// Parses the stored line.
     public init(parsing line: String) throws(Failure) {
         let parts = line.split(separator: "$")
-        guard parts.count == 4, parts[0] == "pbkdf2-sha256", let iterations = Int(parts[1]), (1_000...10_000_000).contains(iterations),
+        guard parts.count == 4, parts[0] == "pbkdf2-sha256", let iterations = Int(parts[1]), Self.acceptedIterations.contains(iterations),
               let salt = Self.bytes(hex: parts[2]), salt.count >= 8, let hash = Self.bytes(hex: parts[3]), hash.count == 32
         else {
             throw Failure(description: "not a Portico admin credential; set one again with: portico passwd")
@@ -66,22 +79,26 @@ public struct AdminCredential: Sendable, Equatable {
         "pbkdf2-sha256$\(iterations)$\(Self.hex(salt))$\(Self.hex(hash))"
     }
 
-    /// Compares in constant time, so the answer's timing tells nothing.
+    /// Compares in constant time, so the answer's timing tells nothing. A password
+    /// over `maximumPasswordLength` is wrong without being hashed.
     public func verifies(_ password: String) -> Bool {
-        let candidate = Self.pbkdf2(password: Array(password.utf8), salt: salt, iterations: iterations)
-        return zip(candidate, hash).reduce(0) { $0 | ($1.0 ^ $1.1) } == 0
+        let bytes = Array(password.utf8)
+        guard bytes.count <= Self.maximumPasswordLength else { return false }
+        let candidate = Self.pbkdf2(password: bytes, salt: salt, iterations: iterations)
+        return candidate.count == hash.count && zip(candidate, hash).reduce(0) { $0 | ($1.0 ^ $1.1) } == 0
     }
 
-    /// RFC 8018 PBKDF2 with HMAC-SHA256, one 32-byte block.
+    /// RFC 8018 PBKDF2 with HMAC-SHA256, one 32-byte block, by BoringSSL: the HMAC
+    /// key state is built once per password, not once per iteration as a loop over
+    /// `HMAC.authenticationCode` does (a quarter of a second per guess on a board).
     static func pbkdf2(password: [UInt8], salt: [UInt8], iterations: Int) -> [UInt8] {
-        let key = SymmetricKey(data: password)
-        var block = Array(HMAC<SHA256>.authenticationCode(for: salt + [0, 0, 0, 1], using: key))
-        var result = block
-        for _ in 1..<iterations {
-            block = Array(HMAC<SHA256>.authenticationCode(for: block, using: key))
-            for index in result.indices { result[index] ^= block[index] }
-        }
-        return result
+        // swift-crypto force-unwraps the address of the password's bytes, which an empty
+        // array may not have; no stored password is empty. Only an allocation failure
+        // inside BoringSSL throws. Either way the empty result matches no stored hash.
+        guard !password.isEmpty, !salt.isEmpty else { return [] }
+        let key = try? KDF.Insecure.PBKDF2.deriveKey(
+            from: password, salt: salt, using: .sha256, outputByteCount: 32, unsafeUncheckedRounds: iterations)
+        return key?.withUnsafeBytes { Array($0) } ?? []
     }
 
     static func hex(_ bytes: [UInt8]) -> String {

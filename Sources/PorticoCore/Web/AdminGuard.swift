@@ -1,60 +1,94 @@
 import FoundationEssentials
 import Synchronization
 
+#if canImport(Glibc)
+import Glibc
+#endif
+
 /// Decides whether a request may change the camera: HTTP Basic authentication against
-/// the admin credential, with failures slowed down per client so a password cannot be
-/// guessed at network speed.
+/// the admin credential.
+///
+/// A password check is a stretched hash, so guesses from the internet are work the
+/// camera must not be made to do at will: `LoginThrottle` says which guesses are
+/// hashed and how long a wrong one waits for its answer, and the hash runs on a
+/// thread of its own at low priority, never on an event loop or the concurrency
+/// pool that serves the stream.
 public final class AdminGuard: Sendable {
     public enum Verdict: Sendable, Equatable {
         case allowed
-        /// Wrong or missing credentials; wait this long before answering 401.
-        case refused(delay: Duration)
+        /// Wrong or missing credentials (a wrong one has waited out its delay): answer 401.
+        case refused
+        /// Not checked: this client has an attempt under way, or the camera has had too
+        /// many wrong passwords lately. Answer 429; trying again sooner is turned away too.
+        case tooManyAttempts(retryAfter: Duration)
         /// No admin credential is set on this camera.
         case noCredential
     }
 
     private let credentialFile: String?
-    private let state = Mutex(State())
+    private let throttle: Mutex<LoginThrottle<String>>
+    /// Passwords that passed, by the SHA-256 of client, password and credential, so an
+    /// admin's browser sending Basic auth with every request does not pay the stretched
+    /// hash each time. Per client: from any other address the entry is no shortcut.
+    private let verified = Mutex<[[UInt8]: ContinuousClock.Instant]>([:])
+    private let origin = ContinuousClock.now
 
-    private struct State {
-        var failures: [String: (count: Int, last: ContinuousClock.Instant)] = [:]
-        /// Passwords already checked, by their SHA-256, so a user pressing a button many
-        /// times does not pay the stretched hash each time.
-        var verified: [[UInt8]: ContinuousClock.Instant] = [:]
-    }
-
-    public init(credentialFile: String?) {
+    init(credentialFile: String?, limits: LoginThrottle<String>.Limits) {
         self.credentialFile = credentialFile
+        throttle = Mutex(LoginThrottle(limits: limits))
     }
+
+    public convenience init(credentialFile: String?) {
+        self.init(credentialFile: credentialFile, limits: .init())
+    }
+
+    private var now: Duration { ContinuousClock.now - origin }
 
     /// `authorization` is the request's Authorization header; `client` its remote address.
-    public func check(authorization: String?, client: String) -> Verdict {
+    public func check(authorization: String?, client: String) async -> Verdict {
         guard let credentialFile, let credential = try? AdminCredential.load(from: credentialFile) else { return .noCredential }
-        if let password = Self.basicPassword(authorization) {
-            let fingerprint = Array(SHA256Fingerprint.of(password + credential.line))
-            let cached = state.withLock { state in
-                state.verified[fingerprint].map { ContinuousClock.now - $0 < .seconds(300) } ?? false
-            }
-            if cached || credential.verifies(password) {
-                state.withLock { state in
-                    state.failures[client] = nil
-                    if state.verified.count > 64 { state.verified.removeAll() }
-                    state.verified[fingerprint] = .now
+        // No password offered, nothing guessed: refused at once, and not held against the
+        // client (a browser asks without credentials first).
+        guard let password = Self.basicPassword(authorization) else { return .refused }
+        let fingerprint = Array(SHA256Fingerprint.of(client + "\u{0}" + password + "\u{0}" + credential.line))
+        let cached = verified.withLock { $0[fingerprint].map { ContinuousClock.now - $0 < .seconds(300) } ?? false }
+        if cached { return .allowed }
+
+        switch throttle.withLock({ $0.admit(client, at: now) }) {
+        case .turnAway(let wait):
+            try? await Task.sleep(for: wait)
+            return .tooManyAttempts(retryAfter: wait)
+        case .check:
+            let passed = await Self.hash(credential, password)
+            let delay = throttle.withLock { $0.checked(client, verified: passed, at: now) }
+            if passed {
+                verified.withLock { verified in
+                    if verified.count >= 64 { verified.removeAll() }
+                    verified[fingerprint] = .now
                 }
-                return .allowed
+            } else {
+                try? await Task.sleep(for: delay)
             }
+            throttle.withLock { $0.finished(client) }
+            return passed ? .allowed : .refused
         }
-        let count = state.withLock { state -> Int in
-            let previous = state.failures[client].flatMap { ContinuousClock.now - $0.last < .seconds(600) ? $0.count : nil } ?? 0
-            state.failures[client] = (previous + 1, .now)
-            if state.failures.count > 1024 { state.failures.removeAll() }
-            return previous + 1
-        }
-        // 0.25 s, 0.5 s, 1 s, … up to 8 s per attempt from the same client.
-        return .refused(delay: .milliseconds(250) * (1 << min(count - 1, 5)))
+    }
+
+    /// The stretched hash on a thread of its own, niced so the camera's threads come
+    /// first when guesses and frames compete for the processor.
+    private static func hash(_ credential: AdminCredential, _ password: String) async -> Bool {
+        (try? await DedicatedThread.run(name: "password-check") { _ in
+            #if canImport(Glibc)
+            // On Linux the nice value belongs to the thread (`0` is the calling one), so
+            // this thread alone yields, and it ends with the check.
+            _ = setpriority(__priority_which_t(PRIO_PROCESS.rawValue), 0, 10)
+            #endif
+            return credential.verifies(password)
+        }) ?? false
     }
 
     /// The password of `Basic base64(admin:password)`; any user name is accepted.
+    /// Headers are at most 16 KiB, so decoding one costs little.
     static func basicPassword(_ header: String?) -> String? {
         guard let header, header.lowercased().hasPrefix("basic ") else { return nil }
         let encoded = header.dropFirst(6).trimmingCharacters(in: .whitespaces)

@@ -1,6 +1,7 @@
 import FoundationEssentials
 import HTTPTypes
 import Hummingbird
+import HummingbirdCore
 import Logging
 import NIOCore
 import ServiceLifecycle
@@ -16,12 +17,17 @@ public struct WebServer: Sendable {
         public var snapshotWait: Duration
         /// Whether looking (pages, pictures, state) needs the admin password too.
         public var views: HTTPSettings.Views
+        public var connections: ConnectionLimits
 
-        public init(address: String, port: Int, snapshotWait: Duration = .seconds(3), views: HTTPSettings.Views = .open) {
+        public init(
+            address: String, port: Int, snapshotWait: Duration = .seconds(3), views: HTTPSettings.Views = .open,
+            connections: ConnectionLimits = ConnectionLimits()
+        ) {
             self.address = address
             self.port = port
             self.snapshotWait = snapshotWait
             self.views = views
+            self.connections = connections
         }
     }
 
@@ -111,8 +117,10 @@ public struct WebServer: Sendable {
                 return response
             }
         }
+        let limiter = ConnectionLimiter(limits: configuration.connections)
         return Application(
             router: router,
+            server: HTTPServerBuilder { responder in GuardedHTTP1Channel(responder: responder, limiter: limiter) },
             configuration: .init(address: .hostname(configuration.address, port: configuration.port), serverName: "portico"),
             onServerRunning: { channel in await onListening(channel.localAddress?.port ?? 0) },
             logger: logger)
@@ -194,23 +202,28 @@ public struct WebServer: Sendable {
         configuration.views == .open ? try await view() : try await authenticated(request, context, view)
     }
 
-    /// Runs `change` only for the admin; otherwise 401 after the guard's delay, and nothing changes.
+    /// Runs `change` only for the admin; otherwise 401 (a wrong password after the
+    /// guard's delay) or 429, and nothing changes.
     private func authenticated(
         _ request: Request, _ context: PorticoRequestContext, _ change: () async throws -> Response
     ) async throws -> Response {
         let client = context.remoteAddress?.ipAddress ?? "unknown"
-        switch admin.check(authorization: request.headers[.authorization], client: client) {
+        switch await admin.check(authorization: request.headers[.authorization], client: client) {
         case .allowed:
             return try await change()
         case .noCredential:
             var response = plain(.unauthorized, "no admin password is set on this camera; set one with: portico passwd\n")
             response.headers[.wwwAuthenticate] = "Basic realm=\"portico\""
             return response
-        case .refused(let delay):
+        case .refused:
             logger.notice("refused a change", metadata: ["client": "\(client)", "path": "\(request.uri.path)"])
-            try await Task.sleep(for: delay)
             var response = plain(.unauthorized, "admin password required\n")
             response.headers[.wwwAuthenticate] = "Basic realm=\"portico\""
+            return response
+        case .tooManyAttempts(let retryAfter):
+            let seconds = max(Int(retryAfter.components.seconds) + (retryAfter.components.attoseconds > 0 ? 1 : 0), 1)
+            var response = plain(.tooManyRequests, "too many password attempts; try again in \(seconds) s, one at a time\n")
+            response.headers[.retryAfter] = "\(seconds)"
             return response
         }
     }

@@ -25,8 +25,10 @@ struct LoopbackHTTPClient {
     }
 
     /// GET `path` and read the whole reply.
-    static func get(host: String = "127.0.0.1", port: Int, path: String, timeout: Duration = .seconds(10)) throws -> Reply {
-        let connection = try Connection(host: host, port: port, timeout: timeout)
+    static func get(
+        host: String = "127.0.0.1", port: Int, path: String, timeout: Duration = .seconds(10), from source: String? = nil
+    ) throws -> Reply {
+        let connection = try Connection(host: host, port: port, timeout: timeout, from: source)
         try connection.send("GET \(path) HTTP/1.1\r\nHost: \(host):\(port)\r\nConnection: close\r\n\r\n")
         let head = try connection.readHead()
         var body = BodyReader(connection: connection, headers: head.headers)
@@ -36,9 +38,9 @@ struct LoopbackHTTPClient {
     /// POST `body` to `path` and read the whole reply.
     static func post(
         host: String = "127.0.0.1", port: Int, path: String, headers: [String: String] = [:], body: [UInt8],
-        timeout: Duration = .seconds(15)
+        timeout: Duration = .seconds(15), from source: String? = nil
     ) throws -> Reply {
-        let connection = try Connection(host: host, port: port, timeout: timeout)
+        let connection = try Connection(host: host, port: port, timeout: timeout, from: source)
         var head = "POST \(path) HTTP/1.1\r\nHost: \(host):\(port)\r\nConnection: close\r\nContent-Length: \(body.count)\r\n"
         for (name, value) in headers.sorted(by: { $0.key < $1.key }) { head += "\(name): \(value)\r\n" }
         try connection.send(head + "\r\n" + String(decoding: body, as: UTF8.self))
@@ -48,8 +50,10 @@ struct LoopbackHTTPClient {
     }
 
     /// GET `/stream` (or another MJPEG path) and return a reader of its frames.
-    static func openStream(host: String = "127.0.0.1", port: Int, path: String = "/stream", timeout: Duration = .seconds(10)) throws -> MJPEGReader {
-        let connection = try Connection(host: host, port: port, timeout: timeout)
+    static func openStream(
+        host: String = "127.0.0.1", port: Int, path: String = "/stream", timeout: Duration = .seconds(10), from source: String? = nil
+    ) throws -> MJPEGReader {
+        let connection = try Connection(host: host, port: port, timeout: timeout, from: source)
         try connection.send("GET \(path) HTTP/1.1\r\nHost: \(host):\(port)\r\n\r\n")
         let head = try connection.readHead()
         guard head.status == 200 else { throw Failure(description: "GET \(path) answered \(head.status)") }
@@ -62,12 +66,25 @@ struct LoopbackHTTPClient {
         private var buffer: [UInt8] = []
         private var position = 0
 
-        init(host: String, port: Int, timeout: Duration) throws {
+        /// `source` picks the local address (another loopback address, to be another client).
+        init(host: String, port: Int, timeout: Duration, from source: String? = nil) throws {
             fd = socket(AF_INET, Int32(SOCK_STREAM.rawValue), 0)
             guard fd >= 0 else { throw Failure(description: "socket: \(String(cString: strerror(errno)))") }
             var time = timeval(tv_sec: Int(timeout.components.seconds), tv_usec: Int(timeout.components.attoseconds / 1_000_000_000_000))
             setsockopt(fd, SOL_SOCKET, SO_RCVTIMEO, &time, socklen_t(MemoryLayout<timeval>.size))
             setsockopt(fd, SOL_SOCKET, SO_SNDTIMEO, &time, socklen_t(MemoryLayout<timeval>.size))
+            if let source {
+                var local = sockaddr_in()
+                local.sin_family = sa_family_t(AF_INET)
+                let bound = inet_pton(AF_INET, source, &local.sin_addr) == 1 && withUnsafePointer(to: &local) {
+                    $0.withMemoryRebound(to: sockaddr.self, capacity: 1) { bind(fd, $0, socklen_t(MemoryLayout<sockaddr_in>.size)) }
+                } == 0
+                guard bound else {
+                    let reason = String(cString: strerror(errno))
+                    close(fd)
+                    throw Failure(description: "cannot send from \(source): \(reason)")
+                }
+            }
             var address = sockaddr_in()
             address.sin_family = sa_family_t(AF_INET)
             address.sin_port = in_port_t(UInt16(port).bigEndian)
