@@ -210,6 +210,7 @@ let package = Package(
         .target(
             name: "FuzzHarnesses",
             dependencies: [
+                "CFuzzer",
                 "PorticoCore",
                 "UPnPMapping",
                 "NATPMPMapping",
@@ -226,11 +227,11 @@ let package = Package(
             path: "Fuzz/Harnesses",
             swiftSettings: settings
         ),
-        .executableTarget(name: "fuzz-profile", dependencies: ["CFuzzer", "FuzzHarnesses"], path: "Fuzz/Targets/profile", swiftSettings: settings),
-        .executableTarget(name: "fuzz-peers", dependencies: ["CFuzzer", "FuzzHarnesses"], path: "Fuzz/Targets/peers", swiftSettings: settings),
-        .executableTarget(name: "fuzz-http", dependencies: ["CFuzzer", "FuzzHarnesses"], path: "Fuzz/Targets/http", swiftSettings: settings),
-        .executableTarget(name: "fuzz-upnp-xml", dependencies: ["CFuzzer", "FuzzHarnesses"], path: "Fuzz/Targets/upnp-xml", swiftSettings: settings),
-        .executableTarget(name: "fuzz-natpmp", dependencies: ["CFuzzer", "FuzzHarnesses"], path: "Fuzz/Targets/natpmp", swiftSettings: settings),
+        .executableTarget(name: "fuzz-profile", dependencies: ["FuzzHarnesses"], path: "Fuzz/Targets/profile", swiftSettings: settings),
+        .executableTarget(name: "fuzz-peers", dependencies: ["FuzzHarnesses"], path: "Fuzz/Targets/peers", swiftSettings: settings),
+        .executableTarget(name: "fuzz-http", dependencies: ["FuzzHarnesses"], path: "Fuzz/Targets/http", swiftSettings: settings),
+        .executableTarget(name: "fuzz-upnp-xml", dependencies: ["FuzzHarnesses"], path: "Fuzz/Targets/upnp-xml", swiftSettings: settings),
+        .executableTarget(name: "fuzz-natpmp", dependencies: ["FuzzHarnesses"], path: "Fuzz/Targets/natpmp", swiftSettings: settings),
 
         .testTarget(
             name: "PorticoTests",
