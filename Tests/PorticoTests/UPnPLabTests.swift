@@ -153,6 +153,7 @@ struct UPnPLabTests {
     @Test("a LAN device that answers discovery first with a broken gateway does not keep the camera from the router")
     func hostileGatewayOnTheLAN() async throws {
         let lab = try NetworkLab(prefix: "tuh-", cameras: 2)
+        defer { lab.tearDown() }
         // cam2 answers every search at once (the router waits 50 ms), then talks garbage.
         _ = try lab.spawn(in: "cam2", ["/usr/bin/python3", Repository.path("Tests/Lab/broken_igd.py"),
                                        "--mode", "garbage", "--bind", "198.51.100.12", "--lifetime", "60"])

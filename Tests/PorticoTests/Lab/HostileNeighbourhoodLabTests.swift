@@ -52,6 +52,7 @@ struct HostileNeighbourhoodLabTests {
 
     static func attackSite() throws {
         let lab = try NetworkLab(prefix: "thn-", cameras: 4)
+        defer { lab.tearDown() }
         let key = try temporaryProfile("site-key-for-the-hostile-neighbourhood\n")
         defer { unlink(key) }
         var folders: [String] = []

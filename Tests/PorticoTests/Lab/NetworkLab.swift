@@ -31,11 +31,17 @@ final class NetworkLab: @unchecked Sendable {
         guard up.status == 0 else { throw TestFailure("netlab up failed:\n\(up.output)\n\(up.error)") }
     }
 
-    deinit {
+    deinit { tearDown() }
+
+    /// Stops what the lab started and removes it. Tests call it in a `defer`: the lab's
+    /// last reference can be dropped on another thread after the test runner has begun
+    /// to exit, and the last lab of a run would then be left up. Safe to call again.
+    func tearDown() {
         for process in processes {
             process.signal(SIGKILL)
             _ = try? process.wait(timeout: .seconds(5))
         }
+        processes.removeAll()
         _ = try? run(["down"])
     }
 
