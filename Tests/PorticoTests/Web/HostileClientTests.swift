@@ -23,14 +23,8 @@ struct HostileClientTests {
         quality = 70
         """
 
-    @Test("2000 idle connections from one address: it keeps 32, another client's /snapshot and /stream go on, and idle ones close")
-    func connectionFlood() async throws {
-        try raiseOpenFileLimit(to: 4096)
-        let server = try ServerProcess(profile: Self.camera, executable: Repository.executable)
-        defer { server.stop() }
-        let port = server.port
-        try await blocking { try server.waitUntilReady() }
-
+    /// A viewer of `/stream` from 127.0.0.2, counting its frames until `stop` is set.
+    static func watch(port: Int) -> (frames: Counter, stop: StopFlag, viewer: Task<Void, any Error>) {
         let frames = Counter()
         let stop = StopFlag()
         let viewer = Task {
@@ -42,6 +36,18 @@ struct HostileClientTests {
                 }
             }
         }
+        return (frames, stop, viewer)
+    }
+
+    @Test("2000 idle connections from one address: it keeps 32, another client's /snapshot and /stream go on, and idle ones close")
+    func connectionFlood() async throws {
+        try raiseOpenFileLimit(to: 4096)
+        let server = try ServerProcess(profile: Self.camera, executable: Repository.executable)
+        defer { server.stop() }
+        let port = server.port
+        try await blocking { try server.waitUntilReady() }
+
+        let (frames, stop, viewer) = Self.watch(port: port)
         defer { stop.set() }
 
         let pid = server.pid
@@ -142,17 +148,7 @@ struct HostileClientTests {
         let port = server.port
         try await blocking { try server.waitUntilReady() }
 
-        let frames = Counter()
-        let stop = StopFlag()
-        let viewer = Task {
-            try await blocking {
-                var reader = try LoopbackHTTPClient.openStream(port: port, timeout: .seconds(5), from: "127.0.0.2")
-                while !stop.isSet {
-                    _ = try reader.next()
-                    frames.add()
-                }
-            }
-        }
+        let (frames, stop, viewer) = Self.watch(port: port)
         defer { stop.set() }
         @Sendable func rate(over seconds: Double) -> Double {
             let before = frames.value
@@ -160,6 +156,17 @@ struct HostileClientTests {
             return Double(frames.value - before) / seconds
         }
         let calm = try await blocking { usleep(1_000_000); return rate(over: 3) }
+        // One right password checked while all is calm (from an address the flood-time check
+        // does not share, so that one is not answered from its cache): what a hash costs in
+        // this build. A debug build's BoringSSL is unoptimised: a hash can take most of a
+        // second here, where a board's release build takes milliseconds.
+        let calmAdmin = try await blocking {
+            let start = ContinuousClock.now
+            _ = try LoopbackHTTPClient.post(
+                port: port, path: "/api/register", headers: ["Authorization": "Basic " + Data("admin:s3cret-pass".utf8).base64EncodedString()],
+                body: [], timeout: .seconds(5), from: "127.0.0.4")
+            return ContinuousClock.now - start
+        }
 
         let guesses = Counter()
         let floodStop = StopFlag()
@@ -198,7 +205,9 @@ struct HostileClientTests {
         #expect(guesses.value > 100, "the attackers got answers")
         #expect(attacked >= 0.9 * calm, "\(attacked) fps under the flood, \(calm) fps before")
         #expect(snapshot.0 == 200 && snapshot.1 < .seconds(1), "/snapshot: \(snapshot)")
-        #expect(admin.0 == 409 && admin.1 < .seconds(1), "the admin: \(admin); 409 because this board maps no port")
+        // Within 1 s, or a few hashes' time where one hash is slower than a board's.
+        #expect(admin.0 == 409 && admin.1 < max(.seconds(1), calmAdmin * 4),
+                "the admin: \(admin) (calm: \(calmAdmin)); 409 because this board maps no port")
         #expect(state.status == 200 && !state.text.contains("pwned"))
     }
 }
