@@ -406,6 +406,27 @@ struct RegistrationTests {
         #expect(addressQuestions == 3, "every 10 s, not with every renewal")
     }
 
+    @Test("with a lease shorter than 20 s the address is asked every renewal interval of that lease")
+    func addressRefreshFollowsAShortLease() {
+        var configuration = Registration.Configuration(
+            fixedPort: 8080, ports: PortRange(8081, 8083), lease: .seconds(10),
+            internalAddress: "198.51.100.11", internalPort: 8080, description: "portico:cam1")
+        configuration.fixedLease = .seconds(3)
+        #expect(configuration.addressRefresh == .seconds(5))
+        var machine = Registration(configuration: configuration)
+        _ = machine.handle(.start, at: .zero)
+        _ = machine.handle(Self.granted(8080, lease: .seconds(3)), at: .zero)
+        var asked: [Duration] = []
+        var now = Duration.zero
+        while now < .seconds(30) {
+            now = machine.wakeup!
+            if machine.advance(to: now).contains(.queryExternalAddress) { asked.append(now) }
+            _ = machine.handle(Self.granted(8080, lease: .seconds(3)), at: now)
+        }
+        #expect(asked.count == 6, "every 5 s in 30 s: \(asked)")
+        #expect(zip(asked, asked.dropFirst()).allSatisfy { $1 - $0 <= .seconds(6) })
+    }
+
     @Test("the fixed port's lease stays short until a takeover deletes a predecessor's mapping, and is short again after a refusal")
     func fixedLeaseFollowsTheRouter() {
         var configuration = Self.keepingOwnPort

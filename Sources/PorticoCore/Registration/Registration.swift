@@ -41,7 +41,10 @@ public struct Registration: Sendable {
         public var fixedLeaseWhereDeletable: Duration
         /// Least time between two questions for the external address: the fixed port's short
         /// lease is renewed every second or so, and asking the address with each renewal
-        /// would double the representative's exchanges with the router.
+        /// would double the representative's exchanges with the router. By default the
+        /// renewal interval of the lease asked for, at most 10 s: a representative sees a
+        /// changed address as soon as any camera of the site would, and its public page
+        /// is wrong for no longer than that.
         public var addressRefresh: Duration
         /// Pause between attempts on the fixed port while claiming it.
         public var claimRetry: Duration
@@ -69,13 +72,13 @@ public struct Registration: Sendable {
             fixedPort: Int, ports: PortRange, lease: Duration, internalAddress: String, internalPort: Int,
             description: String, retryDelay: Duration = .seconds(2), maximumRetryDelay: Duration = .seconds(60),
             permanentRefresh: Duration = .seconds(300), fixedLease: Duration? = nil, fixedLeaseWhereDeletable: Duration? = nil,
-            addressRefresh: Duration = .seconds(10), claimRetry: Duration = .milliseconds(500), lapsePoll: Duration = .milliseconds(150),
+            addressRefresh: Duration? = nil, claimRetry: Duration = .milliseconds(500), lapsePoll: Duration = .milliseconds(150),
             takeOverWait: Duration = .milliseconds(50), keepsOwnPortWhileClaiming: Bool = false
         ) {
             self.keepsOwnPortWhileClaiming = keepsOwnPortWhileClaiming
             self.fixedLease = fixedLease ?? lease
             self.fixedLeaseWhereDeletable = fixedLeaseWhereDeletable ?? fixedLease ?? lease
-            self.addressRefresh = addressRefresh
+            self.addressRefresh = addressRefresh ?? min(.seconds(10), lease / 2)
             self.claimRetry = claimRetry
             self.lapsePoll = lapsePoll
             self.takeOverWait = takeOverWait

@@ -92,9 +92,11 @@ struct MappingLabTests {
             try eventually(.seconds(20), "camera mapped") { try lab.stateFromWAN(port: 8080) != nil }
             #expect(try lab.stateFromWAN(port: 8080)?.mapping?.externalAddress == "203.0.113.10")
             #expect(try lab.run(["wan-addr", "203.0.113.20"]).status == 0)
-            // The camera is now reached at the new address; its state must say so.
+            // The camera is now reached at the new address; its state must say so within
+            // the lease's renewal interval (5 s, the address asked at most that often),
+            // the next 1 s renewal of the fixed port, and the exchange.
             var state: StateReport?
-            try eventually(.seconds(7), "new external address in /state") {
+            try eventually(.seconds(8), "new external address in /state") {
                 state = try lab.stateFromWAN(port: 8080, address: "203.0.113.20", timeout: 2)
                 return state?.mapping?.externalAddress == "203.0.113.20"
             }
