@@ -73,7 +73,7 @@ public struct WebServer: Sendable {
         addPageRoutes(to: router)
         router.get("/snapshot") { request, context in try await viewed(request, context) { await snapshot() } }
         router.get("/stream") { request, context in try await viewed(request, context) { stream() } }
-        router.get("/state") { request, context in try await viewed(request, context) { try stateResponse() } }
+        router.get("/state") { request, context in try await viewed(request, context) { try stateResponse(viewerPlace(context)) } }
         router.post("/api/name") { request, context in
             try await authenticated(request, context) {
                 let body = try await request.body.collect(upTo: context.maxUploadSize)
@@ -162,8 +162,11 @@ public struct WebServer: Sendable {
         })
     }
 
-    private func stateResponse() throws -> Response {
-        try json(state())
+    /// The site's directory in it as the viewer's place allows (`SiteStatus.seen(from:)`).
+    private func stateResponse(_ place: ViewerPlace) throws -> Response {
+        var report = state()
+        report.site = report.site?.seen(from: place)
+        return try json(report)
     }
 
     struct NameChange: Decodable {
