@@ -4,7 +4,7 @@ runs: started with `ip netns exec <lab namespace>`, it sees the site as the inte
 (`wan`) or as the LAN (a camera's namespace) does.
 
     browser_pages.py --place lan|wan --directory URL --expect cam1,cam2,cam3 --shots DIR
-                     [--kill-pid PID --remaining cam2,cam3]
+                     [--kill-pid PID --remaining cam2,cam3 [--failover-only]]
 
 Checks, each an assertion on what the page shows: every tile's thumbnail has loaded
 (naturalWidth > 0); from the internet, no LAN address in the page or /directory.json;
@@ -128,12 +128,21 @@ def without_javascript(browser, args, expected):
     context.close()
 
 
+def opened(page, url):
+    """True once `url` has loaded: a site that has just settled may refuse for a moment."""
+    try:
+        page.goto(url, wait_until="domcontentloaded")
+        return True
+    except Exception:
+        return False
+
+
 def failover(context, args, remaining):
     directory = context.new_page()
-    directory.goto(args.directory, wait_until="domcontentloaded")
+    wait_for(f"{args.directory} opens", 10, lambda: opened(directory, args.directory), interval=0.5)
     wait_for("directory tiles", 10, lambda: tiles(directory))
     camera = context.new_page()
-    camera.goto(args.directory.rstrip("/") + "/camera", wait_until="domcontentloaded")
+    wait_for("the camera page opens", 10, lambda: opened(camera, args.directory.rstrip("/") + "/camera"), interval=0.5)
     wait_for("the camera page plays", 10, lambda: frames_shown(camera) > 3)
     before = camera.locator("h1#name").inner_text()
     os.kill(args.kill_pid, signal.SIGTERM)
@@ -170,6 +179,7 @@ def main():
     parser.add_argument("--shots", required=True)
     parser.add_argument("--kill-pid", type=int)
     parser.add_argument("--remaining")
+    parser.add_argument("--failover-only", action="store_true", help="only the SIGTERM check (repeated runs)")
     args = parser.parse_args()
     expected = args.expect.split(",")
     os.makedirs(args.shots, exist_ok=True)
@@ -177,6 +187,9 @@ def main():
         browser = playwright.chromium.launch(executable_path="/usr/bin/chromium", args=["--no-sandbox"])
         try:
             desktop = browser.new_context(viewport={"width": 1280, "height": 900})
+            if args.failover_only:
+                failover(desktop, args, args.remaining.split(","))
+                return
             phone = browser.new_context(viewport={"width": 390, "height": 844}, device_scale_factor=1, is_mobile=True, has_touch=True)
             page = desktop.new_page()
             listed = directory_checks(page, args, expected)
