@@ -166,6 +166,8 @@ def failover(context, args, remaining):
     time.sleep(2)
     check(picture(camera) != first, "the resumed stream's picture does not change")
     after = camera.locator("h1#name").inner_text()
+    back = camera.locator("#back").get_attribute("href")
+    check(back == "/", f"the new representative's camera page links back to {back}, not to its own directory")
     print(f"{args.place}: camera page at {args.directory}camera resumed {resumed:.2f} s later, now {after} (was {before})")
     directory.close()
     camera.close()

@@ -17,7 +17,7 @@ enum CameraPage {
         let view = camera.map {
             PageTemplate.cameraView.render(["name": content.name, "width": String($0.width), "height": String($0.height)])
         } ?? #"<p class="note">This board has no camera.</p>"#
-        let back = content.allCameras.map { #"<a class="button" href="\#(Markup.escape($0))">← All cameras</a>"# } ?? ""
+        let back = content.allCameras.map { #"<a class="button" id="back" href="\#(Markup.escape($0))">← All cameras</a>"# } ?? ""
         let maps = content.state.pieces.contains { $0.section == "mapping" && $0.status == "started" }
         let scripts = PageTemplate.cameraScript + (content.panTilt == nil ? "" : "\n" + PageTemplate.panTiltScript)
         return PageTemplate.camera.render([

@@ -111,7 +111,13 @@
         field('fps').textContent = camera.published_fps.toFixed(1) + ' fps (of ' + camera.fps + ')';
         field('viewers').textContent = String(camera.stream_clients);
       }
-      if (state.site) field('role').textContent = state.site.role;
+      if (state.site) {
+        field('role').textContent = state.site.role;
+        // "All cameras" follows the site: after a failover it is another camera's address.
+        const representative = state.site.directory.cameras.find(c => c.representative && c.url);
+        const back = field('back');
+        if (back) back.href = state.site.role === 'representative' ? '/' : representative ? representative.url : back.href;
+      }
     } catch (error) {
       badge.className = 'badge offline';
       badge.textContent = 'offline';
