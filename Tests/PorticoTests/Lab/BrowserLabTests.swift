@@ -23,9 +23,10 @@ struct BrowserLabTests {
         getenv("BROWSER_LAB_PREFIX").map { String(cString: $0) } ?? "tbr-"
     }
 
-    /// How many times the representative's SIGTERM is watched: 1 in the regular run;
-    /// `BROWSER_FAILOVERS=10` for the median the README quotes (each further one starts the
-    /// stopped camera again and lets the site settle first).
+    /// How many further SIGTERMs are watched after the one from `wan` in the full run,
+    /// alternately from the LAN and from `wan`, each after the stopped camera has started
+    /// again and the site has settled: 1 (the LAN's) in the regular run; more for the
+    /// medians (`BROWSER_FAILOVERS=19`: ten from each place).
     static var failovers: Int {
         getenv("BROWSER_FAILOVERS").flatMap { Int(String(cString: $0)) }.map { min(max($0, 1), 50) } ?? 1
     }
@@ -49,18 +50,26 @@ struct BrowserLabTests {
         return Double(line[range.upperBound...].prefix { $0 != " " })
     }
 
-    /// The representative from `wan`, its process, and the SIGTERM watched in the browser.
-    static func failover(_ lab: NetworkLab, cameras: [Subprocess], all: [String]) throws -> (stopped: Int, seconds: Double?) {
+    /// The representative's SIGTERM watched in the browser from `place`: from `wan` at the
+    /// fixed port, from the LAN at the representative's LAN address, in a member's namespace.
+    static func failover(_ lab: NetworkLab, cameras: [Subprocess], all: [String], place: String) throws -> (stopped: Int, seconds: Double?) {
         let site = try #require(try RepresentativeLabTests.directory(lab))
         let representative = try #require(site.representative)
         let index = try #require(Int(representative.dropFirst(3)))
-        let run = try browse(lab, from: "wan", [
-            "--place", "wan", "--directory", "http://\(NetworkLab.externalAddress):8080/", "--expect", all.joined(separator: ","),
+        let lan = place == "lan"
+        let run = try browse(lab, from: lan ? all.first { $0 != representative }! : "wan", [
+            "--place", place, "--directory", lan ? "http://198.51.100.\(10 + index):8080/" : "http://\(NetworkLab.externalAddress):8080/",
+            "--expect", all.joined(separator: ","),
             "--kill-pid", String(cameras[index - 1].pid), "--remaining", all.filter { $0 != representative }.joined(separator: ","),
             "--failover-only",
         ])
         #expect(run.status == 0)
         return (index, run.status == 0 ? failoverSeconds(run.output) : nil)
+    }
+
+    static func median(_ times: [Double]) -> String {
+        let sorted = times.sorted()
+        return sorted.isEmpty ? "none" : "median \(sorted[sorted.count / 2]) s of \(sorted.count): \(sorted)"
     }
 
     @Test("from the LAN and from the internet: thumbnails, links, moving pictures, phone layout; the representative's SIGTERM followed without a reload")
@@ -90,22 +99,20 @@ struct BrowserLabTests {
                 "--kill-pid", String(cameras[index - 1].pid), "--remaining", all.filter { $0 != representative }.joined(separator: ","),
             ])
             #expect(wan.status == 0)
-            var times = [Self.failoverSeconds(wan.output)].compactMap { $0 }
+            var times: [String: [Double]] = ["wan": [Self.failoverSeconds(wan.output)].compactMap { $0 }, "lan": []]
             var stopped = index
-            for _ in 1..<Self.failovers where times.count > 0 {
+            for round in 0..<Self.failovers where wan.status == 0 {
+                let place = round % 2 == 0 ? "lan" : "wan"
                 _ = try cameras[stopped - 1].wait(timeout: .seconds(10))
                 cameras[stopped - 1] = try lab.startPortico(camera: stopped, profile: profiles[stopped - 1])
                 try eventually(.seconds(30), "directory of 3 again") { try RepresentativeLabTests.directoryIsExactly(Set(all), lab) }
-                let next = try Self.failover(lab, cameras: cameras, all: all)
+                let next = try Self.failover(lab, cameras: cameras, all: all, place: place)
                 stopped = next.stopped
                 // A run that failed before its SIGTERM leaves nothing to start again: stop here.
                 guard let seconds = next.seconds else { break }
-                times.append(seconds)
+                times[place, default: []].append(seconds)
             }
-            let sorted = times.sorted()
-            if !sorted.isEmpty {
-                print("SIGTERM -> updated directory in the browser: median \(sorted[sorted.count / 2]) s of \(sorted.count): \(sorted)")
-            }
+            print("SIGTERM -> updated directory in the browser, from wan: \(Self.median(times["wan"] ?? [])); from the LAN: \(Self.median(times["lan"] ?? []))")
         }
     }
 }
