@@ -94,6 +94,22 @@ let package = Package(
                 // PBKDF2 over BoringSSL, for the admin password.
                 .product(name: "_CryptoExtras", package: "swift-crypto"),
             ],
+            // The web pages, compiled into the binary as byte arrays (no Foundation bundle,
+            // no files on the board): see Web/Pages/PageTemplate.swift.
+            resources: [
+                .embedInCode("Web/Pages/page.css"),
+                .embedInCode("Web/Pages/camera.html"),
+                .embedInCode("Web/Pages/camera-view.html"),
+                .embedInCode("Web/Pages/camera.js"),
+                .embedInCode("Web/Pages/registration.html"),
+                .embedInCode("Web/Pages/pan-tilt.html"),
+                .embedInCode("Web/Pages/preset.html"),
+                .embedInCode("Web/Pages/ptz.js"),
+                .embedInCode("Web/Pages/directory.html"),
+                .embedInCode("Web/Pages/directory.js"),
+                .embedInCode("Web/Pages/tile.html"),
+                .embedInCode("Web/Pages/tile-pending.html"),
+            ],
             swiftSettings: settings
         ),
 

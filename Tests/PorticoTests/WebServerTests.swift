@@ -144,7 +144,11 @@ struct WebServerTests {
             #expect(reply.status == 200)
             #expect(reply.header("Content-Type")?.hasPrefix("text/html") == true)
             #expect(reply.text.contains("<title>porch · Portico</title>"))
-            #expect(reply.text.contains(#"src="stream""#))
+            #expect(reply.text.contains(#"<img id="live" src="/stream""#))
+            // No site: no way back to a directory, and / and /camera are the same page.
+            #expect(!reply.text.contains(#"id="back""#))
+            let camera = try await blocking { try LoopbackHTTPClient.get(port: port, path: "/camera") }
+            #expect(camera.status == 200 && camera.text.contains(#"<h1 id="name">porch</h1>"#))
         }
     }
 }

@@ -77,7 +77,10 @@ public struct Daemon: Sendable {
         let web = WebServer(
             configuration: .init(
                 address: configuration.httpAddress ?? profile.http.address,
-                port: configuration.httpPort ?? profile.http.port, views: profile.http.views),
+                port: configuration.httpPort ?? profile.http.port, views: profile.http.views,
+                lanInterface: profile.mapping?.settings.interface,
+                // The directory page reads the site again about once a heartbeat, within reason.
+                directoryRefresh: min(max(profile.election?.settings.inquiry ?? .seconds(1), .milliseconds(500)), .seconds(10))),
             name: { name.value }, hub: hub, logger: Self.logger(logger, piece: "http"),
             state: { state.report() }, directory: { site?.siteStatus },
             admin: AdminGuard(credentialFile: profile.http.adminFile), actions: actions)

@@ -313,7 +313,7 @@ public final class SiteService: Service, Sendable {
         let entries = node.directory().map { record in
             Directory.Entry(
                 name: record.name, url: external.map { "http://\($0):\(record.externalPort!)/" },
-                internal_address: record.internalAddress, external_port: record.externalPort!,
+                internal_address: record.internalAddress, internal_port: record.internalPort, external_port: record.externalPort!,
                 representative: record.externalPort == configuration.mapping.fixedPort, verified: node.isVerified(record))
         }
         shared.withLock { shared in

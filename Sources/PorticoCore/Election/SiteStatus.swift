@@ -13,9 +13,13 @@ public struct SiteStatus: Sendable, Equatable, Codable {
 public struct Directory: Sendable, Equatable, Codable {
     public struct Entry: Sendable, Equatable, Codable {
         public var name: String
-        /// `http://<external address>:<port>/`; nil until the external address is known.
+        /// Where a viewer opens the camera: `http://<external address>:<port>/`, nil until
+        /// the external address is known; for a viewer on the LAN, `http://<internal
+        /// address>:<internal port>/` (see `seen(from:)`).
         public var url: String?
-        public var internal_address: String
+        /// The camera's LAN address and HTTP port; absent from what an internet viewer gets.
+        public var internal_address: String?
+        public var internal_port: Int?
         public var external_port: Int
         public var representative: Bool
         /// False for an entry of the router's table at an address no camera of the site
@@ -30,4 +34,7 @@ public struct Directory: Sendable, Equatable, Codable {
         self.external_address = external_address
         self.cameras = cameras
     }
+
+    /// The representative's entry, as this camera last heard it: where "all cameras" is.
+    public var representative: Entry? { cameras.first { $0.representative } }
 }

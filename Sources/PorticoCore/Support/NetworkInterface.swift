@@ -25,6 +25,25 @@ public enum NetworkInterface {
         return nil
     }
 
+    /// The IPv4 subnet of `name` (its first IPv4 address and that address's netmask), or
+    /// nil when it has none: the pages ask it whether a viewer is on the camera's LAN.
+    public static func subnet(of name: String) -> IPv4Subnet? {
+        var list: UnsafeMutablePointer<ifaddrs>?
+        guard getifaddrs(&list) == 0, let first = list else { return nil }
+        defer { freeifaddrs(list) }
+        var cursor: UnsafeMutablePointer<ifaddrs>? = first
+        while let entry = cursor {
+            defer { cursor = entry.pointee.ifa_next }
+            guard let address = entry.pointee.ifa_addr, address.pointee.sa_family == sa_family_t(AF_INET),
+                  let netmask = entry.pointee.ifa_netmask, String(cString: entry.pointee.ifa_name) == name
+            else { continue }
+            let word = address.withMemoryRebound(to: sockaddr_in.self, capacity: 1) { UInt32(bigEndian: $0.pointee.sin_addr.s_addr) }
+            let mask = netmask.withMemoryRebound(to: sockaddr_in.self, capacity: 1) { UInt32(bigEndian: $0.pointee.sin_addr.s_addr) }
+            return IPv4Subnet(address: IPv4Subnet.format(word), netmask: IPv4Subnet.format(mask))
+        }
+        return nil
+    }
+
     /// Every interface the kernel lists, in its order, whether up or not.
     public static func names() -> [String] {
         var list: UnsafeMutablePointer<ifaddrs>?

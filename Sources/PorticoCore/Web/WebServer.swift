@@ -18,16 +18,23 @@ public struct WebServer: Sendable {
         /// Whether looking (pages, pictures, state) needs the admin password too.
         public var views: HTTPSettings.Views
         public var connections: ConnectionLimits
+        /// The LAN interface (`[mapping] interface`): a viewer inside its subnet is on the
+        /// LAN (`ViewerPlace`); nil: only loopback is.
+        public var lanInterface: String?
+        /// How often the directory page reads `/directory.json` again: the inquiry interval.
+        public var directoryRefresh: Duration
 
         public init(
             address: String, port: Int, snapshotWait: Duration = .seconds(3), views: HTTPSettings.Views = .open,
-            connections: ConnectionLimits = ConnectionLimits()
+            connections: ConnectionLimits = ConnectionLimits(), lanInterface: String? = nil, directoryRefresh: Duration = .seconds(1)
         ) {
             self.address = address
             self.port = port
             self.snapshotWait = snapshotWait
             self.views = views
             self.connections = connections
+            self.lanInterface = lanInterface
+            self.directoryRefresh = directoryRefresh
         }
     }
 
@@ -63,11 +70,10 @@ public struct WebServer: Sendable {
     /// The server as a `Service`; `onListening` receives the bound port (useful with port 0).
     public func application(onListening: @escaping @Sendable (Int) async -> Void = { _ in }) -> some Service {
         let router = Router(context: PorticoRequestContext.self)
-        router.get("/") { request, context in try await viewed(request, context) { page() } }
+        addPageRoutes(to: router)
         router.get("/snapshot") { request, context in try await viewed(request, context) { await snapshot() } }
         router.get("/stream") { request, context in try await viewed(request, context) { stream() } }
-        router.get("/state") { request, context in try await viewed(request, context) { try stateResponse() } }
-        router.get("/directory.json") { request, context in try await viewed(request, context) { try directoryResponse() } }
+        router.get("/state") { request, context in try await viewed(request, context) { try stateResponse(viewerPlace(context)) } }
         router.post("/api/name") { request, context in
             try await authenticated(request, context) {
                 let body = try await request.body.collect(upTo: context.maxUploadSize)
@@ -126,26 +132,6 @@ public struct WebServer: Sendable {
             logger: logger)
     }
 
-    /// On the representative the directory comes first (claim 8): the one page a viewer
-    /// on the internet opens; on every other camera, its own page.
-    private func page() -> Response {
-        var headers = HTTPFields()
-        headers[.contentType] = "text/html; charset=utf-8"
-        headers[.cacheControl] = "no-store"
-        let site = directory()
-        let html = site.map { $0.role == .representative } == true
-            ? DirectoryPage.html(name: name, site: site!, hasCamera: hub != nil)
-            : IndexPage.html(name: name, hasCamera: hub != nil, panTilt: actions.panTilt?.status)
-        return Response(status: .ok, headers: headers, body: .init(byteBuffer: ByteBuffer(string: html)))
-    }
-
-    private func directoryResponse() throws -> Response {
-        guard let site = directory() else {
-            return plain(.notFound, "this board takes part in no site: its profile has no [election] section\n")
-        }
-        return try json(site)
-    }
-
     private func snapshot() async -> Response {
         guard let hub else { return noCamera() }
         // Fresh: an idle camera publishes once a second, and asking wakes it for the next frame.
@@ -176,15 +162,18 @@ public struct WebServer: Sendable {
         })
     }
 
-    private func stateResponse() throws -> Response {
-        try json(state())
+    /// The site's directory in it as the viewer's place allows (`SiteStatus.seen(from:)`).
+    private func stateResponse(_ place: ViewerPlace) throws -> Response {
+        var report = state()
+        report.site = report.site?.seen(from: place)
+        return try json(report)
     }
 
     struct NameChange: Decodable {
         let name: String
     }
 
-    private func json(_ value: some Encodable) throws -> Response {
+    func json(_ value: some Encodable) throws -> Response {
         let encoder = JSONEncoder()
         encoder.outputFormatting = [.prettyPrinted, .sortedKeys, .withoutEscapingSlashes]
         let data = try encoder.encode(value)
@@ -196,7 +185,7 @@ public struct WebServer: Sendable {
     }
 
     /// Pages and pictures: open, unless the profile's `[http] views = "admin"` closes them.
-    private func viewed(
+    func viewed(
         _ request: Request, _ context: PorticoRequestContext, _ view: () async throws -> Response
     ) async throws -> Response {
         configuration.views == .open ? try await view() : try await authenticated(request, context, view)
@@ -232,7 +221,7 @@ public struct WebServer: Sendable {
         plain(.notFound, "this board has no camera: its profile has no [camera] section\n")
     }
 
-    private func plain(_ status: HTTPResponse.Status, _ text: String) -> Response {
+    func plain(_ status: HTTPResponse.Status, _ text: String) -> Response {
         var headers = HTTPFields()
         headers[.contentType] = "text/plain; charset=utf-8"
         return Response(status: status, headers: headers, body: .init(byteBuffer: ByteBuffer(string: text)))

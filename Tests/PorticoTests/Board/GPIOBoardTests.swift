@@ -162,7 +162,8 @@ struct GPIOBoardTests {
             #expect(garbage.status == 400)
             // The page offers the arrows, home, stop and the presets.
             let page = try LoopbackHTTPClient.get(port: server.port, path: "/").text
-            #expect(page.contains(#"<section id="ptz">"#) && page.contains(#"data-preset="door""#) && page.contains(#"data-command="stop""#))
+            #expect(page.contains(#"<section id="ptz">"#) && page.contains(#"<input type="hidden" name="name" value="door">"#)
+                && page.contains(#"name="command" value="stop""#))
             #expect(try GPIOSimulator.record(Self.pan + Self.tilt, for: .seconds(1)) == ["00000000"])
             #expect(try Self.state(server).pan_tilt?.position == PanTiltPosition(pan: 0, tilt: 0))
         }

@@ -56,7 +56,7 @@ struct SiteDirectoryLabTests {
             let end = ContinuousClock.now + .seconds(5)
             var reads = 0
             while ContinuousClock.now < end {
-                if let site = try Site.directory(lab) {
+                if let site = try Site.directoryFromLAN(lab) {
                     reads += 1
                     #expect(!site.directory.cameras.contains { $0.name == "evil-cam" || $0.internal_address == "198.51.100.14" })
                     #expect(site.directory.cameras.allSatisfy { $0.verified })
@@ -83,7 +83,7 @@ struct SiteDirectoryLabTests {
             try eventually(.seconds(5), "evil-cam listed") {
                 try Site.directory(lab)?.directory.cameras.contains { $0.name == "evil-cam" } == true
             }
-            let site = try #require(try Site.directory(lab))
+            let site = try #require(try Site.directoryFromLAN(lab))
             let evil = try #require(site.directory.cameras.first { $0.name == "evil-cam" })
             #expect(!evil.verified && evil.external_port == 9090 && evil.internal_address == "198.51.100.14")
             #expect(site.directory.cameras.filter(\.verified).map(\.name).sorted() == ["cam1", "cam2", "cam3"])
@@ -121,7 +121,7 @@ struct SiteDirectoryLabTests {
                 else { return false }
                 port = mapped
                 guard try lab.run(["mappings"]).output.contains("\(mapped)->\(moved):8080"),
-                      let site = try Site.directory(lab)
+                      let site = try Site.directoryFromLAN(lab)
                 else { return false }
                 let listed = site.directory.cameras.filter { $0.name == member.name }
                 return listed.count == 1 && listed[0].internal_address == moved && listed[0].external_port == mapped
@@ -150,7 +150,9 @@ struct SiteDirectoryLabTests {
             // Secure mode: its fixed-port mapping cannot be deleted from the new address and
             // lapses with its 2 s lease; then one camera holds the fixed port again.
             try eventually(.seconds(30), "one representative listing \(representative.name) at \(moved)") {
-                guard try Site.directoryIsExactly(["cam1", "cam2", "cam3"], lab), let site = try Site.directory(lab) else { return false }
+                guard try Site.directoryIsExactly(["cam1", "cam2", "cam3"], lab),
+                      let site = try Site.directoryFromLAN(lab, addresses: [moved] + (11...13).map { "198.51.100.\($0)" })
+                else { return false }
                 return site.directory.cameras.contains { $0.name == representative.name && $0.internal_address == moved }
                     && site.directory.cameras.filter(\.representative).count == 1
             }
