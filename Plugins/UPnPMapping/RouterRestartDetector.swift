@@ -115,7 +115,8 @@ struct RouterRestartDetector: Sendable, Equatable {
 
     /// The host of an `http://HOST[:PORT]/…` LOCATION; the whole text when it has no scheme.
     static func host(of location: String) -> Substring {
-        guard let scheme = location.range(of: "://") else { return location[...] }
-        return location[scheme.upperBound...].prefix { $0 != ":" && $0 != "/" }
+        let utf8 = location.utf8
+        guard let start = utf8.indices.first(where: { utf8[$0...].starts(with: "://".utf8) }) else { return location[...] }
+        return location[utf8.index(start, offsetBy: 3)...].prefix { $0 != ":" && $0 != "/" }
     }
 }

@@ -27,7 +27,7 @@ struct RegisterCommand: ParsableCommand {
         let reply = try LoopbackHTTPClient.post(
             host: String(parts[0]), port: port, path: withdraw ? "/api/withdraw" : "/api/register",
             headers: ["Authorization": "Basic \(token)"], body: [])
-        print(reply.text.trimmingCharacters(in: .whitespacesAndNewlines))
+        print(String(reply.text.drop { $0.isWhitespace }.reversed().drop { $0.isWhitespace }.reversed()))
         guard (200..<300).contains(reply.status) else { throw ExitCode(1) }
     }
 }

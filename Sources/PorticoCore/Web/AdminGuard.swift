@@ -91,7 +91,7 @@ public final class AdminGuard: Sendable {
     /// Headers are at most 16 KiB, so decoding one costs little.
     static func basicPassword(_ header: String?) -> String? {
         guard let header, header.lowercased().hasPrefix("basic ") else { return nil }
-        let encoded = header.dropFirst(6).trimmingCharacters(in: .whitespaces)
+        let encoded = String(header.dropFirst(6).drop { $0 == " " || $0 == "\t" }.reversed().drop { $0 == " " || $0 == "\t" }.reversed())
         guard let data = Data(base64Encoded: encoded), let text = String(data: data, encoding: .utf8),
               let colon = text.firstIndex(of: ":")
         else { return nil }

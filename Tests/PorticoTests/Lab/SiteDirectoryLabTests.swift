@@ -1,6 +1,7 @@
 #if canImport(Glibc)
 import Glibc
 #endif
+import Foundation
 import FoundationEssentials
 import PorticoCore
 import Testing
