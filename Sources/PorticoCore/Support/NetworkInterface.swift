@@ -25,6 +25,28 @@ public enum NetworkInterface {
         return nil
     }
 
+    /// The IPv4 networks of `name` (address and netmask), or of every interface when
+    /// `name` is nil: who counts as being on the camera's LAN.
+    public static func ipv4Subnets(of name: String? = nil) -> [IPv4Subnet] {
+        var list: UnsafeMutablePointer<ifaddrs>?
+        guard getifaddrs(&list) == 0, let first = list else { return [] }
+        defer { freeifaddrs(list) }
+        var subnets: [IPv4Subnet] = []
+        var cursor: UnsafeMutablePointer<ifaddrs>? = first
+        while let entry = cursor {
+            defer { cursor = entry.pointee.ifa_next }
+            guard let address = entry.pointee.ifa_addr, address.pointee.sa_family == sa_family_t(AF_INET),
+                  let netmask = entry.pointee.ifa_netmask, netmask.pointee.sa_family == sa_family_t(AF_INET),
+                  name.map({ String(cString: entry.pointee.ifa_name) == $0 }) ?? true
+            else { continue }
+            let value = address.withMemoryRebound(to: sockaddr_in.self, capacity: 1) { UInt32(bigEndian: $0.pointee.sin_addr.s_addr) }
+            let mask = netmask.withMemoryRebound(to: sockaddr_in.self, capacity: 1) { UInt32(bigEndian: $0.pointee.sin_addr.s_addr) }
+            let subnet = IPv4Subnet(address: value, prefixLength: mask.nonzeroBitCount)
+            if !subnets.contains(subnet) { subnets.append(subnet) }
+        }
+        return subnets
+    }
+
     /// Every interface the kernel lists, in its order, whether up or not.
     public static func names() -> [String] {
         var list: UnsafeMutablePointer<ifaddrs>?

@@ -1,0 +1,49 @@
+/// An IPv4 network: an address and its prefix length, as an interface's address and
+/// netmask give it.
+public struct IPv4Subnet: Sendable, Equatable, CustomStringConvertible {
+    public let network: UInt32
+    public let prefixLength: Int
+
+    public init(address: UInt32, prefixLength: Int) {
+        self.prefixLength = min(max(prefixLength, 0), 32)
+        network = address & Self.mask(self.prefixLength)
+    }
+
+    /// `a.b.c.d/n`; nil for anything else.
+    public init?(_ text: String) {
+        let parts = text.split(separator: "/", omittingEmptySubsequences: false)
+        guard parts.count == 2, let address = Self.address(String(parts[0])),
+              parts[1].count <= 2, parts[1].allSatisfy(\.isNumber), let length = Int(parts[1]), length <= 32
+        else { return nil }
+        self.init(address: address, prefixLength: length)
+    }
+
+    /// The loopback network: the board itself.
+    public static let loopback = IPv4Subnet(address: 0x7f00_0000, prefixLength: 8)
+
+    public func contains(_ address: String) -> Bool {
+        guard let value = Self.address(address) else { return false }
+        return value & Self.mask(prefixLength) == network
+    }
+
+    public var description: String {
+        "\(Self.dotted(network))/\(prefixLength)"
+    }
+
+    static func mask(_ length: Int) -> UInt32 {
+        length == 0 ? 0 : UInt32.max << UInt32(32 - length)
+    }
+
+    /// A dotted quad as a number, most significant byte first; nil unless exactly that.
+    /// An IPv4-mapped IPv6 address (`::ffff:a.b.c.d`, as a dual-stack socket reports an
+    /// IPv4 client) is read as its IPv4 address.
+    public static func address(_ text: String) -> UInt32? {
+        let dotted = text.lowercased().hasPrefix("::ffff:") ? String(text.dropFirst(7)) : text
+        guard IPv4.isDottedQuad(dotted) else { return nil }
+        return dotted.split(separator: ".").reduce(UInt32(0)) { $0 << 8 | UInt32($1)! }
+    }
+
+    static func dotted(_ value: UInt32) -> String {
+        (0..<4).map { String((value >> UInt32(24 - 8 * $0)) & 0xff) }.joined(separator: ".")
+    }
+}
