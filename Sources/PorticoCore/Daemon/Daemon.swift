@@ -80,7 +80,10 @@ public struct Daemon: Sendable {
                 port: configuration.httpPort ?? profile.http.port, views: profile.http.views),
             name: { name.value }, hub: hub, logger: Self.logger(logger, piece: "http"),
             state: { state.report() }, directory: { site?.siteStatus },
-            admin: AdminGuard(credentialFile: profile.http.adminFile), actions: actions)
+            admin: AdminSessions(
+                passwords: AdminGuard(credentialFile: profile.http.adminFile),
+                reach: .lan(of: profile.mapping?.settings.interface, from: profile.http.adminFrom)),
+            actions: actions)
 
         let listening = StopFlag()
         // Shutdown runs in reverse order: the service manager hears of it first, then the

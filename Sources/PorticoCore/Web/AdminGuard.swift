@@ -25,7 +25,8 @@ public final class AdminGuard: Sendable {
         case noCredential
     }
 
-    private let credentialFile: String?
+    /// Where the credential is kept; `/api/password` writes it.
+    let credentialFile: String?
     private let throttle: Mutex<LoginThrottle<String>>
     /// Passwords that passed, by the SHA-256 of client, password and credential, so an
     /// admin's browser sending Basic auth with every request does not pay the stretched
@@ -46,10 +47,15 @@ public final class AdminGuard: Sendable {
 
     /// `authorization` is the request's Authorization header; `client` its remote address.
     public func check(authorization: String?, client: String) async -> Verdict {
+        await check(password: Self.basicPassword(authorization), client: client)
+    }
+
+    /// A password from the login form or a Basic header, rationed the same way.
+    public func check(password: String?, client: String) async -> Verdict {
         guard let credentialFile, let credential = try? AdminCredential.load(from: credentialFile) else { return .noCredential }
         // No password offered, nothing guessed: refused at once, and not held against the
         // client (a browser asks without credentials first).
-        guard let password = Self.basicPassword(authorization) else { return .refused }
+        guard let password else { return .refused }
         let fingerprint = Array(SHA256Fingerprint.of(client + "\u{0}" + password + "\u{0}" + credential.line))
         let cached = verified.withLock { $0[fingerprint].map { ContinuousClock.now - $0 < .seconds(300) } ?? false }
         if cached { return .allowed }
