@@ -63,6 +63,7 @@ public struct Daemon: Sendable {
             rename: { newName in
                 try name.rename(to: newName)
                 site?.rename(to: newName)
+                registration?.rename(to: newName)
             },
             register: {
                 if let site { site.register() } else if let registration { registration.register() } else { return false }

@@ -95,6 +95,7 @@ public struct CameraNode: Sendable {
         case .rename(let name):
             var me = election.me
             me.name = name
+            _ = registration.handle(.renamed(description: Registration.description(ofCamera: name)), at: now)
             return elected(election.update(me: me), at: now)
         }
     }

@@ -122,6 +122,9 @@ public struct Registration: Sendable {
         /// A takeover deleted the predecessor's mapping: this router lets a successor do
         /// that, so the fixed port's lease need not be short.
         case tookOver
+        /// The camera was renamed: the mapping's description (`portico:<name>`, which a
+        /// representative lists names from) follows at the next request or renewal.
+        case renamed(description: String)
         /// The router refused a takeover (UPnP's secure mode, or NAT-PMP, which deletes only
         /// a host's own mappings): the predecessor's mapping lapses on its own, `leaseLeft`
         /// from now as the router said when it was read (whole seconds, rounded down), nil
@@ -218,6 +221,11 @@ public struct Registration: Sendable {
     private var lastAddressQuery: Duration?
     private var permanentOnly = false
     private var failures = 0
+
+    /// What the router's table says of a camera's mapping.
+    public static func description(ofCamera name: String) -> String {
+        CameraNode.descriptionPrefix + name
+    }
 
     public init(configuration: Configuration) {
         self.configuration = configuration
@@ -376,6 +384,10 @@ public struct Registration: Sendable {
 
         case .tookOver:
             successorsCanDelete = true
+            return []
+
+        case .renamed(let description):
+            configuration.description = description
             return []
 
         case .takeOverRefused(let leaseLeft):

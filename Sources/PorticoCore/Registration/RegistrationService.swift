@@ -14,7 +14,7 @@ public final class RegistrationService: Service, Sendable {
 
         public init(settings: MappingSettings, cameraName: String, withdrawLimit: Duration = .milliseconds(800)) {
             self.settings = settings
-            self.description = "portico:\(cameraName)"
+            self.description = Registration.description(ofCamera: cameraName)
             self.withdrawLimit = withdrawLimit
         }
     }
@@ -46,6 +46,11 @@ public final class RegistrationService: Service, Sendable {
 
     /// The long press: give the port back and stop renewing.
     public func withdraw() { state.withLock { $0.pending.append(.withdraw) } }
+
+    /// The router's table shows the new name from the next renewal of the mapping.
+    public func rename(to name: String) {
+        state.withLock { $0.pending.append(.renamed(description: Registration.description(ofCamera: name))) }
+    }
 
     /// For `/state`; nil until registration has begun.
     public var status: RegistrationStatus? { state.withLock { $0.status } }
