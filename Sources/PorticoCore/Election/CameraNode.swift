@@ -95,8 +95,8 @@ public struct CameraNode: Sendable {
         case .rename(let name):
             var me = election.me
             me.name = name
-            _ = registration.handle(.renamed(description: Registration.description(ofCamera: name)), at: now)
-            return elected(election.update(me: me), at: now)
+            let remapped = registered(registration.handle(.renamed(description: Registration.description(ofCamera: name)), at: now), at: now)
+            return remapped + elected(election.update(me: me), at: now)
         }
     }
 
