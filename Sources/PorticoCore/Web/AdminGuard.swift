@@ -5,8 +5,8 @@ import Synchronization
 import Glibc
 #endif
 
-/// Decides whether a request may change the camera: HTTP Basic authentication against
-/// the admin credential.
+/// Checks a password against the admin credential: a script's HTTP Basic header, or
+/// the login form's (`AdminSessions` decides what else a request needs).
 ///
 /// A password check is a stretched hash, so guesses from the internet are work the
 /// camera must not be made to do at will: `LoginThrottle` says which guesses are

@@ -81,7 +81,8 @@ extension WebServer {
     func refusal(_ decision: AdminSessions.Decision, _ request: Request, _ context: PorticoRequestContext, view: Bool = false) -> Response {
         switch decision {
         case .allowed:
-            return plain(.internalServerError, "allowed\n")
+            // Not a refusal: callers only ask about the others.
+            return plain(.internalServerError, "this request was allowed; nothing to refuse\n")
         case .outsideLAN:
             return plain(.forbidden, AdminReach.refusal)
         case .foreign(let why):
