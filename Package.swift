@@ -109,6 +109,7 @@ let package = Package(
                 .embedInCode("Web/Pages/directory.js"),
                 .embedInCode("Web/Pages/tile.html"),
                 .embedInCode("Web/Pages/tile-pending.html"),
+                .embedInCode("Web/Pages/login.html"),
             ],
             swiftSettings: settings
         ),

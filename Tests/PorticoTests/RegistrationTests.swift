@@ -53,6 +53,43 @@ struct RegistrationTests {
         #expect(machine.wakeup == .seconds(41))
     }
 
+    @Test("renamed: nothing is asked at once; the next renewal carries portico:<new name>")
+    func renamedAtRenewal() {
+        var machine = Self.holding8081()
+        #expect(machine.handle(.renamed(description: Registration.description(ofCamera: "porch")), at: .seconds(1)) == [])
+        let renewal = machine.advance(to: .seconds(31))
+        #expect(renewal.contains(.map(PortMappingRequest(
+            externalPort: 8081, internalAddress: "198.51.100.11", internalPort: 8080, lease: .seconds(60), description: "portico:porch"))),
+            "\(renewal)")
+        #expect(machine.configuration.description == "portico:porch")
+    }
+
+    @Test("renamed where the router keeps descriptions: the mapping is given back and asked again at once under the new one")
+    func renamedRemapped() {
+        var configuration = Self.configuration
+        configuration.describesMappings = true
+        var machine = Self.holding8081(configuration)
+        let porch = PortMappingRequest(
+            externalPort: 8081, internalAddress: "198.51.100.11", internalPort: 8080, lease: .seconds(60), description: "portico:porch")
+        #expect(machine.handle(.renamed(description: "portico:porch"), at: .seconds(1))
+                == [.giveBack(externalPort: 8081, holder: "198.51.100.11"), .map(porch)])
+        #expect(machine.handle(.mapped(PortMapping(externalPort: 8081, internalAddress: "198.51.100.11", internalPort: 8080,
+                                                   lease: .seconds(60), description: "portico:porch")), at: .seconds(1)) == [])
+        #expect(machine.phase == .mapped && machine.mapping?.externalPort == 8081)
+        #expect(machine.handle(.renamed(description: "portico:porch"), at: .seconds(2)) == [], "the same name again: nothing")
+        #expect(machine.advance(to: .seconds(3)) == [])
+
+        // Renamed while a renewal is out: made again once it is answered.
+        _ = machine.advance(to: .seconds(31))
+        #expect(machine.phase == .requesting)
+        #expect(machine.handle(.renamed(description: "portico:gate"), at: .seconds(31)) == [])
+        _ = machine.handle(.mapped(PortMapping(externalPort: 8081, internalAddress: "198.51.100.11", internalPort: 8080,
+                                              lease: .seconds(60), description: "portico:porch")), at: .seconds(31))
+        let again = machine.advance(to: .seconds(31) + .milliseconds(20))
+        #expect(again.first == .giveBack(externalPort: 8081, holder: "198.51.100.11"))
+        #expect(again.contains { if case .map(let request) = $0 { request.description == "portico:gate" } else { false } }, "\(again)")
+    }
+
     @Test("conflict on the fixed port: the next port of the range, and so on")
     func conflictWalksTheRange() {
         var machine = Registration(configuration: Self.configuration)

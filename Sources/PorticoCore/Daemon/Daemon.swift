@@ -63,6 +63,7 @@ public struct Daemon: Sendable {
             rename: { newName in
                 try name.rename(to: newName)
                 site?.rename(to: newName)
+                registration?.rename(to: newName)
             },
             register: {
                 if let site { site.register() } else if let registration { registration.register() } else { return false }
@@ -83,7 +84,10 @@ public struct Daemon: Sendable {
                 directoryRefresh: min(max(profile.election?.settings.inquiry ?? .seconds(1), .milliseconds(500)), .seconds(10))),
             name: { name.value }, hub: hub, logger: Self.logger(logger, piece: "http"),
             state: { state.report() }, directory: { site?.siteStatus },
-            admin: AdminGuard(credentialFile: profile.http.adminFile), actions: actions)
+            admin: AdminSessions(
+                passwords: AdminGuard(credentialFile: profile.http.adminFile),
+                reach: .lan(of: profile.mapping?.settings.interface, from: profile.http.adminFrom)),
+            actions: actions)
 
         let listening = StopFlag()
         // Shutdown runs in reverse order: the service manager hears of it first, then the

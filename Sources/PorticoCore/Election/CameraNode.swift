@@ -95,7 +95,8 @@ public struct CameraNode: Sendable {
         case .rename(let name):
             var me = election.me
             me.name = name
-            return elected(election.update(me: me), at: now)
+            let remapped = registered(registration.handle(.renamed(description: Registration.description(ofCamera: name)), at: now), at: now)
+            return remapped + elected(election.update(me: me), at: now)
         }
     }
 

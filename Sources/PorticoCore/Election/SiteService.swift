@@ -75,7 +75,8 @@ public final class SiteService: Service, Sendable {
     /// The long press: say bye if representative, give the port back.
     public func withdraw() { shared.withLock { $0.pending.append(.leave) } }
 
-    /// Others learn the new name at once through a notice.
+    /// Others learn the new name at once through a notice; the router's table as soon
+    /// as the mapping is made again under it.
     public func rename(to name: String) { shared.withLock { $0.pending.append(.rename(name)) } }
 
     public var registrationStatus: RegistrationStatus? { shared.withLock { $0.registration } }
@@ -97,9 +98,10 @@ public final class SiteService: Service, Sendable {
         let mapping = configuration.mapping
         var node = CameraNode(
             registration: .init(fixedPort: mapping.fixedPort, ports: mapping.ports, lease: mapping.lease, internalAddress: address,
-                                internalPort: port, description: "portico:\(configuration.cameraName)", fixedLease: mapping.fixedLease,
+                                internalPort: port, description: Registration.description(ofCamera: configuration.cameraName), fixedLease: mapping.fixedLease,
                                 fixedLeaseWhereDeletable: max(mapping.fixedLease, MappingSettings.fixedLeaseWhereDeletable),
-                                keepsOwnPortWhileClaiming: backend.keepsSeveralMappingsPerHost),
+                                keepsOwnPortWhileClaiming: backend.keepsSeveralMappingsPerHost,
+                                describesMappings: backend.canListMappings),
             election: .init(id: id, inquiryInterval: configuration.election.inquiry, missed: configuration.election.missed,
                             claimTimeout: mapping.timeout * 2),
             policy: policy,

@@ -8,17 +8,26 @@ public struct HTTPSettings: Sendable, Equatable {
     /// Who may look: everyone (the default; a directory is meant to be opened from a
     /// phone), or only with the admin password.
     public var views: Views
+    /// Who may log in and change the camera: only clients on its LAN (the default), or
+    /// anyone who has the password.
+    public var adminFrom: AdminFrom
+
+    public enum AdminFrom: String, Sendable, Equatable, CaseIterable {
+        case lan
+        case anywhere
+    }
 
     public enum Views: String, Sendable, Equatable, CaseIterable {
         case open
         case admin
     }
 
-    public init(address: String = "0.0.0.0", port: Int = 8080, adminFile: String = "/etc/portico/admin", views: Views = .open) {
+    public init(address: String = "0.0.0.0", port: Int = 8080, adminFile: String = "/etc/portico/admin", views: Views = .open, adminFrom: AdminFrom = .lan) {
         self.address = address
         self.port = port
         self.adminFile = adminFile
         self.views = views
+        self.adminFrom = adminFrom
     }
 
     public init(reading section: inout ProfileSection) {
@@ -28,6 +37,8 @@ public struct HTTPSettings: Sendable, Equatable {
         adminFile = section.string("admin_file", default: defaults.adminFile) ?? defaults.adminFile
         views = section.choice("views", from: Views.allCases.map(\.rawValue), default: defaults.views.rawValue)
             .flatMap(Views.init(rawValue:)) ?? defaults.views
+        adminFrom = section.choice("admin_from", from: AdminFrom.allCases.map(\.rawValue), default: defaults.adminFrom.rawValue)
+            .flatMap(AdminFrom.init(rawValue:)) ?? defaults.adminFrom
         if !IPv4.isDottedQuad(address) {
             section.reject("address", .invalidValue, "'\(ProfileError.shortened(address))' is not an IPv4 address",
                            validChoices: ["\"0.0.0.0\" (every interface)", "\"127.0.0.1\" (this board only)", "an address of this board"])

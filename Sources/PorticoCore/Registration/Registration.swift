@@ -67,15 +67,20 @@ public struct Registration: Sendable {
         /// one per internal port): then a claimant keeps its own port until it has the fixed
         /// one, so it stays listed, and one exchange less lies before the takeover.
         public var keepsOwnPortWhileClaiming: Bool
+        /// Whether the router keeps a description per mapping (UPnP; NAT-PMP has none):
+        /// then a rename makes the mapping again under the new one.
+        public var describesMappings: Bool
 
         public init(
             fixedPort: Int, ports: PortRange, lease: Duration, internalAddress: String, internalPort: Int,
             description: String, retryDelay: Duration = .seconds(2), maximumRetryDelay: Duration = .seconds(60),
             permanentRefresh: Duration = .seconds(300), fixedLease: Duration? = nil, fixedLeaseWhereDeletable: Duration? = nil,
             addressRefresh: Duration? = nil, claimRetry: Duration = .milliseconds(500), lapsePoll: Duration = .milliseconds(150),
-            takeOverWait: Duration = .milliseconds(50), keepsOwnPortWhileClaiming: Bool = false
+            takeOverWait: Duration = .milliseconds(50), keepsOwnPortWhileClaiming: Bool = false,
+            describesMappings: Bool = false
         ) {
             self.keepsOwnPortWhileClaiming = keepsOwnPortWhileClaiming
+            self.describesMappings = describesMappings
             self.fixedLease = fixedLease ?? lease
             self.fixedLeaseWhereDeletable = fixedLeaseWhereDeletable ?? fixedLease ?? lease
             self.addressRefresh = addressRefresh ?? min(.seconds(10), lease / 2)
@@ -125,6 +130,10 @@ public struct Registration: Sendable {
         /// A takeover deleted the predecessor's mapping: this router lets a successor do
         /// that, so the fixed port's lease need not be short.
         case tookOver
+        /// The camera was renamed: the mapping's description (`portico:<name>`, which a
+        /// representative lists names from) follows: at once where the router keeps
+        /// descriptions (`describesMappings`), else with the next request.
+        case renamed(description: String)
         /// The router refused a takeover (UPnP's secure mode, or NAT-PMP, which deletes only
         /// a host's own mappings): the predecessor's mapping lapses on its own, `leaseLeft`
         /// from now as the router said when it was read (whole seconds, rounded down), nil
@@ -218,9 +227,16 @@ public struct Registration: Sendable {
     }
     /// Whether a takeover was seen to delete a predecessor's mapping (and none refused since).
     private var successorsCanDelete = false
+    /// The mapping held was described under a name the camera no longer has.
+    private var describedStale = false
     private var lastAddressQuery: Duration?
     private var permanentOnly = false
     private var failures = 0
+
+    /// What the router's table says of a camera's mapping.
+    public static func description(ofCamera name: String) -> String {
+        CameraNode.descriptionPrefix + name
+    }
 
     public init(configuration: Configuration) {
         self.configuration = configuration
@@ -381,6 +397,14 @@ public struct Registration: Sendable {
             successorsCanDelete = true
             return []
 
+        case .renamed(let description):
+            guard description != configuration.description else { return [] }
+            configuration.description = description
+            // What is mapped already was described under the old name; the next request
+            // carries the new one either way.
+            describedStale = configuration.describesMappings && mapping != nil
+            return redescribe(at: now)
+
         case .takeOverRefused(let leaseLeft):
             successorsCanDelete = false
             guard let deadline = claimDeadline else { return [] }
@@ -404,6 +428,8 @@ public struct Registration: Sendable {
             mapping = nil
             mappingExpires = nil
         }
+        let redescribed = redescribe(at: now)
+        if !redescribed.isEmpty { return redescribed }
         guard let due = wakeup, now >= due else { return [] }
         switch phase {
         case .mapped, .waiting:
@@ -585,6 +611,23 @@ public struct Registration: Sendable {
         let back = portBeforeClaim.flatMap { $0 == configuration.fixedPort ? nil : $0 } ?? nextPort(after: configuration.fixedPort)
         portBeforeClaim = nil
         return back.map { request($0, at: now) } ?? pause(retryingPort: configuration.fixedPort, at: now)
+    }
+
+    /// A renamed camera's mapping, made again under the new description: a router need
+    /// not replace the description when a mapping is renewed (miniupnpd's nftables
+    /// backend keeps the first), and a representative lists names from it. Only while
+    /// mapped, with no claim and no request under way, so the port given back is this
+    /// camera's own and is asked for again at once.
+    private mutating func redescribe(at now: Duration) -> [Action] {
+        guard describedStale else { return [] }
+        guard let port = mapping?.externalPort else {
+            // Nothing held: whatever is mapped next is described under the new name.
+            describedStale = false
+            return []
+        }
+        guard phase == .mapped, claimDeadline == nil, unanswered.isEmpty else { return [] }
+        describedStale = false
+        return [.giveBack(externalPort: port, holder: configuration.internalAddress)] + request(port, at: now)
     }
 
     private mutating func request(_ port: Int, at now: Duration) -> [Action] {

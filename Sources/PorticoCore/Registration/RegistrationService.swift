@@ -14,7 +14,7 @@ public final class RegistrationService: Service, Sendable {
 
         public init(settings: MappingSettings, cameraName: String, withdrawLimit: Duration = .milliseconds(800)) {
             self.settings = settings
-            self.description = "portico:\(cameraName)"
+            self.description = Registration.description(ofCamera: cameraName)
             self.withdrawLimit = withdrawLimit
         }
     }
@@ -47,6 +47,11 @@ public final class RegistrationService: Service, Sendable {
     /// The long press: give the port back and stop renewing.
     public func withdraw() { state.withLock { $0.pending.append(.withdraw) } }
 
+    /// The router's table shows the new name once the mapping is made again under it.
+    public func rename(to name: String) {
+        state.withLock { $0.pending.append(.renamed(description: Registration.description(ofCamera: name))) }
+    }
+
     /// For `/state`; nil until registration has begun.
     public var status: RegistrationStatus? { state.withLock { $0.status } }
 
@@ -57,7 +62,7 @@ public final class RegistrationService: Service, Sendable {
         var driver = RegistrationDriver(
             configuration: .init(
                 fixedPort: settings.fixedPort, ports: settings.ports, lease: settings.lease, internalAddress: address,
-                internalPort: port, description: configuration.description),
+                internalPort: port, description: configuration.description, describesMappings: backend.canListMappings),
             backend: backend, logger: logger)
         if settings.register == .boot { await driver.handle(.start) }
         publish(driver)

@@ -1,54 +1,68 @@
-/// An IPv4 network as an interface has it: its address and prefix length. The web pages
-/// ask it whether a viewer is on the camera's own LAN.
+/// An IPv4 network: an address and its prefix length, as an interface's address and
+/// netmask give it.
 public struct IPv4Subnet: Sendable, Equatable, CustomStringConvertible {
-    /// The interface's address (not the network's), as a 32-bit word in network order's value.
-    public let address: UInt32
-    /// 0 to 32.
+    public let network: UInt32
     public let prefixLength: Int
 
+    public init(address: UInt32, prefixLength: Int) {
+        self.prefixLength = min(max(prefixLength, 0), 32)
+        network = address & Self.mask(self.prefixLength)
+    }
+
+    /// `a.b.c.d/n`; nil for anything else.
+    public init?(_ text: String) {
+        let parts = text.split(separator: "/", omittingEmptySubsequences: false)
+        guard parts.count == 2, let address = Self.address(String(parts[0])),
+              parts[1].count <= 2, parts[1].allSatisfy(\.isNumber), let length = Int(parts[1]), length <= 32
+        else { return nil }
+        self.init(address: address, prefixLength: length)
+    }
+
+    /// `address` with a prefix length of 0 to 32; nil for anything else.
     public init?(address: String, prefixLength: Int) {
         guard (0...32).contains(prefixLength), let word = Self.parse(address) else { return nil }
-        self.address = word
-        self.prefixLength = prefixLength
+        self.init(address: word, prefixLength: prefixLength)
     }
 
     /// From a dotted netmask such as 255.255.255.0; nil for one whose ones are not contiguous.
     public init?(address: String, netmask: String) {
-        guard let mask = Self.parse(netmask) else { return nil }
-        let ones = mask.nonzeroBitCount
-        guard mask == Self.mask(ones) else { return nil }
-        self.init(address: address, prefixLength: ones)
+        guard let mask = Self.parse(netmask), mask == Self.mask(mask.nonzeroBitCount) else { return nil }
+        self.init(address: address, prefixLength: mask.nonzeroBitCount)
     }
 
     public var mask: UInt32 { Self.mask(prefixLength) }
 
+    /// The loopback network: the board itself.
+    public static let loopback = IPv4Subnet(address: 0x7f00_0000, prefixLength: 8)
+
     public func contains(_ address: String) -> Bool {
-        guard let word = Self.parse(address) else { return false }
-        return word & mask == self.address & mask
+        guard let value = Self.address(address) else { return false }
+        return value & Self.mask(prefixLength) == network
     }
 
-    public var description: String { "\(Self.format(address & mask))/\(prefixLength)" }
-
-    static func mask(_ ones: Int) -> UInt32 {
-        ones == 0 ? 0 : UInt32.max << UInt32(32 - ones)
+    public var description: String {
+        "\(Self.dotted(network))/\(prefixLength)"
     }
 
-    /// Dotted decimal, exactly four parts of 0 to 255, digits only (no leading sign, no
-    /// hex or octal forms that `inet_aton` would take).
+    static func mask(_ length: Int) -> UInt32 {
+        length == 0 ? 0 : UInt32.max << UInt32(32 - length)
+    }
+
+    /// A dotted quad as a number, most significant byte first; nil unless exactly that.
+    /// An IPv4-mapped IPv6 address (`::ffff:a.b.c.d`, as a dual-stack socket reports an
+    /// IPv4 client) is read as its IPv4 address.
+    public static func address(_ text: String) -> UInt32? {
+        parse(text.lowercased().hasPrefix("::ffff:") ? String(text.dropFirst(7)) : text)
+    }
+
+    /// A dotted quad alone (four parts of 0 to 255, digits only, none of the hex or octal
+    /// forms `inet_aton` would take) as a number, most significant byte first.
     public static func parse(_ text: String) -> UInt32? {
-        let parts = text.split(separator: ".", omittingEmptySubsequences: false)
-        guard parts.count == 4 else { return nil }
-        var word: UInt32 = 0
-        for part in parts {
-            guard (1...3).contains(part.count), part.allSatisfy({ $0.isASCII && $0.isNumber }),
-                  let byte = UInt32(part), byte <= 255
-            else { return nil }
-            word = word << 8 | byte
-        }
-        return word
+        guard IPv4.isDottedQuad(text) else { return nil }
+        return text.split(separator: ".").reduce(UInt32(0)) { $0 << 8 | UInt32($1)! }
     }
 
-    static func format(_ word: UInt32) -> String {
-        (0..<4).map { String((word >> UInt32(24 - 8 * $0)) & 0xff) }.joined(separator: ".")
+    static func dotted(_ value: UInt32) -> String {
+        (0..<4).map { String((value >> UInt32(24 - 8 * $0)) & 0xff) }.joined(separator: ".")
     }
 }

@@ -25,23 +25,32 @@ public enum NetworkInterface {
         return nil
     }
 
-    /// The IPv4 subnet of `name` (its first IPv4 address and that address's netmask), or
+    /// The IPv4 subnet of `name` (its first IPv4 address with that address's netmask), or
     /// nil when it has none: the pages ask it whether a viewer is on the camera's LAN.
     public static func subnet(of name: String) -> IPv4Subnet? {
+        ipv4Subnets(of: name).first
+    }
+
+    /// The IPv4 networks of `name` (address and netmask), or of every interface when
+    /// `name` is nil: who counts as being on the camera's LAN.
+    public static func ipv4Subnets(of name: String? = nil) -> [IPv4Subnet] {
         var list: UnsafeMutablePointer<ifaddrs>?
-        guard getifaddrs(&list) == 0, let first = list else { return nil }
+        guard getifaddrs(&list) == 0, let first = list else { return [] }
         defer { freeifaddrs(list) }
+        var subnets: [IPv4Subnet] = []
         var cursor: UnsafeMutablePointer<ifaddrs>? = first
         while let entry = cursor {
             defer { cursor = entry.pointee.ifa_next }
             guard let address = entry.pointee.ifa_addr, address.pointee.sa_family == sa_family_t(AF_INET),
-                  let netmask = entry.pointee.ifa_netmask, String(cString: entry.pointee.ifa_name) == name
+                  let netmask = entry.pointee.ifa_netmask, netmask.pointee.sa_family == sa_family_t(AF_INET),
+                  name.map({ String(cString: entry.pointee.ifa_name) == $0 }) ?? true
             else { continue }
-            let word = address.withMemoryRebound(to: sockaddr_in.self, capacity: 1) { UInt32(bigEndian: $0.pointee.sin_addr.s_addr) }
+            let value = address.withMemoryRebound(to: sockaddr_in.self, capacity: 1) { UInt32(bigEndian: $0.pointee.sin_addr.s_addr) }
             let mask = netmask.withMemoryRebound(to: sockaddr_in.self, capacity: 1) { UInt32(bigEndian: $0.pointee.sin_addr.s_addr) }
-            return IPv4Subnet(address: IPv4Subnet.format(word), netmask: IPv4Subnet.format(mask))
+            let subnet = IPv4Subnet(address: value, prefixLength: mask.nonzeroBitCount)
+            if !subnets.contains(subnet) { subnets.append(subnet) }
         }
-        return nil
+        return subnets
     }
 
     /// Every interface the kernel lists, in its order, whether up or not.

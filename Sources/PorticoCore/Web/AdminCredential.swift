@@ -85,7 +85,7 @@ public struct AdminCredential: Sendable, Equatable {
         let bytes = Array(password.utf8)
         guard bytes.count <= Self.maximumPasswordLength else { return false }
         let candidate = Self.pbkdf2(password: bytes, salt: salt, iterations: iterations)
-        return candidate.count == hash.count && zip(candidate, hash).reduce(0) { $0 | ($1.0 ^ $1.1) } == 0
+        return ConstantTime.equal(candidate, hash)
     }
 
     /// RFC 8018 PBKDF2 with HMAC-SHA256, one 32-byte block, by BoringSSL: the HMAC

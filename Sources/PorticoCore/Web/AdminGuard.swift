@@ -5,8 +5,8 @@ import Synchronization
 import Glibc
 #endif
 
-/// Decides whether a request may change the camera: HTTP Basic authentication against
-/// the admin credential.
+/// Checks a password against the admin credential: a script's HTTP Basic header, or
+/// the login form's (`AdminSessions` decides what else a request needs).
 ///
 /// A password check is a stretched hash, so guesses from the internet are work the
 /// camera must not be made to do at will: `LoginThrottle` says which guesses are
@@ -25,7 +25,8 @@ public final class AdminGuard: Sendable {
         case noCredential
     }
 
-    private let credentialFile: String?
+    /// Where the credential is kept; `/api/password` writes it.
+    let credentialFile: String?
     private let throttle: Mutex<LoginThrottle<String>>
     /// Passwords that passed, by the SHA-256 of client, password and credential, so an
     /// admin's browser sending Basic auth with every request does not pay the stretched
@@ -46,10 +47,15 @@ public final class AdminGuard: Sendable {
 
     /// `authorization` is the request's Authorization header; `client` its remote address.
     public func check(authorization: String?, client: String) async -> Verdict {
+        await check(password: Self.basicPassword(authorization), client: client)
+    }
+
+    /// A password from the login form or a Basic header, rationed the same way.
+    public func check(password: String?, client: String) async -> Verdict {
         guard let credentialFile, let credential = try? AdminCredential.load(from: credentialFile) else { return .noCredential }
         // No password offered, nothing guessed: refused at once, and not held against the
         // client (a browser asks without credentials first).
-        guard let password = Self.basicPassword(authorization) else { return .refused }
+        guard let password else { return .refused }
         let fingerprint = Array(SHA256Fingerprint.of(client + "\u{0}" + password + "\u{0}" + credential.line))
         let cached = verified.withLock { $0[fingerprint].map { ContinuousClock.now - $0 < .seconds(300) } ?? false }
         if cached { return .allowed }
@@ -91,7 +97,7 @@ public final class AdminGuard: Sendable {
     /// Headers are at most 16 KiB, so decoding one costs little.
     static func basicPassword(_ header: String?) -> String? {
         guard let header, header.lowercased().hasPrefix("basic ") else { return nil }
-        let encoded = String(header.dropFirst(6).drop { $0 == " " || $0 == "\t" }.reversed().drop { $0 == " " || $0 == "\t" }.reversed())
+        let encoded = String(header.dropFirst(6).trimmingBlanks())
         guard let data = Data(base64Encoded: encoded), let text = String(data: data, encoding: .utf8),
               let colon = text.firstIndex(of: ":")
         else { return nil }

@@ -45,7 +45,8 @@ public struct WebServer: Sendable {
     let logger: Logger
     /// The site's directory, on boards with `[election]`.
     let directory: @Sendable () -> SiteStatus?
-    let admin: AdminGuard
+    /// Who is the admin: sessions, the password, the origin and LAN rules.
+    public let sessions: AdminSessions
     let actions: WebActions
     /// The camera's current name (it can be renamed at run time).
     let currentName: @Sendable () -> String
@@ -53,7 +54,7 @@ public struct WebServer: Sendable {
     public init(
         configuration: Configuration, name: @escaping @Sendable () -> String, hub: FrameHub?, logger: Logger,
         state: @escaping @Sendable () -> StateReport, directory: @escaping @Sendable () -> SiteStatus? = { nil },
-        admin: AdminGuard = AdminGuard(credentialFile: nil), actions: WebActions = WebActions()
+        admin: AdminSessions = AdminSessions(), actions: WebActions = WebActions()
     ) {
         self.configuration = configuration
         self.currentName = name
@@ -61,7 +62,7 @@ public struct WebServer: Sendable {
         self.logger = logger
         self.state = state
         self.directory = directory
-        self.admin = admin
+        self.sessions = admin
         self.actions = actions
     }
 
@@ -74,55 +75,8 @@ public struct WebServer: Sendable {
         router.get("/snapshot") { request, context in try await viewed(request, context) { await snapshot() } }
         router.get("/stream") { request, context in try await viewed(request, context) { stream() } }
         router.get("/state") { request, context in try await viewed(request, context) { try stateResponse(viewerPlace(context)) } }
-        router.post("/api/name") { request, context in
-            try await authenticated(request, context) {
-                let body = try await request.body.collect(upTo: context.maxUploadSize)
-                guard let change = try? JSONDecoder().decode(NameChange.self, from: Data(buffer: body)) else {
-                    return plain(.badRequest, "send JSON like {\"name\": \"porch\"}\n")
-                }
-                do {
-                    try await actions.rename(change.name)
-                } catch {
-                    return plain(.badRequest, "\(error)\n")
-                }
-                return try json(["name": change.name])
-            }
-        }
-        router.post("/api/register") { request, context in
-            try await authenticated(request, context) {
-                actions.register() ? plain(.accepted, "registering\n") : plain(.conflict, "this board maps no port: its profile has no [mapping] section\n")
-            }
-        }
-        router.post("/api/withdraw") { request, context in
-            try await authenticated(request, context) {
-                actions.withdraw() ? plain(.accepted, "withdrawing\n") : plain(.conflict, "this board maps no port: its profile has no [mapping] section\n")
-            }
-        }
-        router.post("/api/ptz") { request, context in
-            try await authenticated(request, context) {
-                guard let panTilt = actions.panTilt else {
-                    return plain(.notFound, "this board has no pan/tilt motors: its profile has no [pan_tilt] section\n")
-                }
-                let body = try await request.body.collect(upTo: context.maxUploadSize)
-                guard let asked = try? JSONDecoder().decode(PanTiltRequest.self, from: Data(buffer: body)) else {
-                    return plain(.badRequest, "send JSON like {\"command\": \"absolute\", \"pan\": 30, \"tilt\": -5}; commands: \(PanTiltRequest.commands.joined(separator: ", "))\n")
-                }
-                do throws(PanTiltError) {
-                    try panTilt.move(asked.resolve(presets: panTilt.status.presets).get())
-                } catch {
-                    let status: HTTPResponse.Status = switch error.code {
-                    case .beyondLimits: .unprocessableContent
-                    case .positionUnknown: .conflict
-                    case .unavailable: .serviceUnavailable
-                    default: .badRequest
-                    }
-                    return plain(status, "\(error)\n")
-                }
-                var response = try json(panTilt.status)
-                response.status = .accepted
-                return response
-            }
-        }
+        addAdminRoutes(to: router)
+        addSessionRoutes(to: router)
         let limiter = ConnectionLimiter(limits: configuration.connections)
         return Application(
             router: router,
@@ -169,10 +123,6 @@ public struct WebServer: Sendable {
         return try json(report)
     }
 
-    struct NameChange: Decodable {
-        let name: String
-    }
-
     func json(_ value: some Encodable) throws -> Response {
         let encoder = JSONEncoder()
         encoder.outputFormatting = [.prettyPrinted, .sortedKeys, .withoutEscapingSlashes]
@@ -188,33 +138,10 @@ public struct WebServer: Sendable {
     func viewed(
         _ request: Request, _ context: PorticoRequestContext, _ view: () async throws -> Response
     ) async throws -> Response {
-        configuration.views == .open ? try await view() : try await authenticated(request, context, view)
-    }
-
-    /// Runs `change` only for the admin; otherwise 401 (a wrong password after the
-    /// guard's delay) or 429, and nothing changes.
-    private func authenticated(
-        _ request: Request, _ context: PorticoRequestContext, _ change: () async throws -> Response
-    ) async throws -> Response {
-        let client = context.remoteAddress?.ipAddress ?? "unknown"
-        switch await admin.check(authorization: request.headers[.authorization], client: client) {
-        case .allowed:
-            return try await change()
-        case .noCredential:
-            var response = plain(.unauthorized, "no admin password is set on this camera; set one with: portico passwd\n")
-            response.headers[.wwwAuthenticate] = "Basic realm=\"portico\""
-            return response
-        case .refused:
-            logger.notice("refused a change", metadata: ["client": "\(client)", "path": "\(request.uri.path)"])
-            var response = plain(.unauthorized, "admin password required\n")
-            response.headers[.wwwAuthenticate] = "Basic realm=\"portico\""
-            return response
-        case .tooManyAttempts(let retryAfter):
-            let seconds = max(Int(retryAfter.components.seconds) + (retryAfter.components.attoseconds > 0 ? 1 : 0), 1)
-            var response = plain(.tooManyRequests, "too many password attempts; try again in \(seconds) s, one at a time\n")
-            response.headers[.retryAfter] = "\(seconds)"
-            return response
-        }
+        guard configuration.views == .admin else { return try await view() }
+        let decision = await sessions.authorizeView(request, context: context)
+        guard case .allowed = decision else { return refusal(decision, request, context, view: true) }
+        return try await view()
     }
 
     private func noCamera() -> Response {

@@ -23,8 +23,10 @@ final class NetworkLab: @unchecked Sendable {
         getuid() == 0 && access("/usr/sbin/miniupnpd", X_OK) == 0 && access("/usr/bin/upnpc", X_OK) == 0
     }
 
+    /// `NETLAB_TEST_PREFIX`, when set, replaces the test's own prefix: one lab test can
+    /// then run beside labs that use the fixed ones.
     init(prefix: String, cameras: Int, environment: [String: String] = [:]) throws {
-        self.prefix = prefix
+        self.prefix = getenv("NETLAB_TEST_PREFIX").map { String(cString: $0) }.flatMap { $0.isEmpty ? nil : $0 } ?? prefix
         self.cameras = cameras
         _ = try run(["down"])
         let up = try run(["up", String(cameras)])

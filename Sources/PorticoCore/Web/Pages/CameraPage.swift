@@ -10,6 +10,15 @@ enum CameraPage {
         /// This page's own path, for the login form to come back to.
         var path: String
         var panTilt: PanTiltStatus?
+        var admin: Admin = .loggedOut
+    }
+
+    /// What the settings panel offers this viewer.
+    enum Admin {
+        case loggedIn
+        case loggedOut
+        /// `[http] admin_from` keeps this client from administering at all.
+        case notFromHere
     }
 
     static func html(_ content: Content) -> String {
@@ -36,7 +45,19 @@ enum CameraPage {
             "pan_tilt": content.panTilt.map(PanTiltControls.html) ?? "",
             "registration": maps ? PageTemplate.registration.render([:]) : "",
             "here": content.path,
+            "account": account(content.admin, here: content.path),
         ])
+    }
+
+    static func account(_ admin: Admin, here: String) -> String {
+        switch admin {
+        case .loggedIn:
+            #"<form method="post" action="/logout"><button type="submit">Log out</button> <span class="note">Logged in as the admin.</span></form>"#
+        case .loggedOut:
+            #"<p><a class="button" href="/login?next=\#(Markup.escape(here))">Log in</a> <span class="note">to change settings (admin password).</span></p>"#
+        case .notFromHere:
+            #"<p class="note">\#(Markup.escape(AdminReach.refusal))</p>"#
+        }
     }
 
     static func signalText(_ signal: String) -> String {

@@ -15,11 +15,11 @@ extension WebServer {
                     return html(DirectoryPage.html(
                         site: site.seen(from: place), refresh: configuration.directoryRefresh, hasCamera: hub != nil))
                 }
-                return cameraPage(place: place, path: "/")
+                return cameraPage(request, context, place: place, path: "/")
             }
         }
         router.get("/camera") { request, context in
-            try await viewed(request, context) { cameraPage(place: viewerPlace(context), path: "/camera") }
+            try await viewed(request, context) { cameraPage(request, context, place: viewerPlace(context), path: "/camera") }
         }
         router.get("/directory.json") { request, context in
             try await viewed(request, context) {
@@ -37,7 +37,7 @@ extension WebServer {
             client: context.remoteAddress?.ipAddress, subnet: configuration.lanInterface.flatMap { NetworkInterface.subnet(of: $0) })
     }
 
-    private func cameraPage(place: ViewerPlace, path: String) -> Response {
+    private func cameraPage(_ request: Request, _ context: PorticoRequestContext, place: ViewerPlace, path: String) -> Response {
         let site = directory()
         // The representative's own page links back to its directory on the same address;
         // a member's to the representative as it last heard of it.
@@ -45,7 +45,8 @@ extension WebServer {
             site.role == .representative ? "/" : site.seen(from: place).directory.representative?.url
         }
         return html(CameraPage.html(.init(
-            name: name, state: state(), allCameras: allCameras, path: path, panTilt: actions.panTilt?.status)))
+            name: name, state: state(), allCameras: allCameras, path: path, panTilt: actions.panTilt?.status,
+            admin: sessions.isAdmin(request, context: context) ? .loggedIn : sessions.isAllowed(from: context) ? .loggedOut : .notFromHere)))
     }
 
     private func html(_ text: String) -> Response {

@@ -48,6 +48,7 @@ struct PageTemplate: Sendable {
     static let directory = PageTemplate(PackageResources.directory_html)
     static let tile = PageTemplate(PackageResources.tile_html)
     static let pendingTile = PageTemplate(PackageResources.tile_pending_html)
+    static let login = PageTemplate(PackageResources.login_html)
     static let style = String(decoding: PackageResources.page_css, as: UTF8.self)
     static let cameraScript = String(decoding: PackageResources.camera_js, as: UTF8.self)
     static let panTiltScript = String(decoding: PackageResources.ptz_js, as: UTF8.self)
