@@ -73,7 +73,10 @@ struct NATPMPSession: ~Copyable {
             }
             guard let reply = try NATPMPReply.read(status: status, response: response, answering: type, doing: "read the NAT-PMP answer"),
                   answers(reply) else {
-                continue  // a late answer to an earlier request
+                // A late answer to an earlier request. libnatpmp took it for the answer and
+                // stopped waiting: the request is still pending.
+                handle.has_pending_request = 1
+                continue
             }
             epochs.observe(response.epoch, at: .now)
             if case .mapping(let privatePort, let publicPort, let lifetime) = reply, lifetime > .zero {
