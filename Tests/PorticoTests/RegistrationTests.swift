@@ -350,6 +350,16 @@ struct RegistrationTests {
         #expect(machine.handle(.mapped(PortMapping(externalPort: 8080, internalAddress: "198.51.100.11", internalPort: 8090,
                                                    lease: .seconds(60), description: "portico:cam1")), at: .seconds(10)) == [])
         #expect(machine.advance(to: .seconds(30)) == [.map(fixed), .queryExternalAddress, Self.request(8081)])
+
+        // At boot the fixed port is taken, and NAT-PMP silently grants a port of the range to
+        // the fixed port's internal port: given back, and that port asked for properly.
+        var booting = Registration(configuration: configuration)
+        #expect(booting.handle(.start, at: .zero) == [.queryExternalAddress, .map(fixed)])
+        #expect(booting.handle(.mapped(PortMapping(externalPort: 8081, internalAddress: "198.51.100.11", internalPort: 8090,
+                                                   lease: .seconds(60), description: "portico:cam1")), at: .zero)
+            == [.unmap(externalPort: 8081), Self.request(8081)])
+        #expect(booting.handle(Self.granted(8081), at: .zero) == [])
+        #expect(booting.mapping?.internalPort == 8080)
     }
 
     @Test("a claim that leaves the takeover to a rival only asks for the port, after a bye and after silence")

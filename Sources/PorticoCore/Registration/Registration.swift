@@ -280,11 +280,14 @@ public struct Registration: Sendable {
                 // mapping is still there: give it back and try again until that lease lapses.
                 return [.unmap(externalPort: granted.externalPort)] + claimRefused(before: deadline, at: now)
             }
-            if granted.externalPort != requestedPort && !configuration.ports.contains(granted.externalPort) {
+            if granted.externalPort != requestedPort && (!configuration.ports.contains(granted.externalPort)
+                || granted.internalPort != internalPort(for: granted.externalPort)) {
                 // NAT-PMP grants a free port silently when the asked one is taken. One in the
                 // profile's range is as good as the one we would ask next; any other is given
                 // back and the range walked, as after a refusal, so cameras stay on the ports
-                // the profile names whatever the backend.
+                // the profile names whatever the backend. So is one granted to the fixed
+                // port's own internal port: its renewals, asked from the main one, would be
+                // another mapping.
                 let refusal = MappingError(.conflict, message: "asked for port \(requestedPort), granted \(granted.externalPort)")
                 return [.unmap(externalPort: granted.externalPort)] + handle(.mapFailed(refusal), at: now)
             }
@@ -635,11 +638,16 @@ public struct Registration: Sendable {
         return [mapRequest(port)]
     }
 
+    /// The internal port an external port's mapping forwards to.
+    private func internalPort(for port: Int) -> Int {
+        port == configuration.fixedPort ? configuration.fixedInternalPort : configuration.internalPort
+    }
+
     private func mapRequest(_ port: Int) -> Action {
         let fixed = port == configuration.fixedPort
         return .map(PortMappingRequest(
             externalPort: port, internalAddress: configuration.internalAddress,
-            internalPort: fixed ? configuration.fixedInternalPort : configuration.internalPort,
+            internalPort: internalPort(for: port),
             lease: permanentOnly ? .zero : (fixed ? fixedLease : configuration.lease),
             description: configuration.description))
     }
