@@ -53,7 +53,7 @@ public final class NATPMPMapping: MappingBackend {
             throw MappingError(.refused, message: "port out of range in \(request)")
         }
         let seconds = UInt32(clamping: request.lease.components.seconds)
-        let reply = try await exchange(expecting: UInt16(NATPMP_RESPTYPE_TCPPORTMAPPING)) {
+        let reply = try await exchange(expecting: UInt16(NATPMP_RESPTYPE_TCPPORTMAPPING), answers: { $0.answers(mappingOf: request.internalPort) }) {
             sendnewportmappingrequest($0, NATPMP_PROTOCOL_TCP, UInt16(request.internalPort), UInt16(request.externalPort), seconds)
         }
         return try reply.portMapping(for: request)
@@ -66,7 +66,7 @@ public final class NATPMPMapping: MappingBackend {
         guard let internalPort = session.withLock({ $0.internalPorts[externalPort] }) else {
             throw MappingError(.notAuthorized, message: "NAT-PMP can delete only this camera's own mappings; port \(externalPort) is not one of them")
         }
-        _ = try await exchange(expecting: UInt16(NATPMP_RESPTYPE_TCPPORTMAPPING)) {
+        _ = try await exchange(expecting: UInt16(NATPMP_RESPTYPE_TCPPORTMAPPING), answers: { $0.answers(deletionOf: internalPort) }) {
             sendnewportmappingrequest($0, NATPMP_PROTOCOL_TCP, UInt16(internalPort), 0, 0)
         }
         session.withLock { _ = $0.internalPorts.removeValue(forKey: externalPort) }
@@ -79,7 +79,8 @@ public final class NATPMPMapping: MappingBackend {
     /// Sends one request and waits for its answer, retrying as libnatpmp schedules,
     /// never longer than the profile's timeout, on a thread of its own.
     private func exchange(
-        expecting type: UInt16, _ send: @escaping @Sendable (UnsafeMutablePointer<natpmp_t>) -> Int32
+        expecting type: UInt16, answers: @escaping @Sendable (NATPMPReply) -> Bool = { _ in true },
+        _ send: @escaping @Sendable (UnsafeMutablePointer<natpmp_t>) -> Int32
     ) async throws(MappingError) -> NATPMPReply {
         let timeout = settings.timeout
         let gateway = self.gateway
@@ -88,7 +89,7 @@ public final class NATPMPMapping: MappingBackend {
             outcome = try await DedicatedThread.run(name: "natpmp") { _ in
                 self.session.withLock { session in
                     Result { () throws(MappingError) -> NATPMPReply in
-                        try session.exchange(gateway: gateway, timeout: timeout, expecting: type, send)
+                        try session.exchange(gateway: gateway, timeout: timeout, expecting: type, answers: answers, send)
                     }
                 }
             }

@@ -33,6 +33,20 @@ package enum NATPMPReply: Sendable, Equatable {
                         lifetime: .seconds(Int64(granted.lifetime)))
     }
 
+    /// Whether this can be the answer to a mapping request for `internalPort`: a deletion's
+    /// answer (lifetime 0) or another internal port's is a late answer to an earlier
+    /// request, which a resend can bring after its own was read.
+    package func answers(mappingOf internalPort: Int) -> Bool {
+        guard case .mapping(let privatePort, _, let lifetime) = self else { return false }
+        return privatePort == internalPort && lifetime > .zero
+    }
+
+    /// Whether this can be the answer to the deletion of `internalPort`'s mapping.
+    package func answers(deletionOf internalPort: Int) -> Bool {
+        guard case .mapping(let privatePort, _, let lifetime) = self else { return false }
+        return privatePort == internalPort && lifetime == .zero
+    }
+
     /// The mapping granted for `request`: NAT-PMP may grant another external port than
     /// asked (the registration checks it), never another internal one.
     package func portMapping(for request: PortMappingRequest) throws(MappingError) -> PortMapping {

@@ -31,7 +31,7 @@ struct RegistrationTests {
     /// A router that keeps several mappings per host (UPnP): a claimant keeps its own port.
     static var keepingOwnPort: Registration.Configuration {
         var configuration = configuration
-        configuration.keepsOwnPortWhileClaiming = true
+        configuration.keepsOwnPort = true
         return configuration
     }
 
@@ -238,14 +238,15 @@ struct RegistrationTests {
         #expect(machine.advance(to: .seconds(10) + .milliseconds(800)) == [Self.request(8080, lease: .seconds(3))])
     }
 
-    @Test("where the router keeps several mappings per host (UPnP), a claimant keeps its port until it has the fixed one")
+    @Test("where the camera can hold two ports, a claimant keeps its own port, and keeps it beside the fixed one once it has that")
     func claimKeepingOwnPort() {
         let configuration = Self.keepingOwnPort
         var machine = Self.holding8081(configuration)
         #expect(machine.handle(.claimFixedPort(predecessor: "198.51.100.13", predecessorLeft: true), at: .seconds(10)) == [Self.request(8080)])
         #expect(machine.status.externalPort == 8081, "still listed on its own port meanwhile")
-        #expect(machine.handle(Self.granted(8080), at: .seconds(10)) == [.unmap(externalPort: 8081)], "given back once it has the fixed port")
+        #expect(machine.handle(Self.granted(8080), at: .seconds(10)) == [], "the own port is not given back")
         #expect(machine.holdsFixedPort)
+        #expect(machine.held.ports == [8080, 8081] && machine.status.ownPort == 8081 && machine.status.externalPort == 8080)
 
         // A claim given up returns to the port it kept.
         var other = Self.holding8081(configuration)
@@ -256,7 +257,7 @@ struct RegistrationTests {
         #expect(other.status.externalPort == 8081)
     }
 
-    @Test("UPnP: a claim that ended while the router granted its request keeps the fixed port, and gives back the port asked for since")
+    @Test("UPnP: a claim that ended while the router granted its request keeps the fixed port, and its own beside it")
     func lateGrantKept() {
         let configuration = Self.keepingOwnPort
         var machine = Self.holding8081(configuration)
@@ -264,13 +265,13 @@ struct RegistrationTests {
         // Two claims met and both backed off: back to the port it kept.
         #expect(machine.handle(.releaseFixedPort, at: .seconds(10) + .milliseconds(5)) == [Self.request(8081)])
         // The router had granted the claim's request all the same: no rival can hold the port.
-        #expect(machine.handle(Self.granted(8080), at: .seconds(10) + .milliseconds(40))
-            == [.giveBack(externalPort: 8081, holder: "198.51.100.11")])
+        #expect(machine.handle(Self.granted(8080), at: .seconds(10) + .milliseconds(40)) == [])
         #expect(machine.holdsFixedPort && machine.phase == .mapped && machine.status.externalPort == 8080)
+        #expect(machine.held.ports == [8080, 8081])
         // The answer for 8081, which comes after, changes nothing; the renewal is at a third of the lease.
         #expect(machine.handle(Self.granted(8081), at: .seconds(10) + .milliseconds(60)) == [])
         #expect(machine.holdsFixedPort)
-        #expect(machine.wakeup == .seconds(10) + .milliseconds(40) + .seconds(20))
+        #expect(machine.wakeup == .seconds(30), "the own port's renewal (granted at 0 s for 60 s) before the fixed port's at 30.04 s")
 
         // Refused instead: the claim's end stands, and 8081 is held again.
         var refused = Self.holding8081(configuration)
@@ -290,6 +291,112 @@ struct RegistrationTests {
         #expect(!machine.holdsFixedPort)
         #expect(machine.handle(Self.granted(8081), at: .seconds(10) + .milliseconds(60)) == [])
         #expect(machine.status.externalPort == 8081)
+    }
+
+    /// 8081 held since 0 s (lease 60 s), the fixed port won at 10 s: a representative that was a member.
+    static func representativeKeeping8081(_ configuration: Registration.Configuration = keepingOwnPort) -> Registration {
+        var machine = holding8081(configuration)
+        _ = machine.handle(.claimFixedPort(predecessor: nil), at: .seconds(10))
+        _ = machine.handle(granted(8080), at: .seconds(10))
+        return machine
+    }
+
+    @Test("a representative renews its own port at half its lease beside the fixed port's renewals; leaving, it gives both back")
+    func ownPortRenewed() {
+        var machine = Self.representativeKeeping8081()
+        #expect(machine.held.ports == [8080, 8081])
+        #expect(machine.wakeup == .seconds(30), "8081 granted at 0 s for 60 s; 8080 at 10 s, renewed at a third of 60 s")
+        #expect(machine.advance(to: .seconds(30)) == [Self.request(8080), .queryExternalAddress, Self.request(8081)])
+        #expect(machine.handle(Self.granted(8080), at: .seconds(30)) == [])
+        #expect(machine.handle(Self.granted(8081), at: .seconds(31)) == [])
+        #expect(machine.wakeup == .seconds(50))
+        _ = machine.advance(to: .seconds(50))
+        _ = machine.handle(Self.granted(8080), at: .seconds(50))
+        #expect(machine.wakeup == .seconds(61), "the own port at half its lease")
+        #expect(machine.advance(to: .seconds(61)) == [Self.request(8081)])
+        // A fixed-port renewal goes out before the own port's answer: answers come back in order.
+        #expect(machine.advance(to: .seconds(70)) == [Self.request(8080), .queryExternalAddress])
+        #expect(machine.handle(Self.granted(8081), at: .seconds(70)) == [])
+        #expect(machine.handle(Self.granted(8080), at: .seconds(70)) == [])
+        #expect(machine.phase == .mapped && machine.holdsFixedPort && machine.status.ownPort == 8081)
+        #expect(machine.wakeup == .seconds(90), "the fixed port at 70 + 20 s, the own port at 70 + 30 s")
+        _ = machine.advance(to: .seconds(90))
+        _ = machine.handle(Self.granted(8080), at: .seconds(90))
+        #expect(machine.advance(to: .seconds(100)) == [Self.request(8081)])
+        #expect(machine.handle(.withdraw, at: .seconds(101)) == [.unmap(externalPort: 8080), .unmap(externalPort: 8081)])
+        // The renewal the router answers after that is given back too.
+        #expect(machine.handle(Self.granted(8081), at: .seconds(101)) == [.unmap(externalPort: 8081)])
+        #expect(machine.held == .nothing && machine.status.ownPort == nil)
+    }
+
+    @Test("the own port's renewal: unanswered, tried again while its lease runs, then dropped; refused, let go at once")
+    func ownPortLost() {
+        let unreachable = Registration.Event.mapFailed(MappingError(.unreachable, message: "no answer"))
+        var machine = Self.representativeKeeping8081()
+        #expect(machine.advance(to: .seconds(30)) == [Self.request(8080), .queryExternalAddress, Self.request(8081)])
+        _ = machine.handle(Self.granted(8080), at: .seconds(30))
+        #expect(machine.handle(unreachable, at: .seconds(35)) == [])
+        #expect(machine.holdsFixedPort && machine.status.ownPort == 8081, "a failed renewal keeps the port while its lease runs")
+        #expect(machine.wakeup == .seconds(37), "again after retryDelay")
+        var time = Duration.seconds(37)
+        var ownRequests = 0
+        while time <= .seconds(60) {
+            for action in machine.advance(to: time) {
+                if action == Self.request(8080) { _ = machine.handle(Self.granted(8080), at: time) }
+                if action == Self.request(8081) {
+                    ownRequests += 1
+                    _ = machine.handle(unreachable, at: time)
+                }
+            }
+            time += .milliseconds(500)
+        }
+        #expect(ownRequests >= 10, "tried again every few seconds, then more often")
+        #expect(machine.holdsFixedPort && machine.status.ownPort == nil, "its lease ran out: the router has forgotten it")
+
+        var refused = Self.representativeKeeping8081()
+        _ = refused.advance(to: .seconds(30))
+        _ = refused.handle(Self.granted(8080), at: .seconds(30))
+        #expect(refused.handle(Self.conflict, at: .seconds(30)) == [])
+        #expect(refused.holdsFixedPort && refused.held.ports == [8080])
+    }
+
+    @Test("stepping down returns to the own port kept; losing the fixed port on renewal too")
+    func stepDownToOwnPort() {
+        var machine = Self.representativeKeeping8081()
+        #expect(machine.handle(.releaseFixedPort, at: .seconds(12)) == [.giveBack(externalPort: 8080, holder: "198.51.100.11"), Self.request(8081)])
+        #expect(machine.status.externalPort == 8081, "listed on its own port at once")
+        #expect(machine.handle(Self.granted(8081), at: .seconds(12)) == [])
+        #expect(machine.held.ports == [8081] && machine.wakeup == .seconds(42))
+
+        var lost = Self.representativeKeeping8081()
+        _ = lost.advance(to: .seconds(30))
+        #expect(lost.handle(Self.conflict, at: .seconds(30)) == [Self.request(8081)], "not the range from its start")
+        #expect(lost.handle(Self.granted(8081), at: .seconds(30)) == [], "the own port's renewal")
+        #expect(lost.handle(Self.granted(8081), at: .seconds(30)) == [], "the request after the loss")
+        #expect(!lost.holdsFixedPort && lost.held.ports == [8081] && lost.phase == .mapped)
+    }
+
+    @Test("the fixed port forwards to its own internal port where one is set; the own port to the main one")
+    func fixedInternalPort() {
+        var configuration = Self.keepingOwnPort
+        configuration.fixedInternalPort = 8090
+        var machine = Self.holding8081(configuration)
+        let fixed = PortMappingRequest(externalPort: 8080, internalAddress: "198.51.100.11", internalPort: 8090,
+                                       lease: .seconds(60), description: "portico:cam1")
+        #expect(machine.handle(.claimFixedPort(predecessor: nil), at: .seconds(10)) == [.map(fixed)], "the own port is not given back first")
+        #expect(machine.handle(.mapped(PortMapping(externalPort: 8080, internalAddress: "198.51.100.11", internalPort: 8090,
+                                                   lease: .seconds(60), description: "portico:cam1")), at: .seconds(10)) == [])
+        #expect(machine.advance(to: .seconds(30)) == [.map(fixed), .queryExternalAddress, Self.request(8081)])
+
+        // At boot the fixed port is taken, and NAT-PMP silently grants a port of the range to
+        // the fixed port's internal port: given back, and that port asked for properly.
+        var booting = Registration(configuration: configuration)
+        #expect(booting.handle(.start, at: .zero) == [.queryExternalAddress, .map(fixed)])
+        #expect(booting.handle(.mapped(PortMapping(externalPort: 8081, internalAddress: "198.51.100.11", internalPort: 8090,
+                                                   lease: .seconds(60), description: "portico:cam1")), at: .zero)
+            == [.unmap(externalPort: 8081), Self.request(8081)])
+        #expect(booting.handle(Self.granted(8081), at: .zero) == [])
+        #expect(booting.mapping?.internalPort == 8080)
     }
 
     @Test("a claim that leaves the takeover to a rival only asks for the port, after a bye and after silence")
@@ -501,9 +608,8 @@ struct RegistrationTests {
         #expect(machine.handle(Self.conflict, at: .seconds(16) + .milliseconds(100)) == [])
         #expect(machine.activeClaim != nil && machine.wakeup == .seconds(16) + .milliseconds(250))
         _ = machine.advance(to: .seconds(16) + .milliseconds(250))
-        #expect(machine.handle(Self.granted(8080, lease: .seconds(3)), at: .seconds(16) + .milliseconds(300))
-            == [.unmap(externalPort: 8081)])
-        #expect(machine.holdsFixedPort && machine.claimFailures == 0)
+        #expect(machine.handle(Self.granted(8080, lease: .seconds(3)), at: .seconds(16) + .milliseconds(300)) == [])
+        #expect(machine.holdsFixedPort && machine.claimFailures == 0 && machine.status.ownPort == 8081)
 
         // NAT-PMP cannot say when: often from the refusal on.
         var natpmp = Self.holding8081(configuration)

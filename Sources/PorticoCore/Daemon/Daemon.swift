@@ -102,6 +102,13 @@ public struct Daemon: Sendable {
                 await onListening(port)
             }))
         ]
+        if let site, site.needsFixedPortListener {
+            // The fixed port forwards to a port of its own (see `SiteService.needsFixedPortListener`): any free one.
+            services.append(.init(service: web.application(port: 0, onListening: { port in
+                logger.info("serving the fixed port's mapping on port \(port)")
+                site.fixedPortListening(on: port)
+            })))
+        }
         if let registration {
             services.append(.init(service: registration))
         }

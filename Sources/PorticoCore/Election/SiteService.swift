@@ -46,6 +46,7 @@ public final class SiteService: Service, Sendable {
 
     private struct Shared {
         var internalPort: Int?
+        var fixedInternalPort: Int?
         /// Requests from the API and the switch, handled in the loop in order.
         var pending: [CameraNode.Event] = []
         /// The router's answers and table reads, handed back to the loop in order.
@@ -69,6 +70,19 @@ public final class SiteService: Service, Sendable {
 
     public func webServerListening(on port: Int) { shared.withLock { $0.internalPort = port } }
 
+    /// Whether the web server must also listen on a port for the fixed port's mapping
+    /// alone. A representative keeps its own port mapped beside the fixed one, so links to
+    /// it stay valid; a router that keeps one mapping per internal port (NAT-PMP) can hold
+    /// both only if they forward to two internal ports. The own port's mapping stays on
+    /// the main port, where it was made, and the fixed port gets the second: so a claim
+    /// neither moves nor gives back the own mapping, and the fixed port's mapping (made,
+    /// lost and given back as the role moves) never deletes the other, since NAT-PMP
+    /// deletes by internal port.
+    public var needsFixedPortListener: Bool { !backend.keepsSeveralMappingsPerHost }
+
+    /// The port the web server listens on for the fixed port's mapping.
+    public func fixedPortListening(on port: Int) { shared.withLock { $0.fixedInternalPort = port } }
+
     /// The registration switch: register now (a no-op while registered).
     public func register() { shared.withLock { $0.pending.append(.start) } }
 
@@ -88,7 +102,7 @@ public final class SiteService: Service, Sendable {
 
     public func run() async throws {
         let interface = configuration.mapping.interface
-        guard let (address, port) = await waitForAddressAndPort() else { return }
+        guard let (address, port, fixedInternalPort) = await waitForAddressAndPorts() else { return }
         let codec = try PeerCodec(siteKey: configuration.election.siteKey)
         let transport = try MulticastTransport(interface: interface, group: configuration.election.group, port: configuration.election.port)
         let id = Self.hardwareAddress(of: interface) ?? "\(configuration.cameraName)@\(address)"
@@ -100,7 +114,7 @@ public final class SiteService: Service, Sendable {
             registration: .init(fixedPort: mapping.fixedPort, ports: mapping.ports, lease: mapping.lease, internalAddress: address,
                                 internalPort: port, description: Registration.description(ofCamera: configuration.cameraName), fixedLease: mapping.fixedLease,
                                 fixedLeaseWhereDeletable: max(mapping.fixedLease, MappingSettings.fixedLeaseWhereDeletable),
-                                keepsOwnPortWhileClaiming: backend.keepsSeveralMappingsPerHost,
+                                keepsOwnPort: true, fixedInternalPort: fixedInternalPort,
                                 describesMappings: backend.canListMappings),
             election: .init(id: id, inquiryInterval: configuration.election.inquiry, missed: configuration.election.missed,
                             claimTimeout: mapping.timeout * 2),
@@ -328,10 +342,14 @@ public final class SiteService: Service, Sendable {
         }
     }
 
-    private func waitForAddressAndPort() async -> (String, Int)? {
+    /// The LAN address, the web server's port and the fixed port's (the same where the
+    /// router keeps several mappings per host), once all are known.
+    private func waitForAddressAndPorts() async -> (String, Int, Int)? {
         while !Task.isCancelled && !Task.isShuttingDownGracefully {
-            let port = shared.withLock { $0.internalPort }
-            if let address = NetworkInterface.ipv4Address(of: configuration.mapping.interface), let port { return (address, port) }
+            let (port, fixedPort) = shared.withLock { ($0.internalPort, needsFixedPortListener ? $0.fixedInternalPort : $0.internalPort) }
+            if let address = NetworkInterface.ipv4Address(of: configuration.mapping.interface), let port, let fixedPort {
+                return (address, port, fixedPort)
+            }
             try? await Task.sleep(for: .milliseconds(100))
         }
         return nil

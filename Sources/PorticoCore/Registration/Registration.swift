@@ -63,10 +63,16 @@ public struct Registration: Sendable {
         /// router gives the port to the claimant; the old representative's table read then
         /// finds it gone and its request refused, and it steps down).
         public var takeOverWait: Duration
-        /// Whether the router keeps several mappings for one host (UPnP does, NAT-PMP keeps
-        /// one per internal port): then a claimant keeps its own port until it has the fixed
-        /// one, so it stays listed, and one exchange less lies before the takeover.
-        public var keepsOwnPortWhileClaiming: Bool
+        /// Whether this camera can hold its own port beside the fixed one: the router keeps
+        /// several mappings per host (UPnP), or the fixed port forwards to an internal port
+        /// of its own (`fixedInternalPort`; NAT-PMP keeps one mapping per internal port).
+        /// Then a claimant keeps its own port while it claims, so it stays listed and no
+        /// exchange lies before the takeover; and as representative it keeps it, so that
+        /// links to it stay valid (see `HeldPorts`), until it leaves.
+        public var keepsOwnPort: Bool
+        /// The internal port the fixed port forwards to: `internalPort` unless the web
+        /// server also listens on a second port for it (see `keepsOwnPort`).
+        public var fixedInternalPort: Int
         /// Whether the router keeps a description per mapping (UPnP; NAT-PMP has none):
         /// then a rename makes the mapping again under the new one.
         public var describesMappings: Bool
@@ -76,10 +82,11 @@ public struct Registration: Sendable {
             description: String, retryDelay: Duration = .seconds(2), maximumRetryDelay: Duration = .seconds(60),
             permanentRefresh: Duration = .seconds(300), fixedLease: Duration? = nil, fixedLeaseWhereDeletable: Duration? = nil,
             addressRefresh: Duration? = nil, claimRetry: Duration = .milliseconds(500), lapsePoll: Duration = .milliseconds(150),
-            takeOverWait: Duration = .milliseconds(50), keepsOwnPortWhileClaiming: Bool = false,
+            takeOverWait: Duration = .milliseconds(50), keepsOwnPort: Bool = false, fixedInternalPort: Int? = nil,
             describesMappings: Bool = false
         ) {
-            self.keepsOwnPortWhileClaiming = keepsOwnPortWhileClaiming
+            self.keepsOwnPort = keepsOwnPort
+            self.fixedInternalPort = fixedInternalPort ?? internalPort
             self.describesMappings = describesMappings
             self.fixedLease = fixedLease ?? lease
             self.fixedLeaseWhereDeletable = fixedLeaseWhereDeletable ?? fixedLease ?? lease
@@ -173,10 +180,17 @@ public struct Registration: Sendable {
     /// The port of the request in flight, or of the next attempt.
     public private(set) var requestedPort: Int
     /// What the router granted; kept through a failed renewal until its lease runs out.
-    public private(set) var mapping: PortMapping?
+    public private(set) var held: HeldPorts = .nothing
+    /// The port the election goes by: the fixed one where held, else this camera's own.
+    public var mapping: PortMapping? { held.main?.mapping }
     public private(set) var externalAddress: String?
     /// When `advance(to:)` next has something to do; nil when nothing is scheduled.
-    public private(set) var wakeup: Duration?
+    public var wakeup: Duration? {
+        guard case .fixedAndOwn(_, let own, let renewal) = held else { return nextStep }
+        return [nextStep, renewal, own.expires].compactMap { $0 }.min()
+    }
+    /// The next step of the main port's line (requests, renewals, retries, the claim).
+    private var nextStep: Duration?
     public private(set) var lastError: MappingError?
     /// Times the router's external address was seen to change.
     public private(set) var addressChanges = 0
@@ -211,12 +225,22 @@ public struct Registration: Sendable {
         return .mapFailed(MappingError(.refused, message: "port \(asked.externalPort) not asked for: the claim it was for has ended"))
     }
     private var portBeforeClaim: Int?
-    /// The ports of the map requests sent and not answered yet, oldest first.
-    private var unanswered: [Int] = []
+    /// The map requests sent and not answered yet, oldest first.
+    private var unanswered: [Asked] = []
+    private enum Asked: Equatable {
+        /// The main line: the port held or wanted (`requestedPort`).
+        case port(Int)
+        /// A renewal of the own port kept beside the fixed one.
+        case keptOwn(Int)
+
+        var isMain: Bool { if case .port = self { true } else { false } }
+    }
+    /// Whether a request of the main line is still unanswered.
+    private var mainAsked: Bool { unanswered.contains { $0.isMain } }
     /// A silent predecessor's mapping to take over at `takeOverAt`, if the claim lasts that long.
     private var takeOverFrom: String?
     private var takeOverAt: Duration?
-    private var mappingExpires: Duration?
+    private var mappingExpires: Duration? { held.main?.expires }
     /// While claiming: what a refused takeover said of the predecessor's mapping.
     private var refusal: Refusal?
     private enum Refusal: Equatable {
@@ -255,16 +279,19 @@ public struct Registration: Sendable {
             return [.queryExternalAddress] + request(configuration.fixedPort, at: now)
 
         case .withdraw:
-            let held = mapping?.externalPort
+            let ports = held.ports
             phase = .idle
-            mapping = nil
-            mappingExpires = nil
-            wakeup = nil
+            held = .nothing
+            nextStep = nil
             requestedPort = configuration.fixedPort
             // Before the bye: no successor can hold the port yet, so no check is needed.
-            return held.map { [.unmap(externalPort: $0)] } ?? []
+            return ports.map { .unmap(externalPort: $0) }
 
         case .mapped(let granted):
+            if case .keptOwn(let asked)? = unanswered.first {
+                unanswered.removeFirst()
+                return ownRenewed(asked: asked, granted: granted, at: now)
+            }
             if let stale = superseded(granted: granted, at: now) { return stale }
             guard phase == .requesting else { return [] }
             if granted.externalPort != requestedPort, let deadline = claimDeadline, requestedPort == configuration.fixedPort {
@@ -272,20 +299,26 @@ public struct Registration: Sendable {
                 // mapping is still there: give it back and try again until that lease lapses.
                 return [.unmap(externalPort: granted.externalPort)] + claimRefused(before: deadline, at: now)
             }
-            if granted.externalPort != requestedPort && !configuration.ports.contains(granted.externalPort) {
+            if granted.externalPort != requestedPort && (!configuration.ports.contains(granted.externalPort)
+                || granted.internalPort != internalPort(for: granted.externalPort)) {
                 // NAT-PMP grants a free port silently when the asked one is taken. One in the
                 // profile's range is as good as the one we would ask next; any other is given
                 // back and the range walked, as after a refusal, so cameras stay on the ports
-                // the profile names whatever the backend.
+                // the profile names whatever the backend. So is one granted to the fixed
+                // port's own internal port: its renewals, asked from the main one, would be
+                // another mapping.
                 let refusal = MappingError(.conflict, message: "asked for port \(requestedPort), granted \(granted.externalPort)")
                 return [.unmap(externalPort: granted.externalPort)] + handle(.mapFailed(refusal), at: now)
             }
-            // A claimant that kept its own port gives it back once it has the fixed one.
-            let given = mapping.flatMap { granted.externalPort == configuration.fixedPort && $0.externalPort != configuration.fixedPort ? $0.externalPort : nil }
+            // A claimant that kept its own port keeps it beside the fixed one (see `hold`).
             hold(granted, at: now)
-            return given.map { [.unmap(externalPort: $0)] } ?? []
+            return []
 
         case .mapFailed(let error):
+            if case .keptOwn? = unanswered.first {
+                unanswered.removeFirst()
+                return ownRenewalFailed(error, at: now)
+            }
             if superseded(granted: nil, at: now) != nil { return [] }
             guard phase == .requesting else { return [] }
             lastError = error
@@ -299,8 +332,9 @@ public struct Registration: Sendable {
                 }
                 // This port is not ours to have: the next one, or a pause and the fixed port again.
                 if mapping?.externalPort == requestedPort {
-                    mapping = nil
-                    mappingExpires = nil
+                    held.dropMain()
+                    // The fixed port lost: back to the own port kept beside it.
+                    if let own = mapping?.externalPort { return request(own, at: now) }
                 }
                 if let next = nextPort(after: requestedPort) {
                     return request(next, at: now)
@@ -327,11 +361,11 @@ public struct Registration: Sendable {
             claims += 1
             portBeforeClaim = mapping?.externalPort ?? requestedPort
             var actions: [Action] = []
-            if let own = mapping?.externalPort, !configuration.keepsOwnPortWhileClaiming {
-                // NAT-PMP keeps one mapping per internal port: ours must go before the fixed port can come.
+            if let own = mapping?.externalPort, !configuration.keepsOwnPort {
+                // One mapping per internal port, and the fixed port forwards to ours: ours
+                // must go before the fixed port can come.
                 actions.append(.unmap(externalPort: own))
-                mapping = nil
-                mappingExpires = nil
+                held.dropMain()
             }
             // The predecessor's mapping, where the router lets another host delete it. After
             // its bye the port is asked for at once and the mapping taken over only if that is
@@ -349,11 +383,13 @@ public struct Registration: Sendable {
             takeOverAt = now + configuration.takeOverWait
             requestedPort = configuration.fixedPort
             phase = mapping == nil ? .waiting : .mapped
-            wakeup = takeOverAt
+            nextStep = takeOverAt
             return actions
 
         case .releaseFixedPort:
-            let back = portBeforeClaim.flatMap { $0 == configuration.fixedPort ? nil : $0 } ?? nextPort(after: configuration.fixedPort)
+            // Back to the own port: the one kept beside the fixed port, else the one held before the claim.
+            let back = held.own?.mapping.externalPort
+                ?? portBeforeClaim.flatMap { $0 == configuration.fixedPort ? nil : $0 } ?? nextPort(after: configuration.fixedPort)
             portBeforeClaim = nil
             takeOverFrom = nil
             takeOverAt = nil
@@ -363,8 +399,7 @@ public struct Registration: Sendable {
                 return back.map { request($0, at: now) } ?? []
             }
             guard holdsFixedPort else { return [] }
-            mapping = nil
-            mappingExpires = nil
+            held.dropMain()
             // Given back only if still ours: a successor may have taken the mapping over.
             return [.giveBack(externalPort: configuration.fixedPort, holder: configuration.internalAddress)]
                 + (back.map { request($0, at: now) } ?? [])
@@ -391,6 +426,7 @@ public struct Registration: Sendable {
             guard phase != .idle else { return [] }
             // Whatever the router remembers, ask again at once for the port we had.
             lastAddressQuery = now
+            ownRenewalDue(at: now)
             return [.queryExternalAddress] + request(mapping?.externalPort ?? requestedPort, at: now)
 
         case .tookOver:
@@ -423,14 +459,18 @@ public struct Registration: Sendable {
 
     /// Carries out what is due at `now`: renewals, retries, a lease running out.
     public mutating func advance(to now: Duration) -> [Action] {
+        let main = advanceMain(to: now)
+        return main + advanceOwn(to: now)
+    }
+
+    private mutating func advanceMain(to now: Duration) -> [Action] {
         if let expires = mappingExpires, now >= expires + expiryGrace {
             // Renewal never succeeded: the router has forgotten us by now.
-            mapping = nil
-            mappingExpires = nil
+            held.dropMain()
         }
         let redescribed = redescribe(at: now)
         if !redescribed.isEmpty { return redescribed }
-        guard let due = wakeup, now >= due else { return [] }
+        guard let due = nextStep, now >= due else { return [] }
         switch phase {
         case .mapped, .waiting:
             if claimDeadline != nil {
@@ -451,10 +491,10 @@ public struct Registration: Sendable {
             return request(requestedPort, at: now) + (retry || !addressDue ? [] : [.queryExternalAddress])
         case .requesting:
             // A request that never got an answer: the driver's timeout failed to report.
-            if !unanswered.isEmpty { unanswered.removeFirst() }
+            if let oldest = unanswered.firstIndex(where: \.isMain) { unanswered.remove(at: oldest) }
             return pause(retryingPort: requestedPort, at: now)
         case .idle:
-            wakeup = nil
+            nextStep = nil
             return []
         }
     }
@@ -470,13 +510,14 @@ public struct Registration: Sendable {
         guard address != old else { return [] }
         configuration.internalAddress = address
         guard phase != .idle else { return [] }
-        let moved = mapping.map { [Action.giveBack(externalPort: $0.externalPort, holder: old)] } ?? []
+        let moved = held.ports.map { Action.giveBack(externalPort: $0, holder: old) }
         if claimDeadline != nil, mapping != nil {
             // The port kept while claiming forwards to the old address: given back, and asked
             // for again from the new one should the claim fail.
-            mapping = nil
-            mappingExpires = nil
+            held = .nothing
         }
+        // An own port kept beside the fixed one is asked for from the new address too.
+        ownRenewalDue(at: now)
         return moved + request(requestedPort, at: now)
     }
 
@@ -509,6 +550,7 @@ public struct Registration: Sendable {
             phase: phase, externalAddress: externalAddress, externalPort: port,
             internalAddress: configuration.internalAddress, holdsFixedPort: holdsFixedPort,
             externalURL: url,
+            ownPort: held.own?.mapping.externalPort,
             addressKind: externalAddress.map(ExternalAddress.classify),
             behindAnotherNAT: externalAddress.map(ExternalAddress.isBehindAnotherNAT) ?? false,
             lastError: lastError?.description, addressChanges: addressChanges, starts: starts)
@@ -523,18 +565,16 @@ public struct Registration: Sendable {
     private mutating func superseded(granted: PortMapping?, at now: Duration) -> [Action]? {
         guard !unanswered.isEmpty else { return nil }
         unanswered.removeFirst()
-        guard !unanswered.isEmpty || phase == .idle else { return nil }
+        guard mainAsked || phase == .idle else { return nil }
         guard let granted else { return [] }
-        if granted.externalPort == mapping?.externalPort {
-            // A renewal of the port still held: the router did extend its lease.
-            if granted.lease != .zero { mappingExpires = now + granted.lease }
-            return []
-        }
-        if granted.externalPort == configuration.fixedPort && configuration.keepsOwnPortWhileClaiming
+        // A renewal of a port still held: the router did extend its lease.
+        if granted.lease != .zero, held.renew(granted, at: now, permanentRefresh: configuration.permanentRefresh) { return [] }
+        if held.ports.contains(granted.externalPort) { return [] }
+        if granted.externalPort == configuration.fixedPort && configuration.keepsOwnPort
             && phase != .idle && claimDeadline == nil {
             return keep(lateFixedPort: granted, at: now)
         }
-        return unanswered.contains(granted.externalPort) ? [] : [.unmap(externalPort: granted.externalPort)]
+        return unanswered.contains(.port(granted.externalPort)) ? [] : [.unmap(externalPort: granted.externalPort)]
     }
 
     /// A claim ended (two claims met and both backed off, or a rival claimed in a higher
@@ -543,25 +583,32 @@ public struct Registration: Sendable {
     /// site without a representative for another round. It is kept, and the election
     /// hears that this camera holds it. The request that went out for the port before the
     /// claim is answered after this one; that answer is dropped (the phase is `mapped`
-    /// by then) and its port given back here, once the router has answered it (exchanges
-    /// are carried out in order), only if it forwards to this camera. Only where the router
-    /// keeps several mappings per host: NAT-PMP's one mapping per internal port would be
-    /// the fixed one by then, and deleting the other port's would delete it.
+    /// by then), and its port given back here, once the router has answered it (exchanges
+    /// are carried out in order), only if it forwards to this camera, unless it is the own
+    /// port, which a representative keeps. Only where this camera can hold two ports: with
+    /// one mapping per internal port the fixed one would be that mapping by then, and
+    /// deleting the other port's would delete it.
     private mutating func keep(lateFixedPort granted: PortMapping, at now: Duration) -> [Action] {
         let asked = requestedPort
-        let own = mapping?.externalPort
         hold(granted, at: now)
-        var actions: [Action] = []
-        if let own, own != asked { actions.append(.unmap(externalPort: own)) }
-        if unanswered.contains(asked) {
-            actions.append(.giveBack(externalPort: asked, holder: configuration.internalAddress))
-        }
-        return actions
+        guard unanswered.contains(.port(asked)), !held.ports.contains(asked) else { return [] }
+        return [.giveBack(externalPort: asked, holder: configuration.internalAddress)]
     }
 
     /// The router granted `granted`: it is held from now, and renewed in time.
     private mutating func hold(_ granted: PortMapping, at now: Duration) {
-        mapping = granted
+        let lease = HeldPorts.Lease(granted, grantedAt: now)
+        let fixed = configuration.fixedPort
+        switch held {
+        case .one(let own) where granted.externalPort == fixed && own.mapping.externalPort != fixed && configuration.keepsOwnPort:
+            // Won the fixed port: the own port stays, renewed as it was.
+            held = .fixedAndOwn(fixed: lease, own: own,
+                                ownRenewal: HeldPorts.renewal(of: own, at: now, permanentRefresh: configuration.permanentRefresh))
+        case .fixedAndOwn(_, let own, let renewal) where granted.externalPort == fixed:
+            held = .fixedAndOwn(fixed: lease, own: own, ownRenewal: renewal)
+        default:
+            held = .one(lease)
+        }
         requestedPort = granted.externalPort
         if granted.externalPort == configuration.fixedPort {
             claimDeadline = nil
@@ -574,15 +621,13 @@ public struct Registration: Sendable {
         failures = 0
         phase = .mapped
         if granted.lease == .zero {
-            mappingExpires = nil
-            wakeup = now + configuration.permanentRefresh
+            nextStep = now + configuration.permanentRefresh
         } else {
-            mappingExpires = now + granted.lease
             // The fixed port's lease is short, and losing it unseats the representative:
             // renewed at a third, so a renewal slowed by a lossy link, and another try
             // after it, still land before it runs out (a router that counts whole seconds
             // may end it up to a second early). Other ports at half.
-            wakeup = now + granted.lease / (granted.externalPort == configuration.fixedPort ? 3 : 2)
+            nextStep = now + granted.lease / (granted.externalPort == configuration.fixedPort ? 3 : 2)
         }
     }
 
@@ -593,14 +638,14 @@ public struct Registration: Sendable {
             phase = .waiting
             switch refusal {
             case .lapsesBy(let lapses) where now < lapses - .seconds(1):
-                wakeup = lapses - .seconds(1)
+                nextStep = lapses - .seconds(1)
             case .lapsesBy, .untold:
-                wakeup = now + configuration.lapsePoll
+                nextStep = now + configuration.lapsePoll
             case nil:
-                wakeup = now + configuration.claimRetry
+                nextStep = now + configuration.claimRetry
             }
             // The attempt that takes over a silent predecessor's mapping comes when due.
-            if takeOverFrom != nil, let at = takeOverAt { wakeup = min(wakeup!, max(at, now)) }
+            if takeOverFrom != nil, let at = takeOverAt { nextStep = min(nextStep!, max(at, now)) }
             return []
         }
         claimFailures += 1
@@ -633,13 +678,76 @@ public struct Registration: Sendable {
     private mutating func request(_ port: Int, at now: Duration) -> [Action] {
         phase = .requesting
         requestedPort = port
-        unanswered.append(port)
+        unanswered.append(.port(port))
         // A request that is never answered still ends: the driver reports a failure, or this does.
-        wakeup = now + .seconds(30)
-        return [.map(PortMappingRequest(
-            externalPort: port, internalAddress: configuration.internalAddress, internalPort: configuration.internalPort,
-            lease: permanentOnly ? .zero : (port == configuration.fixedPort ? fixedLease : configuration.lease),
-            description: configuration.description))]
+        nextStep = now + .seconds(30)
+        return [mapRequest(port)]
+    }
+
+    /// The internal port an external port's mapping forwards to.
+    private func internalPort(for port: Int) -> Int {
+        port == configuration.fixedPort ? configuration.fixedInternalPort : configuration.internalPort
+    }
+
+    private func mapRequest(_ port: Int) -> Action {
+        let fixed = port == configuration.fixedPort
+        return .map(PortMappingRequest(
+            externalPort: port, internalAddress: configuration.internalAddress,
+            internalPort: internalPort(for: port),
+            lease: permanentOnly ? .zero : (fixed ? fixedLease : configuration.lease),
+            description: configuration.description))
+    }
+
+    // MARK: - The own port kept beside the fixed one
+
+    /// Renews the kept own port when due, on its own schedule beside the fixed port's;
+    /// drops it once its lease has run out unrenewed (the router has forgotten it).
+    private mutating func advanceOwn(to now: Duration) -> [Action] {
+        guard case .fixedAndOwn(let fixed, let own, let renewal) = held else { return [] }
+        if let expires = own.expires, now >= expires {
+            held.dropOwn()
+            return []
+        }
+        guard now >= renewal else { return [] }
+        let port = own.mapping.externalPort
+        // One renewal out at a time; one never answered (a driver that failed to report) is forgotten.
+        unanswered.removeAll { $0 == .keptOwn(port) }
+        unanswered.append(.keptOwn(port))
+        held = .fixedAndOwn(fixed: fixed, own: own, ownRenewal: now + .seconds(30))
+        return [mapRequest(port)]
+    }
+
+    /// The kept own port is asked for again at the next `advance`.
+    private mutating func ownRenewalDue(at now: Duration) {
+        if case .fixedAndOwn(let fixed, let own, _) = held { held = .fixedAndOwn(fixed: fixed, own: own, ownRenewal: now) }
+    }
+
+    /// The answer to a renewal of the own port. The port may have become the main one since
+    /// (the representative stepped down), or be held no more (it left): a grant of a port
+    /// not held is given back. Another port than asked (NAT-PMP's silent grant) means the
+    /// own port is another host's now: that one is given back, and the own port let go.
+    private mutating func ownRenewed(asked: Int, granted: PortMapping, at now: Duration) -> [Action] {
+        if granted.externalPort == asked, held.renew(granted, at: now, permanentRefresh: configuration.permanentRefresh) {
+            return []
+        }
+        if granted.externalPort != asked { held.dropOwn() }
+        let wanted = held.ports.contains(granted.externalPort) || unanswered.contains(.port(granted.externalPort))
+        return wanted ? [] : [.unmap(externalPort: granted.externalPort)]
+    }
+
+    /// A renewal of the own port failed: refused, it is another host's now and let go;
+    /// else tried again soon while its lease runs, as a failed renewal of the main port is.
+    private mutating func ownRenewalFailed(_ error: MappingError, at now: Duration) -> [Action] {
+        guard case .fixedAndOwn(let fixed, let own, _) = held else { return [] }
+        switch error.code {
+        case .conflict, .notAuthorized:
+            held.dropOwn()
+        default:
+            let left = own.expires.map { ($0 - now) / 3 } ?? configuration.retryDelay
+            held = .fixedAndOwn(fixed: fixed, own: own,
+                                ownRenewal: now + min(configuration.retryDelay, max(configuration.claimRetry, left)))
+        }
+        return []
     }
 
     private mutating func pause(retryingPort port: Int, at now: Duration) -> [Action] {
@@ -654,7 +762,7 @@ public struct Registration: Sendable {
             // may well get through, so try again soon rather than let the lease lapse.
             delay = min(delay, max(configuration.claimRetry, (expires - now) / 3))
         }
-        wakeup = now + delay
+        nextStep = now + delay
         return []
     }
 

@@ -9,6 +9,8 @@ public struct RegistrationStatus: Sendable, Equatable, Codable {
     public var holdsFixedPort: Bool
     /// Where the internet reaches this camera, once mapped and the address is known.
     public var externalURL: String?
+    /// The representative's own port, kept beside the fixed one so that links to it stay valid.
+    public var ownPort: Int?
     public var addressKind: ExternalAddress.Kind?
     /// The router's external address is private, CGNAT or reserved: the URL may not work from the internet.
     public var behindAnotherNAT: Bool
@@ -24,6 +26,7 @@ public struct RegistrationStatus: Sendable, Equatable, Codable {
         case internalAddress = "internal_address"
         case holdsFixedPort = "holds_fixed_port"
         case externalURL = "external_url"
+        case ownPort = "own_port"
         case addressKind = "address_kind"
         case behindAnotherNAT = "behind_another_nat"
         case lastError = "last_error"

@@ -50,6 +50,8 @@ public struct WebServer: Sendable {
     let actions: WebActions
     /// The camera's current name (it can be renamed at run time).
     let currentName: @Sendable () -> String
+    /// One for every port the server listens on: the caps are the camera's, not a port's.
+    let limiter: ConnectionLimiter
 
     public init(
         configuration: Configuration, name: @escaping @Sendable () -> String, hub: FrameHub?, logger: Logger,
@@ -64,12 +66,15 @@ public struct WebServer: Sendable {
         self.directory = directory
         self.sessions = admin
         self.actions = actions
+        self.limiter = ConnectionLimiter(limits: configuration.connections)
     }
 
     var name: String { currentName() }
 
     /// The server as a `Service`; `onListening` receives the bound port (useful with port 0).
-    public func application(onListening: @escaping @Sendable (Int) async -> Void = { _ in }) -> some Service {
+    /// `port` overrides the configuration's: the same pages on a second port (see
+    /// `SiteService.needsFixedPortListener`).
+    public func application(port: Int? = nil, onListening: @escaping @Sendable (Int) async -> Void = { _ in }) -> some Service {
         let router = Router(context: PorticoRequestContext.self)
         addPageRoutes(to: router)
         router.get("/snapshot") { request, context in try await viewed(request, context) { await snapshot() } }
@@ -77,11 +82,10 @@ public struct WebServer: Sendable {
         router.get("/state") { request, context in try await viewed(request, context) { try stateResponse(viewerPlace(context)) } }
         addAdminRoutes(to: router)
         addSessionRoutes(to: router)
-        let limiter = ConnectionLimiter(limits: configuration.connections)
         return Application(
             router: router,
             server: HTTPServerBuilder { responder in GuardedHTTP1Channel(responder: responder, limiter: limiter) },
-            configuration: .init(address: .hostname(configuration.address, port: configuration.port), serverName: "portico"),
+            configuration: .init(address: .hostname(configuration.address, port: port ?? configuration.port), serverName: "portico"),
             onServerRunning: { channel in await onListening(channel.localAddress?.port ?? 0) },
             logger: logger)
     }

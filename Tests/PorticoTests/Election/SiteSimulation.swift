@@ -92,7 +92,7 @@ struct SiteSimulation {
                 fixedPort: Self.fixedPort, ports: PortRange(8081, 8099), lease: settings.lease,
                 internalAddress: address, internalPort: 8080, description: "portico:\(id)",
                 fixedLease: settings.fixedLease, fixedLeaseWhereDeletable: settings.fixedLeaseWhereDeletable,
-                keepsOwnPortWhileClaiming: settings.keepOwnPort)
+                keepsOwnPort: settings.keepOwnPort)
             let election = Election.Configuration(id: id, inquiryInterval: settings.inquiry, missed: settings.missed,
                                                   claimTimeout: settings.routerTimeout * 2)
             let me = CameraRecord(name: id, internalAddress: address, internalPort: 8080, externalPort: nil,
