@@ -24,6 +24,9 @@ public final class FrameHub: Sendable {
         var clients: [Int: StreamClient] = [:]
         var nextClientID = 1
         var rate = RateMeter()
+        /// Frames delivered to and skipped by the clients that have left, so the totals
+        /// of `/metrics` never go down when a client leaves.
+        var departed = (delivered: UInt64(0), skipped: UInt64(0))
     }
 
     private let state = Mutex(State())
@@ -174,7 +177,14 @@ public final class FrameHub: Sendable {
             state.clients[client.id] = client
             return client
         }
-        defer { state.withLock { _ = $0.clients.removeValue(forKey: client.id) } }
+        defer {
+            let last = client.statistics()
+            state.withLock { state in
+                state.clients[client.id] = nil
+                state.departed.delivered &+= last.delivered
+                state.departed.skipped &+= last.skipped
+            }
+        }
         return try await body(client)
     }
 
@@ -191,10 +201,14 @@ public final class FrameHub: Sendable {
                 framesPerSecond: state.rate.perSecond(at: now),
                 clients: state.clients.count,
                 waiting: state.waiters.count,
-                clientList: []), Array(state.clients.values))
+                clientList: [], delivered: state.departed.delivered, skipped: state.departed.skipped), Array(state.clients.values))
         }
         var result = statistics
         result.clientList = clients.map { $0.statistics(at: now) }.sorted { $0.id < $1.id }
+        for client in result.clientList {
+            result.delivered &+= client.delivered
+            result.skipped &+= client.skipped
+        }
         return result
     }
 
@@ -209,5 +223,8 @@ public final class FrameHub: Sendable {
         public var waiting: Int
         /// Each stream client, oldest first.
         public var clientList: [StreamClient.Statistics]
+        /// Frames sent to and skipped by every stream client since start, those gone included.
+        public var delivered: UInt64
+        public var skipped: UInt64
     }
 }

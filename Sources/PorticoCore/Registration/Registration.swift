@@ -144,7 +144,7 @@ public struct Registration: Sendable {
         case queryExternalAddress
     }
 
-    public enum Phase: String, Sendable, Equatable, Codable {
+    public enum Phase: String, Sendable, Equatable, Codable, CaseIterable {
         /// Not registered: before the switch, or after withdrawing.
         case idle
         /// A map request is out; `requestedPort` says for which port.
@@ -171,6 +171,8 @@ public struct Registration: Sendable {
     /// Times registration was started (at boot, by the switch, `portico register` or the API)
     /// while not registered: a bring-up script sees that one press registered once.
     public private(set) var starts = 0
+    /// Times the router extended the lease of the port already held.
+    public private(set) var renewals = 0
     /// Times a claim of the fixed port ended without it (another camera held on to it).
     public private(set) var claimFailures = 0
     /// Set while claiming the fixed port: until then the predecessor's lease must have lapsed.
@@ -263,6 +265,7 @@ public struct Registration: Sendable {
             }
             // A claimant that kept its own port gives it back once it has the fixed one.
             let given = mapping.flatMap { granted.externalPort == configuration.fixedPort && $0.externalPort != configuration.fixedPort ? $0.externalPort : nil }
+            if mapping?.externalPort == granted.externalPort { renewals += 1 }
             hold(granted, at: now)
             return given.map { [.unmap(externalPort: $0)] } ?? []
 
@@ -482,7 +485,7 @@ public struct Registration: Sendable {
             externalURL: url,
             addressKind: externalAddress.map(ExternalAddress.classify),
             behindAnotherNAT: externalAddress.map(ExternalAddress.isBehindAnotherNAT) ?? false,
-            lastError: lastError?.description, addressChanges: addressChanges, starts: starts)
+            lastError: lastError?.description, addressChanges: addressChanges, starts: starts, renewals: renewals)
     }
 
     // MARK: - Helpers
@@ -498,6 +501,7 @@ public struct Registration: Sendable {
         guard let granted else { return [] }
         if granted.externalPort == mapping?.externalPort {
             // A renewal of the port still held: the router did extend its lease.
+            renewals += 1
             if granted.lease != .zero { mappingExpires = now + granted.lease }
             return []
         }

@@ -42,11 +42,13 @@ public struct WebServer: Sendable {
     let actions: WebActions
     /// The camera's current name (it can be renamed at run time).
     let currentName: @Sendable () -> String
+    let metrics: MetricsReporter
 
     public init(
         configuration: Configuration, name: @escaping @Sendable () -> String, hub: FrameHub?, logger: Logger,
         state: @escaping @Sendable () -> StateReport, directory: @escaping @Sendable () -> SiteStatus? = { nil },
-        admin: AdminGuard = AdminGuard(credentialFile: nil), actions: WebActions = WebActions()
+        admin: AdminGuard = AdminGuard(credentialFile: nil), actions: WebActions = WebActions(),
+        metrics: MetricsReporter? = nil
     ) {
         self.configuration = configuration
         self.currentName = name
@@ -56,6 +58,7 @@ public struct WebServer: Sendable {
         self.directory = directory
         self.admin = admin
         self.actions = actions
+        self.metrics = metrics ?? MetricsReporter(hub: hub, admin: admin)
     }
 
     var name: String { currentName() }
@@ -68,6 +71,7 @@ public struct WebServer: Sendable {
         router.get("/stream") { request, context in try await viewed(request, context) { stream() } }
         router.get("/state") { request, context in try await viewed(request, context) { try stateResponse() } }
         router.get("/directory.json") { request, context in try await viewed(request, context) { try directoryResponse() } }
+        router.get("/metrics") { request, context in try await viewed(request, context) { metricsResponse() } }
         router.post("/api/name") { request, context in
             try await authenticated(request, context) {
                 let body = try await request.body.collect(upTo: context.maxUploadSize)
@@ -174,6 +178,13 @@ public struct WebServer: Sendable {
             }
             try await writer.finish(nil)
         })
+    }
+
+    private func metricsResponse() -> Response {
+        var headers = HTTPFields()
+        headers[.contentType] = PrometheusText.contentType
+        headers[.cacheControl] = "no-store"
+        return Response(status: .ok, headers: headers, body: .init(byteBuffer: ByteBuffer(string: metrics.text())))
     }
 
     private func stateResponse() throws -> Response {

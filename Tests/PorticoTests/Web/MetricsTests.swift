@@ -1,0 +1,109 @@
+#if canImport(Glibc)
+import Glibc
+#endif
+import FoundationEssentials
+import PorticoCore
+import Testing
+
+@testable import portico
+
+/// `/metrics` read by Prometheus's own parser (PyPI's prometheus-client, in the venv
+/// `scripts/setup` makes) and checked against `/state` of the same running camera, by
+/// `Tests/Metrics/check_metrics.py`.
+@Suite("Prometheus /metrics against /state", .serialized)
+struct MetricsTests {
+    static let python = Repository.path(".venv-prometheus/bin/python")
+    static let checker = Repository.path("Tests/Metrics/check_metrics.py")
+    static var hasParser: Bool { access(python, X_OK) == 0 }
+
+    static let camera = """
+        name = "porch"
+        [camera]
+        source = "test-pattern"
+        size = "320x240"
+        fps = 15
+        quality = 70
+        """
+
+    static func check(_ arguments: [String], in namespace: String? = nil) throws -> String {
+        let command = [python, checker] + arguments
+        let result = namespace.map { namespace in
+            Result { try Subprocess.run(["netns", "exec", namespace] + command, executable: "/usr/sbin/ip", timeout: .seconds(60)) }
+        } ?? Result { try Subprocess.run(Array(command.dropFirst()), executable: python, timeout: .seconds(60)) }
+        let (status, output, error) = try result.get()
+        #expect(status == 0, "check_metrics.py failed:\n\(output)\n\(error)")
+        return output
+    }
+
+    @Test("a camera with a viewer and two wrong passwords: frames, encode times, clients, signal and logins match /state",
+          .enabled(if: hasParser, "needs the venv with prometheus-client (scripts/setup)"))
+    func camera() async throws {
+        let folder = try temporaryFolder()
+        try AdminCredential(password: "s3cret-pass").save(to: folder + "/admin")
+        let server = try ServerProcess(profile: Self.camera + "\n[http]\nadmin_file = \"\(folder)/admin\"\n", executable: Repository.executable)
+        defer { server.stop() }
+        let port = server.port
+        try await blocking { try server.waitUntilReady() }
+        let output = try await blocking {
+            for attempt in 1...2 {
+                let reply = try LoopbackHTTPClient.post(
+                    port: port, path: "/api/register",
+                    headers: ["Authorization": "Basic " + Data("admin:wrong-\(attempt)".utf8).base64EncodedString()], body: [])
+                #expect(reply.status == 401)
+            }
+            var viewer = try LoopbackHTTPClient.openStream(port: port)
+            for _ in 0..<20 { _ = try viewer.next() }
+            return try Self.check(["http://127.0.0.1:\(port)", "--clients", "1", "--wrong-logins", "2"])
+        }
+        print(output)
+    }
+
+    @Test("views = \"admin\" closes /metrics too; with the password it reads as before")
+    func closedViews() async throws {
+        let folder = try temporaryFolder()
+        try AdminCredential(password: "s3cret-pass").save(to: folder + "/admin")
+        let server = try ServerProcess(
+            profile: Self.camera + "\n[http]\nviews = \"admin\"\nadmin_file = \"\(folder)/admin\"\n", executable: Repository.executable)
+        defer { server.stop() }
+        let port = server.port
+        try await blocking {
+            // Ready when it answers at all: /state is closed too.
+            try eventually(.seconds(20), "the server answers") { (try? LoopbackHTTPClient.get(port: port, path: "/state", timeout: .seconds(2))) != nil }
+            let closed = try LoopbackHTTPClient.get(port: port, path: "/metrics")
+            #expect(closed.status == 401)
+            #expect(!closed.text.contains("portico_"))
+            if Self.hasParser {
+                print(try Self.check(["http://127.0.0.1:\(port)", "--password", "s3cret-pass", "--wrong-logins", "0"]))
+            }
+        }
+    }
+
+    @Test("a representative behind the lab's router: mapping phase, renewals, router exchanges, role and term match /state",
+          .enabled(if: hasParser && NetworkLab.isAvailable, "needs root, miniupnpd (Tests/Lab/netlab install-deps) and the venv (scripts/setup)"))
+    func representative() async throws {
+        let prefix = getenv("METRICS_LAB_PREFIX").map { String(cString: $0) } ?? "mx-"
+        let lab = try NetworkLab(prefix: prefix, cameras: 1)
+        defer { lab.tearDown() }
+        let key = try temporaryProfile("metrics-lab-site-key-0123456789abcdef\n")
+        _ = try lab.startPortico(camera: 1, profile: Self.camera + """
+
+            [mapping]
+            backend = "upnp"
+            lease = "60s"
+            fixed_lease = "2s"
+            [election]
+            policy = "first-come"
+            key_file = "\(key)"
+            inquiry = "1s"
+            missed = 2
+            """)
+        try await blocking {
+            try eventually(.seconds(30), "the camera becomes representative") {
+                try lab.stateFromWAN(port: 8080)?.site?.role == .representative
+            }
+            // A few renewals of the fixed port's short lease.
+            try eventually(.seconds(15), "three renewals") { (try lab.stateFromWAN(port: 8080)?.mapping?.renewals ?? 0) >= 3 }
+            print(try Self.check(["http://\(NetworkLab.externalAddress):8080"], in: "\(prefix)wan"))
+        }
+    }
+}
