@@ -37,12 +37,18 @@ public final class FrameHub: Sendable {
 
     public init() {}
 
-    /// Publishes a newly encoded frame and wakes every client waiting for one.
+    /// Publishes a newly encoded frame and wakes every client waiting for one;
+    /// `encoding` is how long the encoder took, when the source knows.
     @discardableResult
-    public func publish(jpeg: ByteBuffer, size: FrameSize, timestamp: Double, now: ContinuousClock.Instant = .now) -> Frame {
+    public func publish(
+        jpeg: ByteBuffer, size: FrameSize, timestamp: Double, encoding: Duration = .zero, now: ContinuousClock.Instant = .now
+    ) -> Frame {
         var ready: [CheckedContinuation<Frame?, Never>] = []
+        let published = WallClock.now
         let frame = state.withLock { state -> Frame in
-            let frame = Frame(sequence: state.nextSequence, jpeg: jpeg, size: size, timestamp: timestamp)
+            let frame = Frame(
+                sequence: state.nextSequence, jpeg: jpeg, size: size, timestamp: timestamp, encodeDuration: encoding,
+                published: published)
             state.nextSequence += 1
             state.latest = frame
             state.lastPublished = now

@@ -43,6 +43,8 @@ public struct WebServer: Sendable {
     /// The camera's current name (it can be renamed at run time).
     let currentName: @Sendable () -> String
     let metrics: MetricsReporter
+    /// The `/stream` viewers with their ustreamer options, for `/state?format=ustreamer`.
+    let viewers = StreamViewers()
 
     public init(
         configuration: Configuration, name: @escaping @Sendable () -> String, hub: FrameHub?, logger: Logger,
@@ -66,10 +68,13 @@ public struct WebServer: Sendable {
     /// The server as a `Service`; `onListening` receives the bound port (useful with port 0).
     public func application(onListening: @escaping @Sendable (Int) async -> Void = { _ in }) -> some Service {
         let router = Router(context: PorticoRequestContext.self)
-        router.get("/") { request, context in try await viewed(request, context) { page() } }
+        router.get("/") { request, context in try await viewed(request, context) { await mjpgStreamerAction(request) ?? page() } }
         router.get("/snapshot") { request, context in try await viewed(request, context) { await snapshot() } }
-        router.get("/stream") { request, context in try await viewed(request, context) { stream() } }
-        router.get("/state") { request, context in try await viewed(request, context) { try stateResponse() } }
+        router.get("/stream") { request, context in try await viewed(request, context) { stream(request) } }
+        router.head("/") { request, context in try await viewed(request, context) { headRoot(request) } }
+        router.head("/snapshot") { request, context in try await viewed(request, context) { head(stream: false) } }
+        router.head("/stream") { request, context in try await viewed(request, context) { head(stream: true) } }
+        router.get("/state") { request, context in try await viewed(request, context) { try stateResponse(request) } }
         router.get("/directory.json") { request, context in try await viewed(request, context) { try directoryResponse() } }
         router.get("/metrics") { request, context in try await viewed(request, context) { metricsResponse() } }
         router.post("/api/name") { request, context in
@@ -150,7 +155,7 @@ public struct WebServer: Sendable {
         return try json(site)
     }
 
-    private func snapshot() async -> Response {
+    func snapshot() async -> Response {
         guard let hub else { return noCamera() }
         // Fresh: an idle camera publishes once a second, and asking wakes it for the next frame.
         guard let frame = await hub.fresh(maximumAge: FrameHub.freshness, within: configuration.snapshotWait) else {
@@ -159,25 +164,9 @@ public struct WebServer: Sendable {
         var headers = MJPEGStream.noCacheHeaders
         headers[.contentType] = "image/jpeg"
         headers[HTTPField.Name("X-Timestamp")!] = MJPEGStream.timestamp(frame.timestamp)
+        let online = if case .live = hub.telemetry.signal { true } else { false }
+        MJPEGStream.snapshotHeaders(for: frame, online: online, into: &headers)
         return Response(status: .ok, headers: headers, body: .init(byteBuffer: frame.jpeg))
-    }
-
-    private func stream() -> Response {
-        guard let hub else { return noCamera() }
-        var headers = MJPEGStream.noCacheHeaders
-        headers[.contentType] = MJPEGStream.contentType
-        return Response(status: .ok, headers: headers, body: ResponseBody { writer in
-            try await hub.withClient { (client: StreamClient) in
-                try await writer.write(MJPEGStream.opening)
-                var last: UInt64 = 0
-                while let frame = await hub.next(after: last) {
-                    try await writer.write(contentsOf: [MJPEGStream.partHeader(for: frame), frame.jpeg, MJPEGStream.closing])
-                    client.delivered(frame)
-                    last = frame.sequence
-                }
-            }
-            try await writer.finish(nil)
-        })
     }
 
     private func metricsResponse() -> Response {
@@ -187,15 +176,11 @@ public struct WebServer: Sendable {
         return Response(status: .ok, headers: headers, body: .init(byteBuffer: ByteBuffer(string: metrics.text())))
     }
 
-    private func stateResponse() throws -> Response {
-        try json(state())
-    }
-
     struct NameChange: Decodable {
         let name: String
     }
 
-    private func json(_ value: some Encodable) throws -> Response {
+    func json(_ value: some Encodable) throws -> Response {
         let encoder = JSONEncoder()
         encoder.outputFormatting = [.prettyPrinted, .sortedKeys, .withoutEscapingSlashes]
         let data = try encoder.encode(value)
@@ -239,11 +224,11 @@ public struct WebServer: Sendable {
         }
     }
 
-    private func noCamera() -> Response {
+    func noCamera() -> Response {
         plain(.notFound, "this board has no camera: its profile has no [camera] section\n")
     }
 
-    private func plain(_ status: HTTPResponse.Status, _ text: String) -> Response {
+    func plain(_ status: HTTPResponse.Status, _ text: String) -> Response {
         var headers = HTTPFields()
         headers[.contentType] = "text/plain; charset=utf-8"
         return Response(status: status, headers: headers, body: .init(byteBuffer: ByteBuffer(string: text)))
