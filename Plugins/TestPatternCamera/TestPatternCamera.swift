@@ -39,8 +39,9 @@ public struct TestPatternCamera: CameraSource {
                 hub.telemetry.recordCapture()
                 let encoding = ContinuousClock.now
                 let jpeg = try encoder.encode(painter.image)
-                hub.telemetry.recordEncode(taking: .now - encoding)
-                hub.publish(jpeg: jpeg, size: settings.size, timestamp: timestamp)
+                let took = ContinuousClock.now - encoding
+                hub.telemetry.recordEncode(taking: took)
+                hub.publish(jpeg: jpeg, size: settings.size, timestamp: timestamp, encoding: took)
                 painted += 1
                 slot += 1
                 // Paced by absolute deadlines so the rate does not drift; when the

@@ -122,8 +122,9 @@ final class CaptureSession {
             hub.telemetry.recordDropped()
             return
         }
-        hub.telemetry.recordEncode(taking: .now - started)
-        hub.publish(jpeg: jpeg, size: format.size, timestamp: frame.timestamp)
+        let took = ContinuousClock.now - started
+        hub.telemetry.recordEncode(taking: took)
+        hub.publish(jpeg: jpeg, size: format.size, timestamp: frame.timestamp, encoding: took)
     }
 }
 

@@ -138,7 +138,7 @@ final class EncoderPool: @unchecked Sendable {
             case .success(let jpeg) where frame.order > lastPublished:
                 lastPublished = frame.order
                 hub.telemetry.recordEncode(taking: took)
-                hub.publish(jpeg: jpeg, size: format.size, timestamp: frame.timestamp)
+                hub.publish(jpeg: jpeg, size: format.size, timestamp: frame.timestamp, encoding: took)
             case .success:
                 hub.telemetry.recordDropped()
             case .failure(let error):

@@ -14,6 +14,7 @@ public final class CameraTelemetry: Sendable {
         var encodedTotal: UInt64 = 0
         var dropped: UInt64 = 0
         var encodeTimes = DurationWindow()
+        var encodeHistogram = Histogram.encodeSeconds
         var encoderThreads = 0
         var signal = CameraSignal.starting
     }
@@ -36,6 +37,7 @@ public final class CameraTelemetry: Sendable {
             state.encoded.record(now)
             state.encodedTotal += 1
             state.encodeTimes.record(duration, at: now)
+            state.encodeHistogram.record(duration)
         }
     }
 
@@ -64,7 +66,7 @@ public final class CameraTelemetry: Sendable {
                 capturedFps: state.captured.perSecond(at: now), encodedFps: state.encoded.perSecond(at: now),
                 captured: state.capturedTotal, encoded: state.encodedTotal, dropped: state.dropped,
                 encodeMilliseconds: state.encodeTimes.averageMilliseconds(at: now),
-                encoderThreads: state.encoderThreads, signal: state.signal)
+                encoderThreads: state.encoderThreads, signal: state.signal, encodeSeconds: state.encodeHistogram)
         }
     }
 
@@ -80,12 +82,17 @@ public final class CameraTelemetry: Sendable {
         public var encodeMilliseconds: Double
         public var encoderThreads: Int
         public var signal: CameraSignal
+        /// Every encode since start, for `/metrics`.
+        public var encodeSeconds: Histogram
     }
 }
 
 /// Whether the source has a picture, and if not, why: what a person looking at a
 /// "NO SIGNAL" frame needs to know to fix it.
 public enum CameraSignal: Sendable, Equatable {
+    /// Every `name`, for `/metrics`.
+    public static let names = ["starting", "live", "no-signal"]
+
     /// Not yet opened.
     case starting
     /// Frames flow; the detail says from what (device, format), for `/state`.

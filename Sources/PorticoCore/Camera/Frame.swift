@@ -11,11 +11,21 @@ public final class Frame: Sendable {
     public let size: FrameSize
     /// Wall-clock seconds since 1970 at capture, for ustreamer's `X-Timestamp` part header.
     public let timestamp: Double
+    /// How long encoding took (zero when unknown), and when the frame reached the hub
+    /// (wall clock): ustreamer's `X-UStreamer-*` headers tell a viewer where a frame's
+    /// delay came from.
+    public let encodeDuration: Duration
+    public let published: Double
 
-    public init(sequence: UInt64, jpeg: ByteBuffer, size: FrameSize, timestamp: Double) {
+    public init(
+        sequence: UInt64, jpeg: ByteBuffer, size: FrameSize, timestamp: Double, encodeDuration: Duration = .zero,
+        published: Double = WallClock.now
+    ) {
         self.sequence = sequence
         self.jpeg = jpeg
         self.size = size
         self.timestamp = timestamp
+        self.encodeDuration = encodeDuration
+        self.published = published
     }
 }

@@ -24,6 +24,9 @@ public final class FrameHub: Sendable {
         var clients: [Int: StreamClient] = [:]
         var nextClientID = 1
         var rate = RateMeter()
+        /// Frames delivered to and skipped by the clients that have left, so the totals
+        /// of `/metrics` never go down when a client leaves.
+        var departed = (delivered: UInt64(0), skipped: UInt64(0))
     }
 
     private let state = Mutex(State())
@@ -34,12 +37,18 @@ public final class FrameHub: Sendable {
 
     public init() {}
 
-    /// Publishes a newly encoded frame and wakes every client waiting for one.
+    /// Publishes a newly encoded frame and wakes every client waiting for one;
+    /// `encoding` is how long the encoder took, when the source knows.
     @discardableResult
-    public func publish(jpeg: ByteBuffer, size: FrameSize, timestamp: Double, now: ContinuousClock.Instant = .now) -> Frame {
+    public func publish(
+        jpeg: ByteBuffer, size: FrameSize, timestamp: Double, encoding: Duration = .zero, now: ContinuousClock.Instant = .now
+    ) -> Frame {
         var ready: [CheckedContinuation<Frame?, Never>] = []
+        let published = WallClock.now
         let frame = state.withLock { state -> Frame in
-            let frame = Frame(sequence: state.nextSequence, jpeg: jpeg, size: size, timestamp: timestamp)
+            let frame = Frame(
+                sequence: state.nextSequence, jpeg: jpeg, size: size, timestamp: timestamp, encodeDuration: encoding,
+                published: published)
             state.nextSequence += 1
             state.latest = frame
             state.lastPublished = now
@@ -174,7 +183,14 @@ public final class FrameHub: Sendable {
             state.clients[client.id] = client
             return client
         }
-        defer { state.withLock { _ = $0.clients.removeValue(forKey: client.id) } }
+        defer {
+            let last = client.statistics()
+            state.withLock { state in
+                state.clients[client.id] = nil
+                state.departed.delivered &+= last.delivered
+                state.departed.skipped &+= last.skipped
+            }
+        }
         return try await body(client)
     }
 
@@ -191,10 +207,14 @@ public final class FrameHub: Sendable {
                 framesPerSecond: state.rate.perSecond(at: now),
                 clients: state.clients.count,
                 waiting: state.waiters.count,
-                clientList: []), Array(state.clients.values))
+                clientList: [], delivered: state.departed.delivered, skipped: state.departed.skipped), Array(state.clients.values))
         }
         var result = statistics
         result.clientList = clients.map { $0.statistics(at: now) }.sorted { $0.id < $1.id }
+        for client in result.clientList {
+            result.delivered &+= client.delivered
+            result.skipped &+= client.skipped
+        }
         return result
     }
 
@@ -209,5 +229,8 @@ public final class FrameHub: Sendable {
         public var waiting: Int
         /// Each stream client, oldest first.
         public var clientList: [StreamClient.Statistics]
+        /// Frames sent to and skipped by every stream client since start, those gone included.
+        public var delivered: UInt64
+        public var skipped: UInt64
     }
 }

@@ -44,19 +44,21 @@ public struct Daemon: Sendable {
         let profile = configuration.profile
         let hub = profile.camera.map { _ in FrameHub() }
         let name = CameraName(profileName: profile.name, stateDirectory: profile.stateDirectory)
+        let exchanges = RouterExchanges()
         // With [election] the camera takes part in its site (registration included);
         // with [mapping] alone it only keeps its own port.
         let site: SiteService? = profile.mapping.flatMap { mapping in
             profile.election.map { election in
                 SiteService(
                     configuration: .init(mapping: mapping.settings, election: election.settings, cameraName: name.value),
-                    backend: mapping.instance, policy: election.instance, logger: Self.logger(logger, piece: "site"))
+                    backend: TimedMappingBackend(backend: mapping.instance, exchanges: exchanges), policy: election.instance,
+                    logger: Self.logger(logger, piece: "site"))
             }
         }
         let registration: RegistrationService? = site != nil ? nil : profile.mapping.map { mapping in
             RegistrationService(
                 configuration: .init(settings: mapping.settings, cameraName: name.value),
-                backend: mapping.instance, logger: Self.logger(logger, piece: "mapping"))
+                backend: TimedMappingBackend(backend: mapping.instance, exchanges: exchanges), logger: Self.logger(logger, piece: "mapping"))
         }
         let state = StateReporter(profile: profile, name: name, hub: hub, registration: registration, site: site)
         let actions = WebActions(
@@ -75,6 +77,10 @@ public struct Daemon: Sendable {
             },
             panTilt: profile.panTilt?.instance)
 
+        let admin = AdminGuard(credentialFile: profile.http.adminFile)
+        let metrics = MetricsReporter(
+            hub: hub, admin: admin, exchanges: profile.mapping == nil ? nil : exchanges, registration: { registration?.status ?? site?.registrationStatus },
+            site: { site?.siteStatus })
         let web = WebServer(
             configuration: .init(
                 address: configuration.httpAddress ?? profile.http.address,
@@ -85,9 +91,9 @@ public struct Daemon: Sendable {
             name: { name.value }, hub: hub, logger: Self.logger(logger, piece: "http"),
             state: { state.report() }, directory: { site?.siteStatus },
             admin: AdminSessions(
-                passwords: AdminGuard(credentialFile: profile.http.adminFile),
+                passwords: admin,
                 reach: .lan(of: profile.mapping?.settings.interface, from: profile.http.adminFrom)),
-            actions: actions)
+            actions: actions, metrics: metrics)
 
         let listening = StopFlag()
         // Shutdown runs in reverse order: the service manager hears of it first, then the

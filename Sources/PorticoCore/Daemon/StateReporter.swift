@@ -24,7 +24,8 @@ struct StateReporter: Sendable {
                 quality: settings.quality, signal: telemetry.signal.name, signal_detail: telemetry.signal.detail,
                 captured_fps: tenths(telemetry.capturedFps), encoded_fps: tenths(telemetry.encodedFps),
                 published_fps: tenths(statistics.framesPerSecond), frames: statistics.published,
-                dropped_frames: telemetry.dropped, encode_ms: (telemetry.encodeMilliseconds * 100).rounded() / 100,
+                dropped_frames: telemetry.dropped, captured_frames: telemetry.captured, encoded_frames: telemetry.encoded,
+                delivered_frames: statistics.delivered, skipped_frames: statistics.skipped, encode_ms: (telemetry.encodeMilliseconds * 100).rounded() / 100,
                 encoder_threads: telemetry.encoderThreads, stream_clients: statistics.clients,
                 clients: statistics.clientList.map { client in
                     StateReport.Client(

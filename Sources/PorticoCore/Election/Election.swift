@@ -62,7 +62,7 @@ public struct Election: Sendable {
         var probedLimit: Duration { min(probeStart + probeInterval * probesUnanswered, silenceLimit) }
     }
 
-    public enum Role: String, Sendable, Equatable, Codable {
+    public enum Role: String, Sendable, Equatable, Codable, CaseIterable {
         case member
         /// Claimed the fixed port in the current term; waiting for the router.
         case claiming

@@ -163,7 +163,7 @@ public struct Registration: Sendable {
         case queryExternalAddress
     }
 
-    public enum Phase: String, Sendable, Equatable, Codable {
+    public enum Phase: String, Sendable, Equatable, Codable, CaseIterable {
         /// Not registered: before the switch, or after withdrawing.
         case idle
         /// A map request is out; `requestedPort` says for which port.
@@ -197,6 +197,8 @@ public struct Registration: Sendable {
     /// Times registration was started (at boot, by the switch, `portico register` or the API)
     /// while not registered: a bring-up script sees that one press registered once.
     public private(set) var starts = 0
+    /// Times the router extended the lease of the port already held.
+    public private(set) var renewals = 0
     /// Times a claim of the fixed port ended without it (another camera held on to it).
     public private(set) var claimFailures = 0
     /// Set while claiming the fixed port: until then the predecessor's lease must have lapsed.
@@ -311,6 +313,7 @@ public struct Registration: Sendable {
                 return [.unmap(externalPort: granted.externalPort)] + handle(.mapFailed(refusal), at: now)
             }
             // A claimant that kept its own port keeps it beside the fixed one (see `hold`).
+            if mapping?.externalPort == granted.externalPort { renewals += 1 }
             hold(granted, at: now)
             return []
 
@@ -553,7 +556,7 @@ public struct Registration: Sendable {
             ownPort: held.own?.mapping.externalPort,
             addressKind: externalAddress.map(ExternalAddress.classify),
             behindAnotherNAT: externalAddress.map(ExternalAddress.isBehindAnotherNAT) ?? false,
-            lastError: lastError?.description, addressChanges: addressChanges, starts: starts)
+            lastError: lastError?.description, addressChanges: addressChanges, starts: starts, renewals: renewals)
     }
 
     // MARK: - Helpers
@@ -567,9 +570,12 @@ public struct Registration: Sendable {
         unanswered.removeFirst()
         guard mainAsked || phase == .idle else { return nil }
         guard let granted else { return [] }
-        // A renewal of a port still held: the router did extend its lease.
-        if granted.lease != .zero, held.renew(granted, at: now, permanentRefresh: configuration.permanentRefresh) { return [] }
-        if held.ports.contains(granted.externalPort) { return [] }
+        if held.ports.contains(granted.externalPort) {
+            // A renewal of a port still held: the router did extend its lease.
+            renewals += 1
+            if granted.lease != .zero { _ = held.renew(granted, at: now, permanentRefresh: configuration.permanentRefresh) }
+            return []
+        }
         if granted.externalPort == configuration.fixedPort && configuration.keepsOwnPort
             && phase != .idle && claimDeadline == nil {
             return keep(lateFixedPort: granted, at: now)

@@ -18,6 +18,8 @@ public struct RegistrationStatus: Sendable, Equatable, Codable {
     public var addressChanges: Int
     /// Times registration was started while not registered.
     public var starts: Int
+    /// Times the router extended the lease of the port held, since start.
+    public var renewals: Int
 
     enum CodingKeys: String, CodingKey {
         case phase
@@ -32,5 +34,6 @@ public struct RegistrationStatus: Sendable, Equatable, Codable {
         case lastError = "last_error"
         case addressChanges = "address_changes"
         case starts
+        case renewals
     }
 }

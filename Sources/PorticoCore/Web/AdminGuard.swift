@@ -33,6 +33,18 @@ public final class AdminGuard: Sendable {
     /// hash each time. Per client: from any other address the entry is no shortcut.
     private let verified = Mutex<[[UInt8]: ContinuousClock.Instant]>([:])
     private let origin = ContinuousClock.now
+    private let failures = Mutex(LoginFailures())
+
+    /// Logins that failed since start, for `/metrics`: a guessing campaign shows as a
+    /// rising count long before anyone reads the log.
+    public struct LoginFailures: Sendable, Equatable {
+        /// A password was checked and was wrong.
+        public var wrongPassword: UInt64 = 0
+        /// Turned away unchecked: too many attempts from the client or the camera.
+        public var throttled: UInt64 = 0
+    }
+
+    public var loginFailures: LoginFailures { failures.withLock { $0 } }
 
     init(credentialFile: String?, limits: LoginThrottle<String>.Limits) {
         self.credentialFile = credentialFile
@@ -62,6 +74,7 @@ public final class AdminGuard: Sendable {
 
         switch throttle.withLock({ $0.admit(client, at: now) }) {
         case .turnAway(let wait):
+            failures.withLock { $0.throttled &+= 1 }
             try? await Task.sleep(for: wait)
             return .tooManyAttempts(retryAfter: wait)
         case .check:
@@ -73,6 +86,7 @@ public final class AdminGuard: Sendable {
                     verified[fingerprint] = .now
                 }
             } else {
+                failures.withLock { $0.wrongPassword &+= 1 }
                 try? await Task.sleep(for: delay)
             }
             throttle.withLock { $0.finished(client) }

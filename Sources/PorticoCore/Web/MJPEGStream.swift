@@ -6,7 +6,8 @@ import NIOCore
 /// Frigate, OctoPrint) read Portico unchanged.
 ///
 /// The boundary follows each frame at once rather than preceding the next, so a
-/// browser shows a frame as soon as it has arrived, not one frame late.
+/// browser shows a frame as soon as it has arrived, not one frame late. The part
+/// headers, plain or with ustreamer's options, are in `MJPEGStream+UStreamer.swift`.
 public enum MJPEGStream {
     public static let boundary = "boundarydonotcross"
     public static let contentType = "multipart/x-mixed-replace;boundary=\(boundary)"
@@ -27,13 +28,10 @@ public enum MJPEGStream {
     /// Sent after each frame's bytes: ends the part and opens the next.
     public static let closing = ByteBuffer(string: "\r\n--\(boundary)\r\n")
 
-    /// The part headers that precede a frame's bytes.
-    public static func partHeader(for frame: Frame) -> ByteBuffer {
-        ByteBuffer(string: "Content-Type: image/jpeg\r\nContent-Length: \(frame.jpeg.readableBytes)\r\nX-Timestamp: \(timestamp(frame.timestamp))\r\n\r\n")
-    }
-
     /// Seconds with six decimals, as ustreamer's `%.06Lf`.
     public static func timestamp(_ seconds: Double) -> String {
+        // A clock or a driver can be wrong; a wrong stamp must not trap.
+        guard seconds.isFinite, seconds > 0, seconds < 1e12 else { return "0.000000" }
         let micros = Int64((seconds * 1_000_000).rounded())
         let fraction = String(micros % 1_000_000)
         return "\(micros / 1_000_000).\(String(repeating: "0", count: 6 - fraction.count))\(fraction)"

@@ -30,6 +30,12 @@ public struct StateReport: Codable, Sendable, Equatable {
         public var frames: UInt64
         /// Frames captured (or due from the hardware) and never published, since start.
         public var dropped_frames: UInt64
+        /// Frames from the hardware, and out of the encoders, since start.
+        public var captured_frames: UInt64
+        public var encoded_frames: UInt64
+        /// Frames sent to and skipped by all `/stream` clients since start, those gone included.
+        public var delivered_frames: UInt64
+        public var skipped_frames: UInt64
         /// Mean time to encode one frame over the last few seconds, in milliseconds.
         public var encode_ms: Double
         public var encoder_threads: Int

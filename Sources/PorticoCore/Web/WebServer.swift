@@ -52,11 +52,15 @@ public struct WebServer: Sendable {
     let currentName: @Sendable () -> String
     /// One for every port the server listens on: the caps are the camera's, not a port's.
     let limiter: ConnectionLimiter
+    let metrics: MetricsReporter
+    /// The `/stream` viewers with their ustreamer options, for `/state?format=ustreamer`.
+    let viewers = StreamViewers()
 
     public init(
         configuration: Configuration, name: @escaping @Sendable () -> String, hub: FrameHub?, logger: Logger,
         state: @escaping @Sendable () -> StateReport, directory: @escaping @Sendable () -> SiteStatus? = { nil },
-        admin: AdminSessions = AdminSessions(), actions: WebActions = WebActions()
+        admin: AdminSessions = AdminSessions(), actions: WebActions = WebActions(),
+        metrics: MetricsReporter? = nil
     ) {
         self.configuration = configuration
         self.currentName = name
@@ -67,6 +71,7 @@ public struct WebServer: Sendable {
         self.sessions = admin
         self.actions = actions
         self.limiter = ConnectionLimiter(limits: configuration.connections)
+        self.metrics = metrics ?? MetricsReporter(hub: hub, admin: admin.passwords)
     }
 
     var name: String { currentName() }
@@ -78,8 +83,12 @@ public struct WebServer: Sendable {
         let router = Router(context: PorticoRequestContext.self)
         addPageRoutes(to: router)
         router.get("/snapshot") { request, context in try await viewed(request, context) { await snapshot() } }
-        router.get("/stream") { request, context in try await viewed(request, context) { stream() } }
-        router.get("/state") { request, context in try await viewed(request, context) { try stateResponse(viewerPlace(context)) } }
+        router.get("/stream") { request, context in try await viewed(request, context) { stream(request) } }
+        router.head("/") { request, context in try await viewed(request, context) { headRoot(request) } }
+        router.head("/snapshot") { request, context in try await viewed(request, context) { head(stream: false) } }
+        router.head("/stream") { request, context in try await viewed(request, context) { head(stream: true) } }
+        router.get("/state") { request, context in try await viewed(request, context) { try stateResponse(request, place: viewerPlace(context)) } }
+        router.get("/metrics") { request, context in try await viewed(request, context) { metricsResponse() } }
         addAdminRoutes(to: router)
         addSessionRoutes(to: router)
         return Application(
@@ -90,7 +99,7 @@ public struct WebServer: Sendable {
             logger: logger)
     }
 
-    private func snapshot() async -> Response {
+    func snapshot() async -> Response {
         guard let hub else { return noCamera() }
         // Fresh: an idle camera publishes once a second, and asking wakes it for the next frame.
         guard let frame = await hub.fresh(maximumAge: FrameHub.freshness, within: configuration.snapshotWait) else {
@@ -99,32 +108,16 @@ public struct WebServer: Sendable {
         var headers = MJPEGStream.noCacheHeaders
         headers[.contentType] = "image/jpeg"
         headers[HTTPField.Name("X-Timestamp")!] = MJPEGStream.timestamp(frame.timestamp)
+        let online = if case .live = hub.telemetry.signal { true } else { false }
+        MJPEGStream.snapshotHeaders(for: frame, online: online, into: &headers)
         return Response(status: .ok, headers: headers, body: .init(byteBuffer: frame.jpeg))
     }
 
-    private func stream() -> Response {
-        guard let hub else { return noCamera() }
-        var headers = MJPEGStream.noCacheHeaders
-        headers[.contentType] = MJPEGStream.contentType
-        return Response(status: .ok, headers: headers, body: ResponseBody { writer in
-            try await hub.withClient { (client: StreamClient) in
-                try await writer.write(MJPEGStream.opening)
-                var last: UInt64 = 0
-                while let frame = await hub.next(after: last) {
-                    try await writer.write(contentsOf: [MJPEGStream.partHeader(for: frame), frame.jpeg, MJPEGStream.closing])
-                    client.delivered(frame)
-                    last = frame.sequence
-                }
-            }
-            try await writer.finish(nil)
-        })
-    }
-
-    /// The site's directory in it as the viewer's place allows (`SiteStatus.seen(from:)`).
-    private func stateResponse(_ place: ViewerPlace) throws -> Response {
-        var report = state()
-        report.site = report.site?.seen(from: place)
-        return try json(report)
+    private func metricsResponse() -> Response {
+        var headers = HTTPFields()
+        headers[.contentType] = PrometheusText.contentType
+        headers[.cacheControl] = "no-store"
+        return Response(status: .ok, headers: headers, body: .init(byteBuffer: ByteBuffer(string: metrics.text())))
     }
 
     func json(_ value: some Encodable) throws -> Response {
@@ -148,7 +141,7 @@ public struct WebServer: Sendable {
         return try await view()
     }
 
-    private func noCamera() -> Response {
+    func noCamera() -> Response {
         plain(.notFound, "this board has no camera: its profile has no [camera] section\n")
     }
 

@@ -81,7 +81,6 @@ struct LoopbackHTTPClient {
                 } == 0
                 guard bound else {
                     let reason = String(cString: strerror(errno))
-                    close(fd)
                     throw Failure(description: "cannot send from \(source): \(reason)")
                 }
             }
@@ -89,7 +88,6 @@ struct LoopbackHTTPClient {
             address.sin_family = sa_family_t(AF_INET)
             address.sin_port = in_port_t(UInt16(port).bigEndian)
             guard inet_pton(AF_INET, host, &address.sin_addr) == 1 else {
-                close(fd)
                 throw Failure(description: "not an IPv4 address: \(host)")
             }
             let status = withUnsafePointer(to: &address) {
@@ -97,12 +95,15 @@ struct LoopbackHTTPClient {
             }
             guard status == 0 else {
                 let reason = String(cString: strerror(errno))
-                close(fd)
                 throw Failure(description: "connect to \(host):\(port): \(reason)")
             }
         }
 
-        deinit { close(fd) }
+        /// Also after a failed `init`: a class whose stored properties are all set runs
+        /// its deinit when the init throws, so the init must not close `fd` itself (a
+        /// second close would hit whatever file the number was given to meanwhile,
+        /// another thread's socket).
+        deinit { if fd >= 0 { close(fd) } }
 
         func send(_ text: String) throws {
             var bytes = Array(text.utf8)[...]

@@ -10,6 +10,7 @@ extension WebServer {
     func addPageRoutes(to router: Router<PorticoRequestContext>) {
         router.get("/") { request, context in
             try await viewed(request, context) {
+                if let answer = await mjpgStreamerAction(request) { return answer }
                 let place = viewerPlace(context)
                 if let site = directory(), site.role == .representative {
                     return html(DirectoryPage.html(
