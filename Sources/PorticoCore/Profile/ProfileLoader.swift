@@ -80,7 +80,7 @@ public struct ProfileLoader: Sendable {
         }
         return Profile(
             name: name, file: file, http: http, stateDirectory: stateDirectory, camera: camera, mapping: mapping, election: election,
-            panTilt: panTilt, registrationSwitch: registrationSwitch)
+            panTilt: panTilt, registrationSwitch: registrationSwitch, contents: ProfileContents(document))
     }
 
     private func configure<Settings, Product>(
