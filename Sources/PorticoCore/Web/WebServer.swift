@@ -75,7 +75,7 @@ public struct WebServer: Sendable {
                     return plain(.badRequest, "send JSON like {\"name\": \"porch\"}\n")
                 }
                 do {
-                    try await actions.rename(change.name)
+                    try await actions.rename(change.name, client: context.clientAddress)
                 } catch {
                     return plain(.badRequest, "\(error)\n")
                 }
@@ -84,12 +84,12 @@ public struct WebServer: Sendable {
         }
         router.post("/api/register") { request, context in
             try await authenticated(request, context) {
-                actions.register() ? plain(.accepted, "registering\n") : plain(.conflict, "this board maps no port: its profile has no [mapping] section\n")
+                actions.register(client: context.clientAddress) ? plain(.accepted, "registering\n") : plain(.conflict, "this board maps no port: its profile has no [mapping] section\n")
             }
         }
         router.post("/api/withdraw") { request, context in
             try await authenticated(request, context) {
-                actions.withdraw() ? plain(.accepted, "withdrawing\n") : plain(.conflict, "this board maps no port: its profile has no [mapping] section\n")
+                actions.withdraw(client: context.clientAddress) ? plain(.accepted, "withdrawing\n") : plain(.conflict, "this board maps no port: its profile has no [mapping] section\n")
             }
         }
         router.post("/api/ptz") { request, context in
