@@ -98,4 +98,24 @@ struct ProfileReloadTests {
         process.signal(SIGTERM)
         #expect(try process.wait(timeout: .seconds(10)) == 0, "\(process.errorOutput)")
     }
+
+    @Test("a changed [http] port: the web server moves to it, the camera runs on untouched")
+    func httpMoves() throws {
+        let (first, second) = (try ServerProcess.freePort(), try ServerProcess.freePort())
+        let file = try temporaryProfile(Self.profile(port: first, size: "320x240", fps: 5))
+        defer { unlink(file) }
+        let process = try Subprocess(["run", "--profile", file])
+        try eventually(.seconds(20), "serving") { try Self.state(first).camera?.published_fps ?? 0 > 0 }
+        try AtomicFile.write(Array(Self.profile(port: second, size: "320x240", fps: 5).utf8), to: file)
+        process.signal(SIGHUP)
+        try eventually(.seconds(10), "serving on the new port") { try Self.state(second).camera != nil }
+        #expect((try? Self.state(first)) == nil, "nothing listens on the old port")
+        let log = process.errorOutput
+        #expect(log.contains("profile read again: [http] changed: restarting web server"), "\(log)")
+        #expect(Self.occurrences(of: "] starting camera", in: log) == 1, "\(log)")
+        var stream = try LoopbackHTTPClient.openStream(port: second, timeout: .seconds(5))
+        #expect(try JPEGDecoder().size(of: stream.next().jpeg) == FrameSize(width: 320, height: 240), "the camera's frames, on the new port")
+        process.signal(SIGTERM)
+        #expect(try process.wait(timeout: .seconds(10)) == 0, "\(process.errorOutput)")
+    }
 }
