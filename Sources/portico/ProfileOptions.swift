@@ -5,15 +5,33 @@ import PorticoCore
 struct ProfileOptions: ParsableArguments {
     @Option(name: .long, help: ArgumentHelp(
         "A board profile (TOML), or a board folder holding profile.toml.",
-        discussion: "Without it, the built-in copy of board/sim/profile.toml: a board with a test-pattern camera and no other hardware.",
+        discussion: """
+            Without it, profile.toml in $CONFIGURATION_DIRECTORY where systemd sets that (the unit's \
+            ConfigurationDirectory=, /etc/portico); elsewhere the built-in copy of board/sim/profile.toml: \
+            a board with a test-pattern camera and no other hardware.
+            """,
         valueName: "path"))
     var profile: String?
 
+    /// The settings folder systemd gives the service (`ConfigurationDirectory=`), if any.
+    static var configurationDirectory: String? {
+        guard let value = getenv("CONFIGURATION_DIRECTORY").map({ String(cString: $0) }), !value.isEmpty else { return nil }
+        // Several directories are separated by colons; Portico's unit names one.
+        return value.split(separator: ":").first.map(String.init)
+    }
+
+    /// The profile's path: `--profile`, or the service's settings folder; nil for the built-in one.
+    var path: String? {
+        profile ?? Self.configurationDirectory.map { $0 + "/profile.toml" }
+    }
+
     /// Loads and validates the whole profile against the compiled-in plugins.
     func load() throws(ProfileErrors) -> Profile {
-        let loader = ProfileLoader(registry: CompiledInPlugins.registry)
-        if let profile {
-            return try loader.load(path: profile)
+        let loader = ProfileLoader(
+            registry: CompiledInPlugins.registry,
+            configurationDirectory: Self.configurationDirectory ?? ProfileLoader.configurationDirectory)
+        if let path {
+            return try loader.load(path: path)
         }
         return try loader.load(text: EmbeddedProfile.sim, file: EmbeddedProfile.name)
     }

@@ -49,8 +49,23 @@ struct RunCommand: AsyncParsableCommand {
         if !lineProblems.isEmpty {
             throw InvalidProfile.exit(ProfileErrors(lineProblems), what: "GPIO lines the profile names cannot be used (portico probe lists them)")
         }
+        // SIGHUP reads the same file again (or the built-in profile, which cannot change).
+        // The hardware was asked above while nothing held it; a piece a reload restarts
+        // meets its hardware when it starts, as it would after a restart of the daemon.
+        let profile = self.profile
         let daemon = Daemon(
-            configuration: .init(profile: loaded, httpAddress: httpAddress, httpPort: httpPort),
+            configuration: .init(
+                profile: loaded, httpAddress: httpAddress, httpPort: httpPort,
+                readProfileAgain: {
+                    do {
+                        return try await DedicatedThread.run(name: "read-profile") { _ in
+                            Result { () throws(ProfileErrors) in try profile.load() }
+                        }
+                    } catch {
+                        let file = profile.path.map(ProfileLoader.resolve) ?? EmbeddedProfile.name
+                        return .failure(ProfileErrors([ProfileError(.unreadable, file: file, line: 0, message: "not read: \(error)")]))
+                    }
+                }),
             logger: logger)
         try await daemon.run()
     }

@@ -1,11 +1,13 @@
 import Logging
 import ServiceLifecycle
 
-/// Runs the board's camera source for the life of the daemon.
+/// Runs the board's camera source, publishing into the board's hub.
 ///
-/// When it stops (shutdown, or the source gives up) it closes the hub, which ends
-/// every `/stream` response, so the web server can shut down without waiting on
-/// streams that would otherwise never finish.
+/// The hub outlives the service: a camera restarted for a new profile section publishes
+/// into the same hub, so the stream clients keep their connections. The daemon closes
+/// the hub when the camera stops for good (shutdown, the source gave up, the camera
+/// removed from the profile), which ends every `/stream` response, so the web server
+/// can shut down without waiting on streams that would otherwise never finish.
 public struct CameraService: Service {
     let source: any CameraSource
     let hub: FrameHub
@@ -18,7 +20,6 @@ public struct CameraService: Service {
     }
 
     public func run() async throws {
-        defer { hub.close() }
         try await cancelWhenGracefulShutdown {
             try await source.run(publishingInto: hub, logger: logger)
         }

@@ -3,7 +3,7 @@ struct StateReporter: Sendable {
     let profile: Profile
     let name: CameraName
     let hub: FrameHub?
-    let registration: RegistrationService?
+    let registration: RegistrationStatus?
     let site: SiteService?
 
     func report() -> StateReport {
@@ -35,7 +35,7 @@ struct StateReporter: Sendable {
         }
         return StateReport(
             name: name.value, profile: profile.file, version: PorticoVersion.current, pieces: pieces, camera: camera,
-            mapping: registration?.status ?? site?.registrationStatus, site: site?.siteStatus,
+            mapping: registration, site: site?.siteStatus,
             pan_tilt: profile.panTilt?.instance.status, switch: profile.registrationSwitch?.instance.status)
     }
 }

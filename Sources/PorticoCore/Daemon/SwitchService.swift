@@ -24,7 +24,7 @@ public struct SwitchService: Service {
         try await cancelWhenGracefulShutdown {
             try await registrationSwitch.run(
                 onPress: { press in
-                    let done = press == .short ? actions.register() : actions.withdraw()
+                    let done = press == .short ? actions.register(client: "the switch") : actions.withdraw(client: "the switch")
                     if !done {
                         logger.warning("the switch was pressed, but this board maps no port: its profile has no [mapping] section")
                     }

@@ -332,10 +332,14 @@ public final class SiteService: Service, Sendable {
                 internal_address: record.internalAddress, internal_port: record.internalPort, external_port: record.externalPort!,
                 representative: record.externalPort == configuration.mapping.fixedPort, verified: node.isVerified(record))
         }
+        let before = shared.withLock { shared in
+            defer { shared.registration = registration }
+            return shared.registration
+        }
+        if before != registration { RegistrationNews.log(RegistrationNews.between(before, registration), to: logger) }
         shared.withLock { shared in
             shared.lastTurn = .now
             shared.activeClaim = node.registration.activeClaim
-            shared.registration = registration
             shared.site = SiteStatus(
                 role: node.election.role, term: node.election.term, representative: representativeName,
                 dropped: shared.dropped, directory: Directory(external_address: external, cameras: entries))

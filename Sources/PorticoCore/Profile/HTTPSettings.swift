@@ -30,8 +30,9 @@ public struct HTTPSettings: Sendable, Equatable {
         self.adminFrom = adminFrom
     }
 
-    public init(reading section: inout ProfileSection) {
-        let defaults = HTTPSettings()
+    /// `configurationDirectory` holds the admin file unless the section names another.
+    public init(reading section: inout ProfileSection, configurationDirectory: String = ProfileLoader.configurationDirectory) {
+        let defaults = HTTPSettings(adminFile: configurationDirectory + "/admin")
         address = section.string("address", default: defaults.address) ?? defaults.address
         port = section.integer("port", in: 1...65535, default: defaults.port) ?? defaults.port
         adminFile = section.string("admin_file", default: defaults.adminFile) ?? defaults.adminFile

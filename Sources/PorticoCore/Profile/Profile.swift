@@ -16,6 +16,8 @@ public struct Profile: Sendable {
     public var election: ConfiguredPlugin<ElectionSettings, any ElectionPolicy>?
     public var panTilt: ConfiguredPlugin<PanTiltSettings, any PanTiltDriver>?
     public var registrationSwitch: ConfiguredPlugin<SwitchSettings, any RegistrationSwitch>?
+    /// What each section says, for a reload to compare with the running profile.
+    public var contents: ProfileContents
 
     /// One line per family section, for `probe` and `/state`.
     public var pieces: [PieceReport] {

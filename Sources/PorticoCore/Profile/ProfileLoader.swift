@@ -9,9 +9,15 @@ import Darwin
 /// Turns a profile file into a `Profile`, or into the complete list of what is wrong with it.
 public struct ProfileLoader: Sendable {
     public let registry: PluginRegistry
+    /// Where the board's settings live: the admin file's default place.
+    public let configurationDirectory: String
 
-    public init(registry: PluginRegistry) {
+    /// The board's settings folder, as the service unit names it (`ConfigurationDirectory=`).
+    public static let configurationDirectory = "/etc/portico"
+
+    public init(registry: PluginRegistry, configurationDirectory: String = ProfileLoader.configurationDirectory) {
         self.registry = registry
+        self.configurationDirectory = configurationDirectory
     }
 
     /// Profiles are small; anything larger than this is not a profile.
@@ -54,10 +60,10 @@ public struct ProfileLoader: Sendable {
             }
         }
 
-        var http = HTTPSettings()
+        var http = HTTPSettings(adminFile: configurationDirectory + "/admin")
         if let table = tables["http"] {
             var section = ProfileSection(table, file: file)
-            http = HTTPSettings(reading: &section)
+            http = HTTPSettings(reading: &section, configurationDirectory: configurationDirectory)
             errors += section.finish()
         }
 
@@ -80,7 +86,7 @@ public struct ProfileLoader: Sendable {
         }
         return Profile(
             name: name, file: file, http: http, stateDirectory: stateDirectory, camera: camera, mapping: mapping, election: election,
-            panTilt: panTilt, registrationSwitch: registrationSwitch)
+            panTilt: panTilt, registrationSwitch: registrationSwitch, contents: ProfileContents(document))
     }
 
     private func configure<Settings, Product>(

@@ -14,17 +14,19 @@ extension MappingBackend {
             do {
                 return .externalAddress(try await externalAddress())
             } catch {
-                logger.warning("cannot learn the external address", metadata: ["error": "\(error)"])
+                // Said once by `RegistrationNews` (the status's last error), not at every retry.
+                logger.debug("cannot learn the external address", metadata: ["error": "\(error)"])
                 return .externalAddressFailed(error)
             }
         case .map(let request):
             do {
                 let granted = try await map(request)
-                logger.info("mapped", metadata: ["external_port": "\(granted.externalPort)", "asked": "\(request.externalPort)",
-                                                 "lease": "\(ProfileDuration.format(granted.lease))"])
+                // Renewals are routine; `RegistrationNews` says when the port or address changes.
+                logger.debug("mapped", metadata: ["external_port": "\(granted.externalPort)", "asked": "\(request.externalPort)",
+                                                  "lease": "\(ProfileDuration.format(granted.lease))"])
                 return .mapped(granted)
             } catch {
-                logger.info("port \(request.externalPort) not mapped", metadata: ["error": "\(error)", "code": "\(error.code)"])
+                logger.debug("port \(request.externalPort) not mapped", metadata: ["error": "\(error)", "code": "\(error.code)"])
                 return .mapFailed(error)
             }
         case .takeOver(let port, let predecessor):

@@ -86,7 +86,11 @@ public final class RegistrationService: Service, Sendable {
 
     private func publish(_ driver: RegistrationDriver) {
         let status = driver.machine.status
-        state.withLock { $0.status = status }
+        let before = state.withLock { state in
+            defer { state.status = status }
+            return state.status
+        }
+        if before != status { RegistrationNews.log(RegistrationNews.between(before, status), to: logger) }
     }
 
     /// Shutdown: hand the port back, within a bound, so the next representative can take it.

@@ -10,13 +10,14 @@ public struct ServiceManagerService: Service {
     let notifier: ServiceManagerNotifier
     /// Set once the web server listens.
     let listening: StopFlag
-    let hub: FrameHub?
+    /// The camera's hub as it is now (a reload may add or remove the camera); nil without one.
+    let hub: @Sendable () -> FrameHub?
     /// When the site loop last turned; nil without a site.
     let siteTurned: @Sendable () -> ContinuousClock.Instant?
     let status: @Sendable () -> String
     let logger: Logger
 
-    public init(notifier: ServiceManagerNotifier, listening: StopFlag, hub: FrameHub?,
+    public init(notifier: ServiceManagerNotifier, listening: StopFlag, hub: @escaping @Sendable () -> FrameHub?,
                 siteTurned: @escaping @Sendable () -> ContinuousClock.Instant?, status: @escaping @Sendable () -> String, logger: Logger) {
         self.notifier = notifier
         self.listening = listening
@@ -38,7 +39,7 @@ public struct ServiceManagerService: Service {
         let notifier = self.notifier
         let started = ContinuousClock.now
         await withGracefulShutdownHandler {
-            while !listening.isSet || (hub != nil && hub?.lastPublished == nil) {
+            while !listening.isSet || (hub() != nil && hub()?.lastPublished == nil) {
                 if Task.isCancelled || Task.isShuttingDownGracefully { return }
                 try? await Task.sleep(for: .milliseconds(20))
             }
@@ -51,7 +52,7 @@ public struct ServiceManagerService: Service {
                 try? await Task.sleep(for: interval)
                 let now = ContinuousClock.now
                 let verdict = Liveness.verdict(
-                    cameraSince: hub.map { now - ($0.lastPublished ?? started) },
+                    cameraSince: hub().map { now - ($0.lastPublished ?? started) },
                     siteSince: siteTurned().map { now - $0 })
                 var lines: [String] = []
                 switch verdict {

@@ -12,6 +12,9 @@ public struct PorticoRequestContext: RequestContext, RemoteAddressRequestContext
         remoteAddress = source.channel.remoteAddress
     }
 
+    /// Who asked, as the log names them.
+    public var clientAddress: String { remoteAddress?.ipAddress ?? "unknown" }
+
     /// Changes are small JSON documents; nothing bigger is read.
     public var maxUploadSize: Int { 4096 }
 }

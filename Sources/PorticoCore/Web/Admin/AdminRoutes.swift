@@ -13,7 +13,7 @@ extension WebServer {
                     return plain(.badRequest, "send JSON like {\"name\": \"porch\"}, or a form with the field name\n")
                 }
                 do {
-                    try await actions.rename(name)
+                    try await actions.rename(name, client: context.clientAddress)
                 } catch {
                     return plain(.badRequest, "\(error)\n")
                 }
@@ -22,12 +22,12 @@ extension WebServer {
         }
         router.post("/api/register") { request, context in
             try await change(request, context) { _, _ in
-                actions.register() ? plain(.accepted, "registering\n") : plain(.conflict, "this board maps no port: its profile has no [mapping] section\n")
+                actions.register(client: context.clientAddress) ? plain(.accepted, "registering\n") : plain(.conflict, "this board maps no port: its profile has no [mapping] section\n")
             }
         }
         router.post("/api/withdraw") { request, context in
             try await change(request, context) { _, _ in
-                actions.withdraw() ? plain(.accepted, "withdrawing\n") : plain(.conflict, "this board maps no port: its profile has no [mapping] section\n")
+                actions.withdraw(client: context.clientAddress) ? plain(.accepted, "withdrawing\n") : plain(.conflict, "this board maps no port: its profile has no [mapping] section\n")
             }
         }
         router.post("/api/ptz") { request, context in
