@@ -271,7 +271,7 @@ struct RegistrationTests {
         // The answer for 8081, which comes after, changes nothing; the renewal is at a third of the lease.
         #expect(machine.handle(Self.granted(8081), at: .seconds(10) + .milliseconds(60)) == [])
         #expect(machine.holdsFixedPort)
-        #expect(machine.wakeup == .seconds(30), "the own port's renewal (granted at 0 s for 60 s) before the fixed port's at 30.04 s")
+        #expect(machine.wakeup == .seconds(10) + .milliseconds(40), "the own port asked again at once, on the fixed port's lease")
 
         // Refused instead: the claim's end stands, and 8081 is held again.
         var refused = Self.holding8081(configuration)
@@ -301,32 +301,38 @@ struct RegistrationTests {
         return machine
     }
 
-    @Test("a representative renews its own port at half its lease beside the fixed port's renewals; leaving, it gives both back")
+    @Test("a representative asks for its own port again on the fixed port's lease and renews both; leaving, it gives both back")
     func ownPortRenewed() {
         var machine = Self.representativeKeeping8081()
         #expect(machine.held.ports == [8080, 8081])
-        #expect(machine.wakeup == .seconds(30), "8081 granted at 0 s for 60 s; 8080 at 10 s, renewed at a third of 60 s")
-        #expect(machine.advance(to: .seconds(30)) == [Self.request(8080), .queryExternalAddress, Self.request(8081)])
+        #expect(machine.wakeup == .seconds(10), "the own port at once, on the fixed port's lease")
+        #expect(machine.advance(to: .seconds(10)) == [Self.request(8081)])
+        #expect(machine.handle(Self.granted(8081), at: .seconds(10)) == [])
+        #expect(machine.wakeup == .seconds(30), "the fixed port at a third of 60 s; the own port at half of it, 40 s")
+        #expect(machine.advance(to: .seconds(30)) == [Self.request(8080), .queryExternalAddress])
         #expect(machine.handle(Self.granted(8080), at: .seconds(30)) == [])
-        #expect(machine.handle(Self.granted(8081), at: .seconds(31)) == [])
-        #expect(machine.wakeup == .seconds(50))
-        _ = machine.advance(to: .seconds(50))
-        _ = machine.handle(Self.granted(8080), at: .seconds(50))
-        #expect(machine.wakeup == .seconds(61), "the own port at half its lease")
-        #expect(machine.advance(to: .seconds(61)) == [Self.request(8081)])
+        #expect(machine.wakeup == .seconds(40))
+        #expect(machine.advance(to: .seconds(40)) == [Self.request(8081)])
         // A fixed-port renewal goes out before the own port's answer: answers come back in order.
-        #expect(machine.advance(to: .seconds(70)) == [Self.request(8080), .queryExternalAddress])
-        #expect(machine.handle(Self.granted(8081), at: .seconds(70)) == [])
-        #expect(machine.handle(Self.granted(8080), at: .seconds(70)) == [])
+        #expect(machine.handle(Self.granted(8081), at: .seconds(40)) == [])
         #expect(machine.phase == .mapped && machine.holdsFixedPort && machine.status.ownPort == 8081)
-        #expect(machine.wakeup == .seconds(90), "the fixed port at 70 + 20 s, the own port at 70 + 30 s")
-        _ = machine.advance(to: .seconds(90))
-        _ = machine.handle(Self.granted(8080), at: .seconds(90))
-        #expect(machine.advance(to: .seconds(100)) == [Self.request(8081)])
-        #expect(machine.handle(.withdraw, at: .seconds(101)) == [.unmap(externalPort: 8080), .unmap(externalPort: 8081)])
-        // The renewal the router answers after that is given back too.
-        #expect(machine.handle(Self.granted(8081), at: .seconds(101)) == [.unmap(externalPort: 8081)])
+        // The own port's renewal is under way when the camera leaves: both are given back,
+        // and the grant the router sends after that too.
+        #expect(machine.advance(to: .seconds(70)).contains(Self.request(8081)))
+        _ = machine.handle(Self.granted(8080), at: .seconds(70))
+        #expect(machine.handle(.withdraw, at: .seconds(71)) == [.unmap(externalPort: 8080), .unmap(externalPort: 8081)])
+        #expect(machine.handle(Self.granted(8081), at: .seconds(71)) == [.unmap(externalPort: 8081)])
         #expect(machine.held == .nothing && machine.status.ownPort == nil)
+    }
+
+    @Test("the kept own port takes the fixed port's short lease: a crashed representative leaves nothing mapped for long")
+    func ownPortShortLease() {
+        var configuration = Self.keepingOwnPort
+        configuration.fixedLease = .seconds(3)
+        var machine = Self.representativeKeeping8081(configuration)
+        #expect(machine.held.ports == [8080, 8081])
+        let asked = machine.advance(to: .seconds(10))
+        #expect(asked.contains(Self.request(8081, lease: .seconds(3))), "\(asked)")
     }
 
     @Test("the own port's renewal: unanswered, tried again while its lease runs, then dropped; refused, let go at once")

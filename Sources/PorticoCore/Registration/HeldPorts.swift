@@ -3,7 +3,8 @@
 /// A representative that was a member before keeps the port it had then beside the
 /// fixed one: links to `http://<external>:<that port>/` were handed out (bookmarks,
 /// the directory as viewers last loaded it) and must not go dead because the camera
-/// moved up. The two leases are renewed on their own schedules, and both end together
+/// moved up. The two leases are renewed on their own schedules (both as short as the
+/// fixed port's, so a crash leaves nothing mapped for long), and both end together
 /// when the camera leaves; so they are one value, and no state can hold the own port
 /// without the fixed one beside it.
 public enum HeldPorts: Sendable, Equatable {

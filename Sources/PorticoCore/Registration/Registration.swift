@@ -607,9 +607,9 @@ public struct Registration: Sendable {
         let fixed = configuration.fixedPort
         switch held {
         case .one(let own) where granted.externalPort == fixed && own.mapping.externalPort != fixed && configuration.keepsOwnPort:
-            // Won the fixed port: the own port stays, renewed as it was.
-            held = .fixedAndOwn(fixed: lease, own: own,
-                                ownRenewal: HeldPorts.renewal(of: own, at: now, permanentRefresh: configuration.permanentRefresh))
+            // Won the fixed port: the own port stays, asked for again at once on the fixed
+            // port's short lease (see `advanceOwn`).
+            held = .fixedAndOwn(fixed: lease, own: own, ownRenewal: now)
         case .fixedAndOwn(_, let own, let renewal) where granted.externalPort == fixed:
             held = .fixedAndOwn(fixed: lease, own: own, ownRenewal: renewal)
         default:
@@ -695,12 +695,13 @@ public struct Registration: Sendable {
         port == configuration.fixedPort ? configuration.fixedInternalPort : configuration.internalPort
     }
 
-    private func mapRequest(_ port: Int) -> Action {
+    /// `keptOwn`: the own port kept beside the fixed one, on the fixed port's lease.
+    private func mapRequest(_ port: Int, keptOwn: Bool = false) -> Action {
         let fixed = port == configuration.fixedPort
         return .map(PortMappingRequest(
             externalPort: port, internalAddress: configuration.internalAddress,
             internalPort: internalPort(for: port),
-            lease: permanentOnly ? .zero : (fixed ? fixedLease : configuration.lease),
+            lease: permanentOnly ? .zero : (fixed || keptOwn ? fixedLease : configuration.lease),
             description: configuration.description))
     }
 
@@ -708,6 +709,10 @@ public struct Registration: Sendable {
 
     /// Renews the kept own port when due, on its own schedule beside the fixed port's;
     /// drops it once its lease has run out unrenewed (the router has forgotten it).
+    ///
+    /// The kept port is leased as briefly as the fixed one: the directory lists a camera
+    /// that fell silent for as long as the router still maps a port to it, so a
+    /// representative that crashes must leave no mapping that outlives its fixed port's.
     private mutating func advanceOwn(to now: Duration) -> [Action] {
         guard case .fixedAndOwn(let fixed, let own, let renewal) = held else { return [] }
         if let expires = own.expires, now >= expires {
@@ -720,7 +725,7 @@ public struct Registration: Sendable {
         unanswered.removeAll { $0 == .keptOwn(port) }
         unanswered.append(.keptOwn(port))
         held = .fixedAndOwn(fixed: fixed, own: own, ownRenewal: now + .seconds(30))
-        return [mapRequest(port)]
+        return [mapRequest(port, keptOwn: true)]
     }
 
     /// The kept own port is asked for again at the next `advance`.
