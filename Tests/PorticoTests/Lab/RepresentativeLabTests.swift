@@ -195,7 +195,7 @@ struct RepresentativeLabTests {
             usleep(2_000_000)
             #expect(try lab.stateFromWAN(port: 8080, timeout: 2) == nil, "not registered before the switch")
             let wrong = try lab.run(["exec", "cam1", "sh", "-c", "echo nope | \(Repository.executable) register"])
-            #expect(wrong.status != 0 && wrong.output.contains("admin password required"))
+            #expect(wrong.status != 0 && wrong.output.contains("admin required"))
             let pressed = try lab.run(["exec", "cam1", "sh", "-c", "\(Repository.executable) register < \(password)"])
             #expect(pressed.status == 0, "\(pressed.output)\(pressed.error)")
             try eventually(.seconds(5), "registered after the switch") { try lab.stateFromWAN(port: 8080, timeout: 2) != nil }

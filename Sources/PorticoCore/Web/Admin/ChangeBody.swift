@@ -11,11 +11,14 @@ enum ChangeBody: Sendable {
     case form([String: String])
 
     /// Reads at most the context's upload size. Anything not form-encoded is taken as
-    /// JSON, as before forms were accepted (its origin is checked all the same).
+    /// JSON, as before forms were accepted (its origin is checked all the same); so is a
+    /// "form" whose body is a JSON object, as `curl -d '{"name": …}'` sends one, so the
+    /// scripts written before forms keep working.
     static func read(_ request: Request, context: PorticoRequestContext) async throws -> ChangeBody {
         let buffer = try await request.body.collect(upTo: context.maxUploadSize)
         let bytes = Array(buffer: buffer)
-        guard isForm(request) else { return .json(bytes) }
+        guard isForm(request), bytes.first(where: { $0 != 0x20 && $0 != 0x09 && $0 != 0x0a && $0 != 0x0d }) != UInt8(ascii: "{")
+        else { return .json(bytes) }
         return .form(FormEncoding.decode(bytes))
     }
 
