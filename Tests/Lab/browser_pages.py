@@ -4,6 +4,7 @@ runs: started with `ip netns exec <lab namespace>`, it sees the site as the inte
 (`wan`) or as the LAN (a camera's namespace) does.
 
     browser_pages.py --place lan|wan --directory URL --expect cam1,cam2,cam3 --shots DIR
+                     [--admin-password PASS --camera URL]
                      [--kill-pid PID --remaining cam2,cam3 [--failover-only]]
 
 Checks, each an assertion on what the page shows: every tile's thumbnail has loaded
@@ -12,7 +13,12 @@ from the LAN, every link at a LAN address; each tile's link opens that camera's 
 its picture changes over 2 s; at phone width (390 px) nothing scrolls sideways and
 every button is at least 44 px. With --kill-pid: SIGTERM to the representative, then
 the open directory page (no reload) lists exactly the remaining cameras within 3 s, and
-the open camera page's stream resumes. Screenshots go to DIR. Prints one line per
+the open camera page's stream resumes; from `wan`, each remaining camera's old address
+(its port before the failover) still opens it. With --admin-password, from the LAN: log
+in on the camera page at URL, rename the camera in the settings panel, see the new name
+on the representative's directory page, a form posted from another site's page changes
+nothing, and the name is set back; from `wan`: the login page answers 403 and says how
+to allow administration from the internet. Screenshots go to DIR. Prints one line per
 figure; exits 1 with the failed check's message.
 """
 import argparse
@@ -128,6 +134,76 @@ def without_javascript(browser, args, expected):
     context.close()
 
 
+EVIL = "http://evil.example"
+
+
+def admin_checks(context, args):
+    """Login, rename in the settings panel, the new name on the directory, a cross-site
+    POST refused, from the LAN; from the internet, administration refused by default."""
+    page = context.new_page()
+    if args.place == "wan":
+        answer = page.goto(args.camera.rstrip("/") + "/login", wait_until="domcontentloaded")
+        text = page.content()
+        check(answer.status == 403, f"/login from the internet answered {answer.status}, not 403")
+        check('admin_from = "anywhere"' in text.replace("&quot;", '"'), "the refusal does not say how to allow administration")
+        print("wan: administration refused from the internet, with how to allow it")
+        page.close()
+        return
+    camera = args.camera.rstrip("/") + "/camera"
+    page.goto(camera, wait_until="domcontentloaded")
+    original = page.locator("h1#name").inner_text()
+    page.evaluate("() => { document.getElementById('settings').open = true; }")
+    page.click("#settings a.button:has-text('Log in')")
+    page.wait_for_load_state("domcontentloaded")
+    page.fill("input[name=password]", "wrong-" + args.admin_password)
+    page.click("button[type=submit]:has-text('Log in')")
+    page.wait_for_load_state("domcontentloaded")
+    check("Wrong password" in page.content(), "a wrong password was not refused on the login page")
+    page.fill("input[name=password]", args.admin_password)
+    start = time.monotonic()
+    page.click("button[type=submit]:has-text('Log in')")
+    page.wait_for_load_state("domcontentloaded")
+    check(page.url.endswith("/camera"), f"after the login the browser is at {page.url}, not the camera page")
+    check(any(c["name"] == "portico_session" and c["httpOnly"] and c["sameSite"] == "Strict" for c in context.cookies()),
+          f"no HttpOnly, SameSite=Strict session cookie: {context.cookies()}")
+    print(f"lan: logged in on {camera} in {time.monotonic() - start:.2f} s")
+    renamed = original + "x"
+    page.evaluate("() => { document.getElementById('settings').open = true; }")
+    check(page.locator("#settings button:has-text('Log out')").count() == 1, "the settings panel does not say the admin is logged in")
+    page.fill("#settings input[name=name]", renamed)
+    page.click("#settings button:has-text('Rename')")
+    page.wait_for_load_state("domcontentloaded")
+    check(page.locator("h1#name").inner_text() == renamed, f"the camera page shows {page.locator('h1#name').inner_text()} after the rename")
+    directory = context.new_page()
+    directory.goto(args.directory, wait_until="domcontentloaded")
+    start = time.monotonic()
+    wait_for(f"{renamed} on the representative's page", 5, lambda: any(t["name"] == renamed for t in tiles(directory)))
+    print(f"lan: renamed {original} to {renamed} in the settings panel; on the directory page {time.monotonic() - start:.2f} s later")
+    directory.close()
+    # Another site's page, in the same browser that holds the admin's session, posts a
+    # form and a text/plain body to the camera: neither may change anything.
+    evil = context.new_page()
+    evil.route(EVIL + "/**", lambda route: route.fulfill(status=200, content_type="text/html", body=f"""
+        <form id="f" method="post" action="{args.camera.rstrip('/')}/api/name"><input name="name" value="hacked"></form>
+        <script>fetch("{args.camera.rstrip('/')}/api/name", {{method: "POST", mode: "no-cors", credentials: "include",
+            headers: {{"Content-Type": "text/plain"}}, body: '{{"name": "hacked2"}}'}});</script>"""))
+    evil.goto(EVIL + "/", wait_until="domcontentloaded")
+    time.sleep(0.5)
+    with evil.expect_navigation():
+        evil.evaluate("() => document.getElementById('f').submit()")
+    status = evil.evaluate("() => document.body.innerText")
+    evil.close()
+    page.goto(camera, wait_until="domcontentloaded")
+    check(page.locator("h1#name").inner_text() == renamed, f"a cross-site POST renamed the camera to {page.locator('h1#name').inner_text()}")
+    print(f"lan: a cross-site form and a cross-site text/plain POST changed nothing ({status.strip()[:60]!r})")
+    page.evaluate("() => { document.getElementById('settings').open = true; }")
+    page.fill("#settings input[name=name]", original)
+    page.click("#settings button:has-text('Rename')")
+    page.wait_for_load_state("domcontentloaded")
+    check(page.locator("h1#name").inner_text() == original, "the name could not be set back")
+    page.close()
+
+
 def opened(page, url):
     """True once `url` has loaded: a site that has just settled may refuse for a moment."""
     try:
@@ -144,7 +220,7 @@ def failover(context, args, expected, remaining):
     directory page must follow the new representative elsewhere."""
     directory = context.new_page()
     wait_for(f"{args.directory} opens", 10, lambda: opened(directory, args.directory), interval=0.5)
-    wait_for("directory tiles", 10, lambda: tiles(directory))
+    before_tiles = wait_for("directory tiles", 10, lambda: tiles(directory))[0]
     camera = None
     if args.place == "wan":
         camera = context.new_page()
@@ -177,6 +253,19 @@ def failover(context, args, expected, remaining):
         check(back == "/", f"the new representative's camera page links back to {back}, not to its own directory")
         print(f"{args.place}: camera page at {args.directory}camera resumed {resumed:.2f} s later, now {after} (was {before})")
         camera.close()
+        # Links handed out before the failover stay valid: each remaining camera still
+        # answers at its old address, the new representative at its old port too.
+        for tile in before_tiles:
+            if tile["name"] not in remaining:
+                continue
+            page = context.new_page()
+            # Its camera page: at the old port the new representative serves the directory.
+            old = tile["href"] if tile["href"].rstrip("/").endswith("/camera") else tile["href"].rstrip("/") + "/camera"
+            wait_for(f"{tile['name']}'s old address {old} opens", 10, lambda: opened(page, old), interval=0.5)
+            shown = page.locator("h1#name").inner_text()
+            check(shown == tile["name"], f"after the failover the old address {old} opens {shown}, not {tile['name']}")
+            page.close()
+        print(f"{args.place}: every remaining camera still answers at its old address: {[t['href'] for t in before_tiles if t['name'] in remaining]}")
     else:
         # Its links still open the cameras that remain.
         for tile in tiles(directory):
@@ -198,6 +287,8 @@ def main():
     parser.add_argument("--kill-pid", type=int)
     parser.add_argument("--remaining")
     parser.add_argument("--failover-only", action="store_true", help="only the SIGTERM check (repeated runs)")
+    parser.add_argument("--admin-password", help="the cameras' admin password: the admin checks run")
+    parser.add_argument("--camera", help="the camera whose settings the admin checks use (its page's address)")
     args = parser.parse_args()
     expected = args.expect.split(",")
     os.makedirs(args.shots, exist_ok=True)
@@ -231,6 +322,10 @@ def main():
             page.close()
             if args.place == "lan":
                 without_javascript(browser, args, expected)
+            if args.admin_password:
+                admin = browser.new_context(viewport={"width": 1280, "height": 900})
+                admin_checks(admin, args)
+                admin.close()
             if args.kill_pid:
                 failover(desktop, args, expected, args.remaining.split(","))
         finally:

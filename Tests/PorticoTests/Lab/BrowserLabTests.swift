@@ -17,6 +17,7 @@ import Testing
 struct BrowserLabTests {
     static let script = Repository.path("Tests/Lab/browser_pages.py")
     static let screenshots = Repository.path(".build-screenshots")
+    static let password = "browser-admin-pass"
 
     /// `BROWSER_LAB_PREFIX` lets a run beside other labs pick its own namespaces.
     static var prefix: String {
@@ -76,11 +77,21 @@ struct BrowserLabTests {
     func pages() async throws {
         let lab = try NetworkLab(prefix: Self.prefix, cameras: 3)
         let key = try RepresentativeLabTests.writeKey("site-key-for-the-lab-browser-tests\n")
+        // The admin password, and a state folder per camera (a rename is kept there).
+        let folder = try temporaryFolder()
         defer {
             unlink(key)
+            for index in 1...3 { unlink("\(folder)/cam\(index)/name"); rmdir("\(folder)/cam\(index)") }
+            unlink(folder + "/admin")
+            rmdir(folder)
             lab.tearDown()
         }
-        let profiles = (1...3).map { RepresentativeLabTests.profile(camera: $0, policy: "port-order", keyFile: key) }
+        try AdminCredential(password: Self.password, iterations: 2_000).save(to: folder + "/admin")
+        let profiles = (1...3).map { index in
+            mkdir("\(folder)/cam\(index)", 0o755)
+            return "state_dir = \"\(folder)/cam\(index)\"\n" + RepresentativeLabTests.profile(camera: index, policy: "port-order", keyFile: key)
+                .replacing("[camera]", with: "[http]\nadmin_file = \"\(folder)/admin\"\n[camera]")
+        }
         let started = try (1...3).map { index in try lab.startPortico(camera: index, profile: profiles[index - 1]) }
         try await blocking {
             var cameras = started
@@ -93,9 +104,11 @@ struct BrowserLabTests {
             let member = all.first { $0 != representative }!
             #expect(try Self.browse(lab, from: member, [
                 "--place", "lan", "--directory", "http://198.51.100.\(10 + index):8080/", "--expect", all.joined(separator: ","),
+                "--admin-password", Self.password, "--camera", "http://198.51.100.\(10 + Int(member.dropFirst(3))!):8080/",
             ]).status == 0)
             let wan = try Self.browse(lab, from: "wan", [
                 "--place", "wan", "--directory", "http://\(NetworkLab.externalAddress):8080/", "--expect", all.joined(separator: ","),
+                "--admin-password", Self.password, "--camera", "http://\(NetworkLab.externalAddress):8080/",
                 "--kill-pid", String(cameras[index - 1].pid), "--remaining", all.filter { $0 != representative }.joined(separator: ","),
             ])
             #expect(wan.status == 0)
