@@ -14,7 +14,7 @@ import Testing
        .enabled(if: NetworkLab.isAvailable, "needs root and miniupnpd (Tests/Lab/netlab install-deps)"))
 struct KeptPortLabTests {
     @Test("3 cameras: the representative leaves (SIGTERM); its successor answers on 8080 and its old port; withdrawn, on neither",
-          arguments: [("upnp", "h6a-"), ("natpmp", "h6b-")])
+          arguments: [("upnp", "tka-"), ("natpmp", "tkb-")])
     func keptAfterFailover(backend: String, prefix: String) async throws {
         let lab = try NetworkLab(prefix: prefix, cameras: 3)
         defer { lab.tearDown() }

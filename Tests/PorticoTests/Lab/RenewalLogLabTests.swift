@@ -13,7 +13,7 @@ import Testing
 struct RenewalLogLabTests {
     @Test("12 s as representative: a dozen renewals at debug and no \"mapped\" above it after the first; role and address at notice")
     func renewalsAtDebug() async throws {
-        let lab = try NetworkLab(prefix: "h3a-", cameras: 1)
+        let lab = try NetworkLab(prefix: "tlg-", cameras: 1)
         defer { lab.tearDown() }
         let key = try temporaryProfile("site-key-for-the-lab-renewal-log-test\n")
         defer { unlink(key) }
