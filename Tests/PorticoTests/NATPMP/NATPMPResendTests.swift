@@ -3,6 +3,7 @@ import Glibc
 #endif
 import NATPMPMapping
 import PorticoCore
+import Foundation
 import Synchronization
 import Testing
 
@@ -28,34 +29,38 @@ struct NATPMPResendTests {
             $0.withMemoryRebound(to: sockaddr.self, capacity: 1) { bind(socket, $0, socklen_t(MemoryLayout<sockaddr_in>.size)) }
         }
         guard bound == 0 else { throw TestFailure("bind \(address):5351: \(errno)") }
-        return (socket, {
-            try await DedicatedThread.run(name: "gateway") { _ in
-                var arrivals: [ContinuousClock.Instant] = []
-                let end = ContinuousClock.now + limit
-                while ContinuousClock.now < end {
-                    var descriptor = pollfd(fd: socket, events: Int16(POLLIN), revents: 0)
-                    guard poll(&descriptor, 1, 50) > 0 else { continue }
-                    var buffer = [UInt8](repeating: 0, count: 64)
-                    var peer = sockaddr_in()
-                    var length = socklen_t(MemoryLayout<sockaddr_in>.size)
-                    let read = withUnsafeMutablePointer(to: &peer) { peer in
-                        peer.withMemoryRebound(to: sockaddr.self, capacity: 1) { recvfrom(socket, &buffer, buffer.count, 0, $0, &length) }
+        @Sendable func serving() -> [ContinuousClock.Instant] {
+            var arrivals: [ContinuousClock.Instant] = []
+            let end = ContinuousClock.now + limit
+            while ContinuousClock.now < end {
+                var descriptor = pollfd(fd: socket, events: Int16(POLLIN), revents: 0)
+                guard poll(&descriptor, 1, 50) > 0 else { continue }
+                var buffer = [UInt8](repeating: 0, count: 64)
+                var peer = sockaddr_in()
+                var length = socklen_t(MemoryLayout<sockaddr_in>.size)
+                let read = withUnsafeMutablePointer(to: &peer) { peer in
+                    peer.withMemoryRebound(to: sockaddr.self, capacity: 1) { recvfrom(socket, &buffer, buffer.count, 0, $0, &length) }
+                }
+                guard read >= 12, buffer[1] == 2 else { continue }
+                arrivals.append(.now)
+                guard arrivals.count > dropping else { continue }
+                let internalPort = UInt16(buffer[4]) << 8 | UInt16(buffer[5])
+                let externalPort = UInt16(buffer[6]) << 8 | UInt16(buffer[7])
+                for datagram in answers(internalPort, externalPort) {
+                    _ = withUnsafePointer(to: &peer) { peer in
+                        peer.withMemoryRebound(to: sockaddr.self, capacity: 1) { sendto(socket, datagram, datagram.count, 0, $0, length) }
                     }
-                    guard read >= 12, buffer[1] == 2 else { continue }
-                    arrivals.append(.now)
-                    guard arrivals.count > dropping else { continue }
-                    let internalPort = UInt16(buffer[4]) << 8 | UInt16(buffer[5])
-                    let externalPort = UInt16(buffer[6]) << 8 | UInt16(buffer[7])
-                    for datagram in answers(internalPort, externalPort) {
-                        _ = withUnsafePointer(to: &peer) { peer in
-                            peer.withMemoryRebound(to: sockaddr.self, capacity: 1) { sendto(socket, datagram, datagram.count, 0, $0, length) }
-                        }
-                    }
-                    return arrivals
                 }
                 return arrivals
             }
-        })
+            return arrivals
+        }
+        // The gateway's thread starts here, not when a task first runs `serve`: with the
+        // test run's other suites keeping the concurrency pool busy, a gateway that waited
+        // for a pool thread would miss the requests it is there to answer.
+        let run = GatewayRun()
+        Thread { run.finish(serving()) }.start()
+        return (socket, { await run.arrivals() })
     }
 
     /// A TCP mapping answer (RFC 6886 §3.3).
@@ -103,5 +108,21 @@ struct NATPMPResendTests {
         let granted = try await backend.map(Self.request(internalPort: 8090))
         _ = try await arrivals
         #expect(granted.externalPort == 8080 && granted.internalPort == 8090)
+    }
+}
+
+/// The arrivals the gateway's thread saw, handed over once it ends.
+final class GatewayRun: Sendable {
+    private let result = Mutex<[ContinuousClock.Instant]?>(nil)
+
+    func finish(_ arrivals: [ContinuousClock.Instant]) {
+        result.withLock { $0 = arrivals }
+    }
+
+    func arrivals() async -> [ContinuousClock.Instant] {
+        while true {
+            if let arrivals = result.withLock({ $0 }) { return arrivals }
+            try? await Task.sleep(for: .milliseconds(20))
+        }
     }
 }
