@@ -46,6 +46,8 @@ enum CameraPage {
             "registration": maps ? PageTemplate.registration.render([:]) : "",
             "here": content.path,
             "account": account(content.admin, here: content.path),
+            // From where administration is refused, the forms would only lead to a 403.
+            "forms_hidden": content.admin == .notFromHere ? " hidden" : "",
         ])
     }
 
