@@ -85,7 +85,7 @@ struct HTTPResponse: Sendable, Equatable {
             for line in lines.dropFirst() {
                 guard let colon = line.firstIndex(of: ":") else { continue }
                 let name = line[..<colon].lowercased()
-                let value = line[line.index(after: colon)...].trimmingCharacters(in: " \t")
+                let value = String(line[line.index(after: colon)...].trimmingBlanks())
                 if name == "transfer-encoding", value.lowercased().contains("chunked") {
                     framing = .chunked
                 } else if name == "content-length", framing != .chunked {
@@ -119,7 +119,7 @@ struct HTTPResponse: Sendable, Equatable {
                     return nil
                 }
                 let sizeText = String(decoding: buffer[at..<lineEnd], as: UTF8.self).split(separator: ";").first ?? ""
-                guard let size = Self.chunkSize(sizeText.trimmingCharacters(in: " \t")) else {
+                guard let size = Self.chunkSize(String(sizeText.trimmingBlanks())) else {
                     throw MappingError(.malformedReply, message: "the router's chunked answer has a chunk size '\(sizeText.prefix(20))'")
                 }
                 guard size <= limit - chunkBody.count else {
@@ -149,14 +149,5 @@ struct HTTPResponse: Sendable, Equatable {
             }
             return nil
         }
-    }
-}
-
-extension Substring {
-    fileprivate func trimmingCharacters(in set: String) -> String {
-        var text = self
-        while let first = text.first, set.contains(first) { text = text.dropFirst() }
-        while let last = text.last, set.contains(last) { text = text.dropLast() }
-        return String(text)
     }
 }

@@ -11,14 +11,7 @@ import Testing
 /// against ustreamer itself on the virtual board (`UStreamerCompatibilityBoardTests`).
 @Suite("mjpg-streamer's and ustreamer's URLs")
 struct CompatibleRoutesTests {
-    static let profile = """
-        name = "porch"
-        [camera]
-        source = "test-pattern"
-        size = "320x240"
-        fps = 30
-        quality = 70
-        """
+    static let profile = WebServerTests.profile
 
     static func head(port: Int, path: String) throws -> (status: Int, headers: [(name: String, value: String)]) {
         let connection = try LoopbackHTTPClient.Connection(host: "127.0.0.1", port: port, timeout: .seconds(5))
