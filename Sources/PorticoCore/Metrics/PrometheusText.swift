@@ -16,7 +16,7 @@ public struct PrometheusText: Sendable {
 
     /// The `# HELP` and `# TYPE` lines that precede a metric's samples.
     public mutating func family(_ name: String, _ kind: Kind, _ help: String) {
-        text += "# HELP \(name) \(Self.escapedHelp(help))\n# TYPE \(name) \(kind.rawValue)\n"
+        text += "# HELP \(name) \(Self.escaped(help, quote: false))\n# TYPE \(name) \(kind.rawValue)\n"
     }
 
     public mutating func sample(_ name: String, _ value: Double, labels: [(String, String)] = []) {
@@ -61,7 +61,7 @@ public struct PrometheusText: Sendable {
 
     static func labelSet(_ labels: [(String, String)]) -> String {
         guard !labels.isEmpty else { return "" }
-        return "{" + labels.map { "\($0.0)=\"\(escapedLabel($0.1))\"" }.joined(separator: ",") + "}"
+        return "{" + labels.map { "\($0.0)=\"\(escaped($0.1, quote: true))\"" }.joined(separator: ",") + "}"
     }
 
     static func number(_ value: Double) -> String {
@@ -71,24 +71,14 @@ public struct PrometheusText: Sendable {
         return "\(value)"
     }
 
-    static func escapedLabel(_ value: String) -> String {
+    /// The text format's escapes: backslash and newline everywhere, the double quote
+    /// in label values only (`# HELP` text is not quoted).
+    static func escaped(_ value: String, quote: Bool) -> String {
         var escaped = ""
         for character in value {
             switch character {
             case "\\": escaped += "\\\\"
-            case "\"": escaped += "\\\""
-            case "\n": escaped += "\\n"
-            default: escaped.append(character)
-            }
-        }
-        return escaped
-    }
-
-    static func escapedHelp(_ value: String) -> String {
-        var escaped = ""
-        for character in value {
-            switch character {
-            case "\\": escaped += "\\\\"
+            case "\"" where quote: escaped += "\\\""
             case "\n": escaped += "\\n"
             default: escaped.append(character)
             }

@@ -312,8 +312,9 @@ public struct Registration: Sendable {
                 let refusal = MappingError(.conflict, message: "asked for port \(requestedPort), granted \(granted.externalPort)")
                 return [.unmap(externalPort: granted.externalPort)] + handle(.mapFailed(refusal), at: now)
             }
-            // A claimant that kept its own port keeps it beside the fixed one (see `hold`).
+            // The port already held, asked again: a renewal.
             if mapping?.externalPort == granted.externalPort { renewals += 1 }
+            // A claimant that kept its own port keeps it beside the fixed one (see `hold`).
             hold(granted, at: now)
             return []
 
