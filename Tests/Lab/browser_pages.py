@@ -8,7 +8,8 @@ runs: started with `ip netns exec <lab namespace>`, it sees the site as the inte
                      [--kill-pid PID --remaining cam2,cam3 [--failover-only]]
 
 Checks, each an assertion on what the page shows: every tile's thumbnail has loaded
-(naturalWidth > 0); from the internet, no LAN address in the page or /directory.json;
+(naturalWidth > 0); from the internet, no LAN address in the page, /directory.json or
+any camera's /state;
 from the LAN, every link at a LAN address; each tile's link opens that camera's page and
 its picture changes over 2 s; at phone width (390 px) nothing scrolls sideways and
 every button is at least 44 px. With --kill-pid: SIGTERM to the representative, then
@@ -92,11 +93,18 @@ def directory_checks(page, args, expected):
     if args.place == "wan":
         check(LAN_PREFIX not in body, "the page an internet viewer gets holds a LAN address")
         check(LAN_PREFIX not in served and "internal_" not in served, f"/directory.json from the internet holds LAN addresses: {served}")
+        # Every camera's /state as the internet reads it (it allows any origin).
+        for tile in (t for t in listed if t["url"]):
+            state = page.evaluate("url => fetch(url + 'state', {cache: 'no-store'}).then(r => r.text())", tile["url"])
+            check('"name"' in state, f"{tile['url']}state did not answer: {state[:200]}")
+            check(LAN_PREFIX not in state and "internal_" not in state, f"{tile['url']}state from the internet holds LAN addresses: {state}")
         check(all(t["href"].startswith(args.directory.rstrip("/").rsplit(":", 1)[0] + ":") for t in listed),
               f"internet links not at the external address: {[t['href'] for t in listed]}")
     else:
         check(all(t["href"].startswith("http://" + LAN_PREFIX) for t in listed), f"LAN links not at LAN addresses: {[t['href'] for t in listed]}")
         check(LAN_PREFIX in served, "the LAN's /directory.json has no LAN address")
+        state = page.evaluate("() => fetch('/state', {cache: 'no-store'}).then(r => r.text())")
+        check('"internal_address"' in state, "the LAN's /state lacks the mapping's internal_address (bring-up scripts read it)")
     return listed
 
 

@@ -325,6 +325,58 @@ struct RegistrationTests {
         #expect(machine.held == .nothing && machine.status.ownPort == nil)
     }
 
+    @Test("renamed where the router keeps descriptions: a representative makes the fixed port again first, then its kept own port")
+    func renamedKeepingOwnPort() {
+        var configuration = Self.keepingOwnPort
+        configuration.describesMappings = true
+        var machine = Self.representativeKeeping8081(configuration)
+        _ = machine.advance(to: .seconds(10))
+        _ = machine.handle(Self.granted(8081), at: .seconds(10))
+        func porch(_ port: Int, lease: Duration = .seconds(60), as description: String = "portico:porch") -> PortMappingRequest {
+            PortMappingRequest(externalPort: port, internalAddress: "198.51.100.11", internalPort: 8080, lease: lease, description: description)
+        }
+        func granted(_ port: Int) -> Registration.Event {
+            .mapped(PortMapping(externalPort: port, internalAddress: "198.51.100.11", internalPort: 8080,
+                                lease: .seconds(60), description: "portico:porch"))
+        }
+        // 8080 is unmapped for one delete and one add, as before; the own port follows.
+        #expect(machine.handle(.renamed(description: "portico:porch"), at: .seconds(11)) == [
+            .giveBack(externalPort: 8080, holder: "198.51.100.11"), .map(porch(8080)),
+            .giveBack(externalPort: 8081, holder: "198.51.100.11"), .map(porch(8081)),
+        ])
+        #expect(machine.handle(granted(8080), at: .seconds(11)) == [])
+        #expect(machine.handle(granted(8081), at: .seconds(11)) == [])
+        #expect(machine.holdsFixedPort && machine.held.ports == [8080, 8081] && machine.status.ownPort == 8081)
+        #expect(machine.advance(to: .seconds(12)) == [], "nothing more: both carry the new name")
+
+        // Renamed while both renewals are out: made again once they are answered (in order).
+        let renewals = machine.advance(to: .seconds(41))
+        #expect(renewals.contains(.map(porch(8080))) && renewals.contains(.map(porch(8081))), "\(renewals)")
+        #expect(machine.handle(.renamed(description: "portico:gate"), at: .seconds(41)) == [])
+        #expect(machine.handle(granted(8080), at: .seconds(41)) == [])
+        #expect(machine.handle(granted(8081), at: .seconds(41)) == [])
+        #expect(machine.advance(to: .seconds(41) + .milliseconds(10)) == [
+            .giveBack(externalPort: 8080, holder: "198.51.100.11"), .map(porch(8080, as: "portico:gate")),
+            .giveBack(externalPort: 8081, holder: "198.51.100.11"), .map(porch(8081, as: "portico:gate")),
+        ])
+
+        // Stepped down while the own port's renewal was out: the fixed port is given back
+        // (not made again), and the own port, the main one now, is made again once its
+        // requests are answered.
+        var steppedDown = Self.representativeKeeping8081(configuration)
+        _ = steppedDown.advance(to: .seconds(10))
+        #expect(steppedDown.handle(.renamed(description: "portico:porch"), at: .seconds(10)) == [], "the own port's renewal is out")
+        #expect(steppedDown.handle(.releaseFixedPort, at: .seconds(10))
+                == [.giveBack(externalPort: 8080, holder: "198.51.100.11"), .map(porch(8081, lease: .seconds(60)))])
+        #expect(steppedDown.handle(Self.granted(8081), at: .seconds(10)) == [])
+        #expect(steppedDown.advance(to: .seconds(11)) == [], "the request for 8081 is still out")
+        #expect(steppedDown.handle(Self.granted(8081), at: .seconds(11)) == [])
+        #expect(steppedDown.held.ports == [8081])
+        #expect(steppedDown.advance(to: .seconds(12))
+                == [.giveBack(externalPort: 8081, holder: "198.51.100.11"), .map(porch(8081, lease: .seconds(60)))])
+        #expect(steppedDown.advance(to: .seconds(13)) == [])
+    }
+
     @Test("the kept own port takes the fixed port's short lease: a crashed representative leaves nothing mapped for long")
     func ownPortShortLease() {
         var configuration = Self.keepingOwnPort

@@ -29,7 +29,8 @@ struct PieceFactory: Sendable {
                     address: address, port: port, views: profile.http.views,
                     lanInterface: profile.mapping?.settings.interface,
                     // The directory page reads the site again about once a heartbeat, within reason.
-                    directoryRefresh: min(max(profile.election?.settings.inquiry ?? .seconds(1), .milliseconds(500)), .seconds(10))),
+                    directoryRefresh: min(max(profile.election?.settings.inquiry ?? .seconds(1), .milliseconds(500)), .seconds(10)),
+                    tlsProxy: profile.http.tlsProxy),
                 name: { board.pieces.name.value }, hub: pieces.hub, logger: Daemon.logger(logger, piece: "http"),
                 state: { board.report() }, directory: { board.pieces.mapping?.site?.siteStatus },
                 admin: AdminSessions(

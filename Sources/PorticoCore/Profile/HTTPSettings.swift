@@ -11,9 +11,16 @@ public struct HTTPSettings: Sendable, Equatable {
     /// Who may log in and change the camera: only clients on its LAN (the default), or
     /// anyone who has the password.
     public var adminFrom: AdminFrom
+    /// The IPv4 address of a reverse proxy that terminates HTTPS in front of the camera:
+    /// its `X-Forwarded-For` and `X-Forwarded-Proto` are believed (`RequestClient`).
+    public var tlsProxy: String?
 
     public enum AdminFrom: String, Sendable, Equatable, CaseIterable {
         case lan
+        /// The LAN, and anyone who comes through `tls_proxy` over HTTPS: the password
+        /// never crosses the internet in clear text, while plain HTTP from outside (the
+        /// router's mapped port leads straight to the camera) is still refused.
+        case lanOrTLS = "lan-or-tls"
         case anywhere
     }
 
@@ -22,12 +29,16 @@ public struct HTTPSettings: Sendable, Equatable {
         case admin
     }
 
-    public init(address: String = "0.0.0.0", port: Int = 8080, adminFile: String = "/etc/portico/admin", views: Views = .open, adminFrom: AdminFrom = .lan) {
+    public init(
+        address: String = "0.0.0.0", port: Int = 8080, adminFile: String = "/etc/portico/admin", views: Views = .open,
+        adminFrom: AdminFrom = .lan, tlsProxy: String? = nil
+    ) {
         self.address = address
         self.port = port
         self.adminFile = adminFile
         self.views = views
         self.adminFrom = adminFrom
+        self.tlsProxy = tlsProxy
     }
 
     /// `configurationDirectory` holds the admin file unless the section names another.
@@ -40,6 +51,18 @@ public struct HTTPSettings: Sendable, Equatable {
             .flatMap(Views.init(rawValue:)) ?? defaults.views
         adminFrom = section.choice("admin_from", from: AdminFrom.allCases.map(\.rawValue), default: defaults.adminFrom.rawValue)
             .flatMap(AdminFrom.init(rawValue:)) ?? defaults.adminFrom
+        // Empty: no proxy, every peer is taken as the client it is.
+        let proxy = section.string("tls_proxy", default: "") ?? ""
+        tlsProxy = proxy.isEmpty ? nil : proxy
+        if let proxy = tlsProxy, !IPv4.isDottedQuad(proxy) {
+            section.reject("tls_proxy", .invalidValue, "'\(ProfileError.shortened(proxy))' is not an IPv4 address",
+                           validChoices: ["\"127.0.0.1\" (a proxy on this board)", "the LAN address of the host the proxy runs on"])
+            tlsProxy = nil
+        }
+        if adminFrom == .lanOrTLS && tlsProxy == nil {
+            section.reject("admin_from", .invalidValue, "\"lan-or-tls\" needs the TLS proxy's address in [http] tls_proxy",
+                           validChoices: ["\"lan\"", "\"anywhere\"", "\"lan-or-tls\" with tls_proxy = \"<the proxy's address>\""])
+        }
         if !IPv4.isDottedQuad(address) {
             section.reject("address", .invalidValue, "'\(ProfileError.shortened(address))' is not an IPv4 address",
                            validChoices: ["\"0.0.0.0\" (every interface)", "\"127.0.0.1\" (this board only)", "an address of this board"])

@@ -253,8 +253,9 @@ public struct Registration: Sendable {
     }
     /// Whether a takeover was seen to delete a predecessor's mapping (and none refused since).
     private var successorsCanDelete = false
-    /// The mapping held was described under a name the camera no longer has.
-    private var describedStale = false
+    /// The ports held that were mapped under a name the camera no longer has: the main
+    /// one and the own port kept beside the fixed one, each made again on its own line.
+    private var describedStale: Set<Int> = []
     private var lastAddressQuery: Duration?
     private var permanentOnly = false
     private var failures = 0
@@ -442,7 +443,7 @@ public struct Registration: Sendable {
             configuration.description = description
             // What is mapped already was described under the old name; the next request
             // carries the new one either way.
-            describedStale = configuration.describesMappings && mapping != nil
+            describedStale = configuration.describesMappings ? Set(held.ports) : []
             return redescribe(at: now)
 
         case .takeOverRefused(let leaseLeft):
@@ -665,21 +666,32 @@ public struct Registration: Sendable {
         return back.map { request($0, at: now) } ?? pause(retryingPort: configuration.fixedPort, at: now)
     }
 
-    /// A renamed camera's mapping, made again under the new description: a router need
+    /// A renamed camera's mappings, made again under the new description: a router need
     /// not replace the description when a mapping is renewed (miniupnpd's nftables
-    /// backend keeps the first), and a representative lists names from it. Only while
-    /// mapped, with no claim and no request under way, so the port given back is this
-    /// camera's own and is asked for again at once.
+    /// backend keeps the first), and a representative lists names from it. The main port
+    /// only while mapped, with no claim and no request under way, so the port given back
+    /// is this camera's own and is asked for again at once. A representative's kept own
+    /// port after it, with no renewal of its own under way, on the own port's line: the
+    /// fixed port is still unmapped for one delete and one add only, and is made first.
     private mutating func redescribe(at now: Duration) -> [Action] {
-        guard describedStale else { return [] }
-        guard let port = mapping?.externalPort else {
-            // Nothing held: whatever is mapped next is described under the new name.
-            describedStale = false
-            return []
+        // A port let go meanwhile needs nothing: whatever is mapped next carries the new name.
+        describedStale.formIntersection(held.ports)
+        guard !describedStale.isEmpty else { return [] }
+        var actions: [Action] = []
+        if let port = mapping?.externalPort, describedStale.contains(port),
+           phase == .mapped, claimDeadline == nil, unanswered.isEmpty {
+            describedStale.remove(port)
+            actions = [.giveBack(externalPort: port, holder: configuration.internalAddress)] + request(port, at: now)
         }
-        guard phase == .mapped, claimDeadline == nil, unanswered.isEmpty else { return [] }
-        describedStale = false
-        return [.giveBack(externalPort: port, holder: configuration.internalAddress)] + request(port, at: now)
+        if case .fixedAndOwn(let fixed, let own, _) = held, describedStale.contains(own.mapping.externalPort),
+           !unanswered.contains(.keptOwn(own.mapping.externalPort)) {
+            let port = own.mapping.externalPort
+            describedStale.remove(port)
+            unanswered.append(.keptOwn(port))
+            held = .fixedAndOwn(fixed: fixed, own: own, ownRenewal: now + .seconds(30))
+            actions += [.giveBack(externalPort: port, holder: configuration.internalAddress), mapRequest(port, keptOwn: true)]
+        }
+        return actions
     }
 
     private mutating func request(_ port: Int, at now: Duration) -> [Action] {

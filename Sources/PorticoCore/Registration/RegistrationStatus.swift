@@ -4,7 +4,8 @@ public struct RegistrationStatus: Sendable, Equatable, Codable {
     public var externalAddress: String?
     public var externalPort: Int?
     /// The LAN address the mapping forwards to: the board's, followed when it changes.
-    public var internalAddress: String
+    /// Nil in what a viewer on the internet gets (`seen(from:)`).
+    public var internalAddress: String?
     /// Holds the fixed port: this camera is the representative candidate.
     public var holdsFixedPort: Bool
     /// Where the internet reaches this camera, once mapped and the address is known.

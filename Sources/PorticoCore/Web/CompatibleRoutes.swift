@@ -85,13 +85,11 @@ extension WebServer {
     }
 
     /// `/state?format=ustreamer`: ustreamer's shape; any other `format`, Portico's own.
-    /// `/state`: Portico's own, with the site's directory as the viewer's place allows
-    /// (`SiteStatus.seen(from:)`), or ustreamer's shape.
+    /// `/state`: Portico's own, as the viewer's place allows (`StateReport.seen(from:)`:
+    /// no LAN address for the internet), or ustreamer's shape, which holds none.
     func stateResponse(_ request: Request, place: ViewerPlace) throws -> Response {
         guard request.uri.queryParameters.get("format") == "ustreamer" else {
-            var report = state()
-            report.site = report.site?.seen(from: place)
-            return try json(report)
+            return try json(state().seen(from: place))
         }
         guard let shaped = UStreamerState(report: state(), viewers: viewers.all) else { return noCamera() }
         return try json(shaped)

@@ -23,10 +23,14 @@ public struct WebServer: Sendable {
         public var lanInterface: String?
         /// How often the directory page reads `/directory.json` again: the inquiry interval.
         public var directoryRefresh: Duration
+        /// The reverse proxy that terminates TLS in front of the camera (`[http]
+        /// tls_proxy`): its requests are taken as from the client it names (`RequestClient`).
+        public var tlsProxy: String?
 
         public init(
             address: String, port: Int, snapshotWait: Duration = .seconds(3), views: HTTPSettings.Views = .open,
-            connections: ConnectionLimits = ConnectionLimits(), lanInterface: String? = nil, directoryRefresh: Duration = .seconds(1)
+            connections: ConnectionLimits = ConnectionLimits(), lanInterface: String? = nil, directoryRefresh: Duration = .seconds(1),
+            tlsProxy: String? = nil
         ) {
             self.address = address
             self.port = port
@@ -35,6 +39,7 @@ public struct WebServer: Sendable {
             self.connections = connections
             self.lanInterface = lanInterface
             self.directoryRefresh = directoryRefresh
+            self.tlsProxy = tlsProxy
         }
     }
 
@@ -81,6 +86,8 @@ public struct WebServer: Sendable {
     /// `SiteService.needsFixedPortListener`).
     public func application(port: Int? = nil, onListening: @escaping @Sendable (Int) async -> Void = { _ in }) -> some Service {
         let router = Router(context: PorticoRequestContext.self)
+        // First: every route below goes by the client the proxy names.
+        if let proxy = configuration.tlsProxy { router.add(middleware: ProxiedClient(proxy: proxy)) }
         addPageRoutes(to: router)
         router.get("/snapshot") { request, context in try await viewed(request, context) { await snapshot() } }
         router.get("/stream") { request, context in try await viewed(request, context) { stream(request) } }

@@ -26,10 +26,13 @@ struct LoopbackHTTPClient {
 
     /// GET `path` and read the whole reply.
     static func get(
-        host: String = "127.0.0.1", port: Int, path: String, timeout: Duration = .seconds(10), from source: String? = nil
+        host: String = "127.0.0.1", port: Int, path: String, headers: [String: String] = [:], timeout: Duration = .seconds(10),
+        from source: String? = nil
     ) throws -> Reply {
         let connection = try Connection(host: host, port: port, timeout: timeout, from: source)
-        try connection.send("GET \(path) HTTP/1.1\r\nHost: \(host):\(port)\r\nConnection: close\r\n\r\n")
+        var request = "GET \(path) HTTP/1.1\r\nHost: \(host):\(port)\r\nConnection: close\r\n"
+        for (name, value) in headers.sorted(by: { $0.key < $1.key }) { request += "\(name): \(value)\r\n" }
+        try connection.send(request + "\r\n")
         let head = try connection.readHead()
         var body = BodyReader(connection: connection, headers: head.headers)
         return Reply(status: head.status, headers: head.headers, body: try body.readAll())

@@ -32,6 +32,11 @@ struct RenameLabTests {
                      "-d", #"{"name": "\#(name)"}"#, "http://127.0.0.1:8080/api/name"]).output
     }
 
+    /// The router's table line of external port `port`, nil when it maps none.
+    static func line(_ table: String, port: Int) -> Substring? {
+        table.split(separator: "\n").first { $0.contains(" \(port)->") }
+    }
+
     /// miniupnpd (its nftables backend) keeps a mapping's first description when the
     /// mapping is renewed, so the camera makes it again under the new name: the member's
     /// lease is a minute, and the table must not wait for it.
@@ -89,6 +94,61 @@ struct RenameLabTests {
             try eventually(.seconds(20), "the restarted member mapped as portico:porch and listed") {
                 try Self.descriptions(lab).contains("'portico:porch'") && Site.directoryIsExactly(["gate", "porch"], lab)
             }
+        }
+    }
+
+    /// A member that became representative keeps its old port mapped beside 8080, both
+    /// described `portico:<name>`. Renamed, both follow: miniupnpd keeps a renewed
+    /// mapping's first description, so each is made again, 8080 first (one delete, one
+    /// add), the kept port after it.
+    @Test("a representative keeping its old port, renamed: 8080 and the kept port both say portico:<new name> within seconds")
+    func renameKeptPort() async throws {
+        let lab = try NetworkLab(prefix: "trk-", cameras: 2)
+        let key = try Site.writeKey("site-key-for-the-lab-rename-kept-port-tests\n")
+        let folders = try (1...2).map { _ in try temporaryFolder() }
+        defer {
+            unlink(key)
+            lab.tearDown()
+            for folder in folders { _ = try? Subprocess.run(["-rf", folder], executable: "/bin/rm") }
+        }
+        let cameras = try zip(1...2, folders).map { index, folder in
+            try AdminCredential(password: Self.password, iterations: 2_000).save(to: folder + "/admin")
+            return try lab.startPortico(camera: index, profile: Self.profile(camera: index, key: key, folder: folder))
+        }
+        try await blocking {
+            try eventually(.seconds(30), "directory of 2 from wan") { try Site.directoryIsExactly(["cam1", "cam2"], lab) }
+            let before = try #require(try Site.directory(lab))
+            let first = try #require(before.representative)
+            let successor = first == "cam1" ? 2 : 1
+            let own = try #require(before.directory.cameras.first { $0.name == "cam\(successor)" }?.external_port)
+            #expect(own != 8080)
+            let stopped = cameras[2 - successor]
+            stopped.signal(SIGTERM)
+            #expect(try stopped.wait(timeout: .seconds(10)) == 0)
+            let address = "198.51.100.\(10 + successor)"
+            try eventually(.seconds(30), "cam\(successor) representative on 8080, keeping \(own)") {
+                let table = try Self.descriptions(lab)
+                guard try Site.directoryIsExactly(["cam\(successor)"], lab),
+                      let fixed = Self.line(table, port: 8080), let kept = Self.line(table, port: own) else { return false }
+                return fixed.contains("->\(address):") && kept.contains("->\(address):")
+                    && fixed.contains("'portico:cam\(successor)'") && kept.contains("'portico:cam\(successor)'")
+            }
+
+            #expect(try Self.rename(lab, camera: successor, to: "lookout").contains("lookout"))
+            let renamed = ContinuousClock.now
+            try eventually(.seconds(5), "8080 and \(own) described portico:lookout") {
+                let table = try Self.descriptions(lab)
+                guard let fixed = Self.line(table, port: 8080), let kept = Self.line(table, port: own) else { return false }
+                return fixed.contains("'portico:lookout'") && kept.contains("'portico:lookout'") && !table.contains("'portico:cam\(successor)'")
+            }
+            print("rename lab: the kept port's and 8080's new description in the router's table after \(ContinuousClock.now - renamed)")
+            // Both still forward to the camera, which answers on each from the internet.
+            try eventually(.seconds(5), "lookout answers on 8080 and \(own) from wan") {
+                try lab.stateFromWAN(port: 8080)?.name == "lookout" && lab.stateFromWAN(port: own)?.name == "lookout"
+            }
+            let table = try Self.descriptions(lab)
+            #expect(Self.line(table, port: 8080)?.contains("->\(address):") == true && Self.line(table, port: own)?.contains("->\(address):") == true,
+                    "\(table)")
         }
     }
 }

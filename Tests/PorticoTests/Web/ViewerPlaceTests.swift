@@ -1,6 +1,13 @@
+#if canImport(Glibc)
+import Glibc
+#endif
 import FoundationEssentials
+import Logging
 @testable import PorticoCore
+import ServiceLifecycle
 import Testing
+
+@testable import portico
 
 /// Who is on the LAN, and what a viewer on the internet is told: no LAN address, in the
 /// JSON or on the page.
@@ -92,6 +99,85 @@ struct ViewerPlaceTests {
         #expect(home.contains(#"<a class="thumb" href="http://198.51.100.12:8000/camera"><img src="http://198.51.100.12:8000/snapshot""#))
         #expect(home.contains(#"data-refresh-ms="1500""#) && !home.contains(#"href="/camera""#))
         #expect(!home.contains("203.0.113.10:8081/camera"))
+    }
+}
+
+extension ViewerPlaceTests {
+    static let registration = RegistrationStatus(
+        phase: .mapped, externalAddress: "203.0.113.10", externalPort: 8081, internalAddress: "198.51.100.12",
+        holdsFixedPort: false, externalURL: "http://203.0.113.10:8081/", ownPort: nil, addressKind: .public,
+        behindAnotherNAT: false,
+        lastError: "AddPortMapping: the connection to the router at 198.51.100.1:5000 failed; it forwards to 198.51.100.13.",
+        addressChanges: 0, starts: 1, renewals: 2)
+
+    static let report = StateReport(
+        name: "garden", profile: "garden.toml", version: "test", pieces: [], camera: nil, mapping: registration, site: site,
+        pan_tilt: nil, switch: nil)
+
+    @Test("/state for the internet: no LAN address in the registration or the directory; for the LAN, all of it")
+    func internetState() throws {
+        let away = Self.report.seen(from: .internet)
+        let text = String(decoding: try JSONEncoder().encode(away), as: UTF8.self)
+        #expect(!text.contains("198.51.100") && !text.contains("internal_"), "\(text)")
+        #expect(away.mapping?.internalAddress == nil && away.mapping?.externalURL == "http://203.0.113.10:8081/")
+        #expect(away.mapping?.lastError == "AddPortMapping: the connection to the router at <address>:5000 failed; it forwards to <address>.")
+        #expect(away.site == Self.site.seen(from: .internet))
+        #expect(try JSONDecoder().decode(StateReport.self, from: Data(text.utf8)) == away, "it still reads as a report")
+        #expect(Self.report.seen(from: .lan) == Self.report)
+    }
+
+    @Test("every IPv4 address is taken out of a text, and nothing else")
+    func addressesTakenOut() {
+        let cases = [
+            ("at 10.0.0.1:5000.", "at <address>:5000."), ("192.168.1.1", "<address>"), ("::ffff:192.168.1.1 x", "::ffff:<address> x"),
+            ("'http://10.1.2.3:80/ctl'", "'http://<address>:80/ctl'"), ("version 1.2.3, port 8080.", "version 1.2.3, port 8080."),
+            ("1.2.3.4.5 and 300.1.1.1", "1.2.3.4.5 and 300.1.1.1"), ("", ""), ("no address", "no address"), ("a.b.c.d", "a.b.c.d"),
+        ]
+        for (text, expected) in cases {
+            #expect(RegistrationStatus.withoutAddresses(text) == expected, "\(text)")
+        }
+    }
+
+    /// A web server that believes a TLS proxy at 127.0.0.1: from there a client named in
+    /// `X-Forwarded-For` is taken as the viewer, so loopback can play the internet.
+    @Test("a real server: /state, /directory.json and the pages hold no LAN address for an internet viewer, and all of it for the LAN")
+    func servedState() async throws {
+        var logger = Logger(label: "portico-test")
+        logger.logLevel = .warning
+        let web = WebServer(
+            configuration: .init(address: "127.0.0.1", port: 0, tlsProxy: "127.0.0.1"), name: { "garden" }, hub: nil,
+            logger: logger, state: { Self.report }, directory: { Self.site })
+        let (ports, continuation) = AsyncStream.makeStream(of: Int.self)
+        let group = ServiceGroup(configuration: .init(
+            services: [web.application(onListening: { continuation.yield($0) })], gracefulShutdownSignals: [], logger: logger))
+        let running = Task { try await group.run() }
+        defer { running.cancel() }
+        var iterator = ports.makeAsyncIterator()
+        guard let port = await iterator.next(), port > 0 else { throw TestFailure("the web server did not start listening") }
+        try await blocking {
+            func get(_ path: String, from source: String = "127.0.0.1", forwardedFor: String?) throws -> String {
+                let reply = try LoopbackHTTPClient.get(
+                    port: port, path: path, headers: forwardedFor.map { ["X-Forwarded-For": $0] } ?? [:], from: source)
+                #expect(reply.status == 200, "\(path)")
+                return String(decoding: reply.body, as: UTF8.self)
+            }
+            for path in ["/state", "/directory.json", "/", "/camera", "/state?format=portico"] {
+                // The proxy names an internet client (after one the client itself claimed),
+                // or names none: both are the internet.
+                for forwarded in ["198.51.100.7, 203.0.113.5", nil] {
+                    let away = try get(path, forwardedFor: forwarded)
+                    #expect(!away.contains("198.51.100") && !away.contains("internal_"), "\(path) for \(forwarded ?? "no one"): \(away)")
+                }
+                // Named by anyone but the proxy, a forwarded client is no one: 127.0.0.2 is loopback, the LAN.
+                let home = try get(path, from: "127.0.0.2", forwardedFor: "203.0.113.5")
+                // The representative's own camera page names no other camera.
+                #expect(path == "/camera" || home.contains("198.51.100.12"), "\(path) for the LAN: \(home)")
+            }
+            let lan = try get("/state", forwardedFor: "127.0.0.1")
+            #expect(lan.contains("internal_address") && lan.contains("198.51.100.1:5000"), "\(lan)")
+        }
+        await group.triggerGracefulShutdown()
+        _ = try? await running.value
     }
 }
 

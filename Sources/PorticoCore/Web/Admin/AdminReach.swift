@@ -25,21 +25,32 @@ public struct AdminReach: Sendable {
         })
     }
 
-    /// Whether a client at `address` may log in and change the camera.
-    public func admits(_ address: String?) -> Bool {
+    /// Whether `client` may log in and change the camera.
+    public func admits(_ client: RequestClient) -> Bool {
         switch from {
-        case .anywhere: return true
-        case .lan:
-            guard let address else { return false }
-            return lan().contains { $0.contains(address) }
+        case .anywhere: true
+        case .lan: onLAN(client.address)
+        // The scheme is the proxy's word, and only the configured proxy's (`RequestClient`).
+        case .lanOrTLS: onLAN(client.address) || (client.viaProxy && client.scheme == .https)
         }
+    }
+
+    /// Whether a client that connected directly from `address` may.
+    public func admits(_ address: String?) -> Bool {
+        admits(RequestClient(peer: address))
+    }
+
+    private func onLAN(_ address: String?) -> Bool {
+        guard let address else { return false }
+        return lan().contains { $0.contains(address) }
     }
 
     /// What a refused client is told.
     public static let refusal = """
         administration is allowed only from this camera's LAN; to allow it from anywhere, set \
         [http] admin_from = "anywhere" in the profile (without TLS the password and the session \
-        cookie then cross the internet in clear text)
+        cookie then cross the internet in clear text), or put an HTTPS proxy in front and set \
+        admin_from = "lan-or-tls" and tls_proxy
 
         """
 }

@@ -74,7 +74,7 @@ extension WebServer {
         logger.notice("admin change", metadata: [
             "path": "\(request.uri.path)", "client": "\(AdminSessions.client(context))", "by": "\(session == nil ? "password" : "session")",
         ])
-        return body.isForm ? seeOther(Self.returnPath(request)) : response
+        return body.isForm ? seeOther(Self.returnPath(request, scheme: context.client.scheme)) : response
     }
 
     /// What a refused request is told: how to get in, or why it never will from there.
@@ -115,9 +115,9 @@ extension WebServer {
     }
 
     /// The same-origin page a form was sent from (its `Referer`), else the camera page.
-    static func returnPath(_ request: Request) -> String {
+    static func returnPath(_ request: Request, scheme: RequestClient.Scheme) -> String {
         guard let referer = request.headers[.referer],
-              RequestOrigin.of(host: request.head.authority, origin: nil, referer: referer, fetchSite: nil) == .sameOrigin,
+              RequestOrigin.of(host: request.head.authority, scheme: scheme, origin: nil, referer: referer, fetchSite: nil) == .sameOrigin,
               let scheme = referer.firstRange(of: "://")
         else { return LoginPage.defaultPath }
         let path = referer[scheme.upperBound...].drop { $0 != "/" && $0 != "?" && $0 != "#" }.prefix { $0 != "#" }

@@ -64,7 +64,7 @@ public final class AdminSessions: Sendable {
 
     /// Whether this client may log in and change the camera at all (`[http] admin_from`).
     public func isAllowed(from context: PorticoRequestContext) -> Bool {
-        reach.admits(context.remoteAddress?.ipAddress)
+        reach.admits(context.client)
     }
 
     // MARK: For changes
@@ -73,7 +73,7 @@ public final class AdminSessions: Sendable {
     /// the guard) when no session settles it.
     func authorize(_ request: Request, context: PorticoRequestContext) async -> Decision {
         guard isAllowed(from: context) else { return .outsideLAN }
-        let origin = Self.origin(of: request)
+        let origin = Self.origin(of: request, context: context)
         if case .foreign(let why) = origin { return .foreign(why) }
         let authorization = request.headers[.authorization]
         let now = self.now
@@ -137,12 +137,12 @@ public final class AdminSessions: Sendable {
     // MARK: Reading the request
 
     static func client(_ context: PorticoRequestContext) -> String {
-        context.remoteAddress?.ipAddress ?? "unknown"
+        context.clientAddress
     }
 
-    static func origin(of request: Request) -> RequestOrigin {
+    static func origin(of request: Request, context: PorticoRequestContext) -> RequestOrigin {
         RequestOrigin.of(
-            host: request.head.authority, origin: request.headers[.origin],
+            host: request.head.authority, scheme: context.client.scheme, origin: request.headers[.origin],
             referer: request.headers[.referer], fetchSite: request.headers[secFetchSite])
     }
 
@@ -168,9 +168,11 @@ public final class AdminSessions: Sendable {
     }
 
     /// `Set-Cookie` for a new session: not readable by scripts, never sent with another
-    /// site's requests, for the whole camera. No `Secure`: the camera speaks plain HTTP.
-    func cookie(for id: String) -> String {
-        "\(Self.cookieName)=\(id); HttpOnly; SameSite=Strict; Path=/; Max-Age=\(sessionLifetime.components.seconds)"
+    /// site's requests, for the whole camera. `Secure` where the login came over HTTPS
+    /// (through the TLS proxy): the browser then never sends it in clear text; not
+    /// otherwise, where the camera speaks plain HTTP and the cookie would be dropped.
+    func cookie(for id: String, secure: Bool = false) -> String {
+        "\(Self.cookieName)=\(id); HttpOnly; SameSite=Strict; Path=/; Max-Age=\(sessionLifetime.components.seconds)\(secure ? "; Secure" : "")"
     }
 
     static let expiredCookie = "\(cookieName)=; HttpOnly; SameSite=Strict; Path=/; Max-Age=0"

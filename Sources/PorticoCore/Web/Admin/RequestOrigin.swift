@@ -8,6 +8,15 @@
 /// page on the same host name but another port, which is "same-site" to a browser).
 /// Browsers send `Origin` with every POST, and `Referer` on most requests; a page
 /// cannot forge either, nor `Sec-Fetch-Site`.
+///
+/// The origin must equal `scheme://Host` exactly: the scheme the browser used, the host
+/// and the port it sent the request to. The scheme is `http` unless the request came
+/// through the TLS proxy the profile names, which says the browser used `https`
+/// (`RequestClient`); its `Host` is the browser's, passed on (`Host $http_host` in nginx,
+/// caddy's default). Accepting an `https://` origin for any plain request whose host
+/// matches would be looser than needed: `https://host` (port 443) is another origin
+/// than `http://host` (port 80), possibly another server, and only the proxy knows
+/// which one the browser spoke to.
 enum RequestOrigin: Equatable, Sendable {
     /// `Origin` (or, without it, `Referer`) names the host the request was sent to.
     case sameOrigin
@@ -18,8 +27,11 @@ enum RequestOrigin: Equatable, Sendable {
     /// both. Basic auth may pass; a session cookie may not.
     case unstated
 
-    /// `host` is the request's `Host` (the authority it was sent to).
-    static func of(host: String?, origin: String?, referer: String?, fetchSite: String?) -> RequestOrigin {
+    /// `host` is the request's `Host` (the authority it was sent to); `scheme` how the
+    /// browser sent it.
+    static func of(
+        host: String?, scheme: RequestClient.Scheme = .http, origin: String?, referer: String?, fetchSite: String?
+    ) -> RequestOrigin {
         if let fetchSite, fetchSite.lowercased() == "cross-site" {
             return .foreign("the browser marked the request cross-site")
         }
@@ -31,7 +43,7 @@ enum RequestOrigin: Equatable, Sendable {
         } else {
             return .unstated
         }
-        guard let host, let expected = Self.normalized(origin: "http://" + host) else {
+        guard let host, let expected = Self.normalized(origin: scheme.rawValue + "://" + host) else {
             return .foreign("the request names no Host to compare its \(claimed.header) with")
         }
         guard let said = claimed.origin, said == expected else {

@@ -16,7 +16,7 @@ extension WebServer {
             guard sessions.isAllowed(from: context) else { return html(.forbidden, LoginPage.refused()) }
             // Another site's page logging the admin's browser into a session of its own
             // choosing would be no better than changing the camera itself.
-            if case .foreign(let why) = AdminSessions.origin(of: request) {
+            if case .foreign(let why) = AdminSessions.origin(of: request, context: context) {
                 return plain(.forbidden, "refused: \(why); log in from the camera's own page\n")
             }
             let fields = FormEncoding.decode(Array(buffer: try await request.body.collect(upTo: context.maxUploadSize)))
@@ -28,7 +28,7 @@ extension WebServer {
             case .opened(let id):
                 logger.notice("admin logged in", metadata: ["client": "\(AdminSessions.client(context))"])
                 var response = seeOther(next)
-                response.headers[.setCookie] = sessions.cookie(for: id)
+                response.headers[.setCookie] = sessions.cookie(for: id, secure: context.client.scheme == .https)
                 return response
             case .refused(.noCredential):
                 return html(.unauthorized, LoginPage.html(next: next, message: "No admin password is set on this camera; set one with: portico passwd"))
@@ -44,7 +44,7 @@ extension WebServer {
             }
         }
         router.post("/logout") { request, context in
-            guard AdminSessions.origin(of: request) == .sameOrigin else {
+            guard AdminSessions.origin(of: request, context: context) == .sameOrigin else {
                 return plain(.forbidden, "refused: log out from the camera's own page\n")
             }
             sessions.logOut(request)

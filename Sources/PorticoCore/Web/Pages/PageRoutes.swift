@@ -35,7 +35,7 @@ extension WebServer {
     /// Decided per request: the same camera serves viewers at home and away.
     func viewerPlace(_ context: PorticoRequestContext) -> ViewerPlace {
         ViewerPlace.of(
-            client: context.remoteAddress?.ipAddress, subnet: configuration.lanInterface.flatMap { NetworkInterface.subnet(of: $0) })
+            client: context.client.address, subnet: configuration.lanInterface.flatMap { NetworkInterface.subnet(of: $0) })
     }
 
     private func cameraPage(_ request: Request, _ context: PorticoRequestContext, place: ViewerPlace, path: String) -> Response {
@@ -46,7 +46,7 @@ extension WebServer {
             site.role == .representative ? "/" : site.seen(from: place).directory.representative?.url
         }
         return html(CameraPage.html(.init(
-            name: name, state: state(), allCameras: allCameras, path: path, panTilt: actions.panTilt?.status,
+            name: name, state: state().seen(from: place), allCameras: allCameras, path: path, panTilt: actions.panTilt?.status,
             admin: sessions.isAdmin(request, context: context) ? .loggedIn : sessions.isAllowed(from: context) ? .loggedOut : .notFromHere)))
     }
 
