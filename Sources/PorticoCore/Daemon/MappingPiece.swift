@@ -60,10 +60,6 @@ enum MappingPiece: Sendable {
         }
     }
 
-    /// Whether the web server must also listen on a port for the fixed port's mapping
-    /// alone (see `SiteService.needsFixedPortListener`).
-    var needsFixedPortListener: Bool { site?.needsFixedPortListener ?? false }
-
     func fixedPortListening(on port: Int) { site?.fixedPortListening(on: port) }
 
     var registrationStatus: RegistrationStatus? {

@@ -22,22 +22,21 @@ struct PieceFactory: Sendable {
         switch piece {
         case .web:
             let (address, port) = httpEndpoint(profile)
+            let inputs = WebPieceInputs(profile)
             let board = board, listening = listening, onListening = onListening, logger = logger
             let passwords = AdminGuard(credentialFile: profile.http.adminFile)
             let web = WebServer(
                 configuration: .init(
                     address: address, port: port, views: profile.http.views,
-                    lanInterface: profile.mapping?.settings.interface,
-                    // The directory page reads the site again about once a heartbeat, within reason.
-                    directoryRefresh: min(max(profile.election?.settings.inquiry ?? .seconds(1), .milliseconds(500)), .seconds(10)),
+                    lanInterface: inputs.lanInterface, directoryRefresh: inputs.directoryRefresh,
                     tlsProxy: profile.http.tlsProxy),
                 name: { board.pieces.name.value }, hub: pieces.hub, logger: Daemon.logger(logger, piece: "http"),
                 state: { board.report() }, directory: { board.pieces.mapping?.site?.siteStatus },
                 admin: AdminSessions(
-                    passwords: passwords, reach: .lan(of: profile.mapping?.settings.interface, from: profile.http.adminFrom)),
+                    passwords: passwords, reach: .lan(of: inputs.lanInterface, from: profile.http.adminFrom)),
                 actions: actions,
                 metrics: MetricsReporter(
-                    hub: pieces.hub, admin: passwords, exchanges: profile.mapping == nil ? nil : board.exchanges,
+                    hub: pieces.hub, admin: passwords, exchanges: inputs.mapsPort ? board.exchanges : nil,
                     registration: { board.pieces.mapping?.registrationStatus }, site: { board.pieces.mapping?.site?.siteStatus }))
             let main = web.application(onListening: { port in
                 logger.info("serving http://\(address):\(port)/")
@@ -45,7 +44,7 @@ struct PieceFactory: Sendable {
                 board.webServerListening(on: port)
                 await onListening(port)
             })
-            guard pieces.mapping?.needsFixedPortListener == true else { return main }
+            guard inputs.fixedPortListener else { return main }
             // The fixed port forwards to a port of its own (see `SiteService.needsFixedPortListener`): any free one.
             let fixed = web.application(port: 0, onListening: { port in
                 logger.info("serving the fixed port's mapping on port \(port)")

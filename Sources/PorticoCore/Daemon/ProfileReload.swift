@@ -63,7 +63,7 @@ struct ProfileReload: Service {
         if plan.restarts.contains(.mapping) {
             next.mapping = MappingPiece(profile: new, cameraName: next.name.value, exchanges: board.exchanges, logger: factory.logger)
         }
-        board.replace(with: next)
+        board.replace(with: next, webServerRestarts: plan.restarts.contains(.web))
         for piece in plan.restarts {
             await places[piece]?.replace(with: factory.service(piece, next))
             if piece == .camera, let old = running.hub, old !== next.hub {

@@ -9,8 +9,9 @@
 /// |---|---|
 /// | `name`, `state_dir` (above the first section) | the mapping (it announces the name), pan/tilt (its position lives in `state_dir`); the name is read again |
 /// | `[http]` | the web server; the mapping too when the port it forwards to changes |
-/// | `[camera]` | the camera; the web server too when the camera comes or goes (it serves the camera's frames) |
+/// | `[camera]` | the camera |
 /// | `[mapping]`, `[election]` | the mapping (registration, or the camera's part in its site) |
+/// | any of them, where the web server's `WebPieceInputs` change | the web server too (a camera come or gone, the fixed port's own listener needed or not, another LAN interface or inquiry interval) |
 /// | `[pan_tilt]` | pan/tilt |
 /// | `[switch]` | the registration switch |
 ///
@@ -44,10 +45,6 @@ public struct ReloadPlan: Sendable, Equatable {
                 if portMoves { restarts.insert(.mapping) }
             case PluginFamilies.camera.section:
                 restarts.insert(.camera)
-                if (running.camera == nil) != (new.camera == nil) {
-                    restarts.insert(.web)
-                    if httpPortOverride == 0 { restarts.insert(.mapping) }
-                }
             case PluginFamilies.mapping.section, PluginFamilies.election.section:
                 restarts.insert(.mapping)
             case PluginFamilies.panTilt.section:
@@ -59,6 +56,11 @@ public struct ReloadPlan: Sendable, Equatable {
                 // rule here, restarting everything is the safe reading.
                 restarts.formUnion(BoardPiece.allCases)
             }
+        }
+        if !restarts.contains(.web) && WebPieceInputs(running) != WebPieceInputs(new) {
+            restarts.insert(.web)
+            // With --http-port 0 the new web server listens elsewhere: the mapping follows it.
+            if httpPortOverride == 0 { restarts.insert(.mapping) }
         }
         return ReloadPlan(changedSections: changed, restarts: restarts.sorted(), readsNameAgain: readsNameAgain)
     }

@@ -44,11 +44,18 @@ final class RunningBoard: Sendable {
 
     var pieces: Pieces { state.withLock { $0.pieces } }
 
-    /// Takes `new` as the board's pieces; a new mapping hears the web server's port at
-    /// once if it is known.
-    func replace(with new: Pieces) {
+    /// Takes `new` as the board's pieces; a new mapping hears the web server's ports at
+    /// once if they are known. When the web server is about to be replaced too, its ports
+    /// are forgotten: a mapping reads them once, and must wait for the new server's
+    /// rather than forward to ports that are closing (another port with `--http-port 0`,
+    /// or the fixed port's own listener gone or moved).
+    func replace(with new: Pieces, webServerRestarts: Bool) {
         let (port, fixedPort) = state.withLock { state in
             state.pieces = new
+            if webServerRestarts {
+                state.listeningPort = nil
+                state.fixedPortListeningPort = nil
+            }
             return (state.listeningPort, state.fixedPortListeningPort)
         }
         if let fixedPort { new.mapping?.fixedPortListening(on: fixedPort) }

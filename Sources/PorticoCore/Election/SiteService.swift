@@ -78,7 +78,10 @@ public final class SiteService: Service, Sendable {
     /// neither moves nor gives back the own mapping, and the fixed port's mapping (made,
     /// lost and given back as the role moves) never deletes the other, since NAT-PMP
     /// deletes by internal port.
-    public var needsFixedPortListener: Bool { !backend.keepsSeveralMappingsPerHost }
+    public var needsFixedPortListener: Bool { Self.needsFixedPortListener(backend: backend) }
+
+    /// The same, for a site that would map through `backend`: known before it starts.
+    public static func needsFixedPortListener(backend: any MappingBackend) -> Bool { !backend.keepsSeveralMappingsPerHost }
 
     /// The port the web server listens on for the fixed port's mapping.
     public func fixedPortListening(on port: Int) { shared.withLock { $0.fixedInternalPort = port } }

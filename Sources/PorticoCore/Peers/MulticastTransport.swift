@@ -37,6 +37,9 @@ public final class MulticastTransport: Sendable {
         address.sin_family = sa_family_t(AF_INET)
         address.sin_port = in_port_t(UInt16(port).bigEndian)
         address.sin_addr.s_addr = inet_addr(group)
+        // Before the bind, where it counts: a reload's new site service joins while the
+        // one it replaces may still hold the port for a moment.
+        let reusable = option(SOL_SOCKET, SO_REUSEADDR, Int32(1))
         let bound = withUnsafePointer(to: &address) {
             $0.withMemoryRebound(to: sockaddr.self, capacity: 1) { bind(fd, $0, socklen_t(MemoryLayout<sockaddr_in>.size)) }
         }
@@ -44,7 +47,7 @@ public final class MulticastTransport: Sendable {
         membership.imr_multiaddr.s_addr = inet_addr(group)
         membership.imr_address.s_addr = inet_addr(localAddress)
         membership.imr_ifindex = index
-        guard option(SOL_SOCKET, SO_REUSEADDR, Int32(1)),
+        guard reusable,
               bound == 0,
               option(Int32(IPPROTO_IP), IP_ADD_MEMBERSHIP, membership),
               option(Int32(IPPROTO_IP), IP_MULTICAST_IF, membership),

@@ -1,3 +1,6 @@
+#if canImport(Glibc)
+import Glibc
+#endif
 import PorticoCore
 import Testing
 
@@ -84,6 +87,60 @@ struct ReloadPlanTests {
         #expect(renamed.restarts == [.panTilt, .mapping])
         #expect(renamed.readsNameAgain)
         #expect(renamed.summary == "the top-level keys changed: restarting pan/tilt, mapping")
+    }
+
+    /// `base` in a site; the key is read when the profile is.
+    static func site(key: String) -> String {
+        base + """
+
+            [election]
+            policy = "port-order"
+            key_file = "\(key)"
+            """
+    }
+
+
+    @Test("[mapping] or [election] restart the web server too when, and only when, it must listen otherwise: the fixed port's own listener")
+    func fixedPortListener() throws {
+        let key = try temporaryProfile("site-key-for-the-reload-plan-tests\n")
+        defer { unlink(key) }
+        let site = Self.site(key: key)
+        let upnp = site.replacing("backend = \"natpmp\"", with: "backend = \"upnp\"")
+        // NAT-PMP keeps one mapping per internal port: in a site the fixed port forwards
+        // to a second listener, which UPnP does without.
+        let toNATPMP = try Self.plan(upnp, site)
+        #expect(toNATPMP.changedSections == ["mapping"])
+        #expect(toNATPMP.restarts == [.web, .mapping])
+        #expect(toNATPMP.summary == "[mapping] changed: restarting web server, mapping")
+        #expect(try Self.plan(site, upnp).restarts == [.web, .mapping])
+        // "auto" may choose NAT-PMP: it keeps the listener, like NAT-PMP itself.
+        #expect(try Self.plan(site, site.replacing("backend = \"natpmp\"", with: "backend = \"auto\"")).restarts == [.mapping])
+        // Without [election] the board maps its own port only: no second listener either way.
+        #expect(try Self.plan(Self.base.replacing("backend = \"natpmp\"", with: "backend = \"upnp\""), Self.base).restarts == [.mapping])
+        // Joining a site over NAT-PMP needs the listener; over UPnP it does not.
+        #expect(try Self.plan(Self.base, site).restarts == [.web, .mapping])
+        let upnpAlone = Self.base.replacing("backend = \"natpmp\"", with: "backend = \"upnp\"")
+        #expect(try Self.plan(upnpAlone, upnp).restarts == [.mapping])
+        // A lease or a policy changes nothing the web server listens on.
+        #expect(try Self.plan(site, site.replacing("backend = \"natpmp\"", with: "backend = \"natpmp\"\nlease = \"2h\"")).restarts == [.mapping])
+        #expect(try Self.plan(site, site.replacing("port-order", with: "first-come")).restarts == [.mapping])
+        // With --http-port 0 the new web server's port is another: the mapping follows it anyway.
+        #expect(try Self.plan(upnp, site, override: 0).restarts == [.web, .mapping])
+    }
+
+    @Test("what else the web server takes from [mapping] and [election] restarts it too: the LAN interface, the directory's refresh")
+    func otherWebInputs() throws {
+        let key = try temporaryProfile("site-key-for-the-reload-plan-tests\n")
+        defer { unlink(key) }
+        let site = Self.site(key: key)
+        let interface = site.replacing("backend = \"natpmp\"", with: "backend = \"natpmp\"\ninterface = \"eth1\"")
+        #expect(try Self.plan(site, interface).restarts == [.web, .mapping])
+        let inquiry = site.replacing("policy = \"port-order\"", with: "policy = \"port-order\"\ninquiry = \"3s\"")
+        #expect(try Self.plan(site, inquiry).restarts == [.web, .mapping])
+        // Past the refresh's bounds (0.5 s to 10 s) the page reads the same: nothing for the web server.
+        let slow = site.replacing("policy = \"port-order\"", with: "policy = \"port-order\"\ninquiry = \"20s\"")
+        let slower = site.replacing("policy = \"port-order\"", with: "policy = \"port-order\"\ninquiry = \"30s\"")
+        #expect(try Self.plan(slow, slower).restarts == [.mapping])
     }
 
     @Test("several sections at once: each piece once, in the order they are replaced")
