@@ -207,13 +207,11 @@ public final class SiteService: Service, Sendable {
             if Task.isCancelled || Task.isShuttingDownGracefully { break }
             switch input {
             case .datagram(let bytes):
-                do {
+                do throws(PeerCodecError) {
                     carryOut(try driver.receive(try codec.decode(bytes), at: clock))
-                } catch let error as PeerCodecError {
+                } catch {
                     shared.withLock { $0.dropped[error.code.rawValue, default: 0] += 1 }
                     logger.debug("datagram dropped", metadata: ["reason": "\(error)"])
-                } catch {
-                    logger.warning("unexpected error handling a datagram", metadata: ["error": "\(error)"])
                 }
             case .tick:
                 let (requests, returned) = shared.withLock { shared in
