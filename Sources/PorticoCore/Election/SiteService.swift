@@ -5,18 +5,17 @@ import Logging
 import ServiceLifecycle
 import Synchronization
 
-/// Runs this camera's `CameraNode` for the life of the daemon: the router through the
-/// mapping backend, the peers through multicast, time through a steady tick.
+/// Runs this camera's `CameraNodeDriver` for the life of the daemon: the router through
+/// the mapping backend, the peers through multicast, time through a steady tick.
 ///
-/// Everything reaches the node through one queue and is handled one at a time, as the
-/// state machines assume; the router and the socket are only touched here.
+/// Everything reaches the driver through one loop and is handled one at a time, as the
+/// state machines assume; the router and the socket are only touched here. What comes
+/// in what order is the driver's to say; this gives it real time, sockets and tasks.
 ///
-/// Exchanges with the router run beside that loop, never in it: on a lossy LAN one can
-/// take seconds (TCP retransmits, a timeout, the gateway searched for again), and a
-/// representative that stopped answering its peers meanwhile would be voted out. They
-/// are carried out one at a time, in order, by their own task, and each answer comes
-/// back into the loop as an input; the representative's reads of the router's table
-/// run in a task of their own, so a long listing holds up no renewal.
+/// Exchanges with the router run beside that loop, never in it (see the driver): by a
+/// task of their own, whose every end comes back into the loop; the representative's
+/// reads of the router's table run in a task of their own, so a long listing holds up
+/// no renewal.
 public final class SiteService: Service, Sendable {
     public struct Configuration: Sendable {
         public var mapping: MappingSettings
@@ -38,6 +37,11 @@ public final class SiteService: Service, Sendable {
         case tick
     }
 
+    private enum Returned: Sendable {
+        case exchangeEnded(Registration.Event?)
+        case tableRead([PortMapping]?)
+    }
+
     private let configuration: Configuration
     private let backend: any MappingBackend
     private let policy: any ElectionPolicy
@@ -49,9 +53,8 @@ public final class SiteService: Service, Sendable {
         var fixedInternalPort: Int?
         /// Requests from the API and the switch, handled in the loop in order.
         var pending: [CameraNode.Event] = []
-        /// The router's answers and table reads, handed back to the loop in order.
-        var answers: [CameraNode.Event] = []
-        var readingTable = false
+        /// The ends of the router worker's exchanges and of table reads, handed back to the loop in order.
+        var returned: [Returned] = []
         /// The claim of the fixed port registration is making, as of the loop's last step.
         var activeClaim: Int?
         var registration: RegistrationStatus?
@@ -113,7 +116,7 @@ public final class SiteService: Service, Sendable {
         let origin = ContinuousClock.now
         var clock: Duration { ContinuousClock.now - origin }
         let mapping = configuration.mapping
-        var node = CameraNode(
+        let node = CameraNode(
             registration: .init(fixedPort: mapping.fixedPort, ports: mapping.ports, lease: mapping.lease, internalAddress: address,
                                 internalPort: port, description: Registration.description(ofCamera: configuration.cameraName), fixedLease: mapping.fixedLease,
                                 fixedLeaseWhereDeletable: max(mapping.fixedLease, MappingSettings.fixedLeaseWhereDeletable),
@@ -125,6 +128,9 @@ public final class SiteService: Service, Sendable {
             me: CameraRecord(name: configuration.cameraName, internalAddress: address, internalPort: port, externalPort: nil,
                              serverValue: serverValue),
             at: clock, listsUnverified: configuration.election.listsUnverified)
+        var driver = CameraNodeDriver(node: node, configuration: .init(
+            copies: configuration.election.copies, readsRouterTable: backend.canListMappings,
+            sequenceFloor: { Self.wallClockMicroseconds() }))
         var watch = AddressWatch(interface: interface, address: address, at: clock)
         logger.info("joining the site", metadata: ["id": "\(id)", "group": "\(transport.group):\(transport.port)", "address": "\(address)"])
 
@@ -150,30 +156,20 @@ public final class SiteService: Service, Sendable {
             continuation.finish()
         }
 
-        // The router's worker: one exchange at a time, in the order the node asked. Each
-        // exchange made for a claim of the fixed port carries that claim's number.
-        let (exchanges, exchangeQueue) = AsyncStream.makeStream(of: (request: Registration.Action, claim: Int?).self)
+        // The router's worker: carries out the exchanges the driver hands out, one at a
+        // time, and hands each end back to the loop (through `shared`, which no flood of
+        // datagrams can overflow), waking it at once.
+        let (exchanges, exchangeQueue) = AsyncStream.makeStream(of: CameraNodeDriver.Exchange.self)
         let routerBackend = backend
         let routerLogger = logger
         let routerWorker = Task { [self] in
-            for await (request, claim) in exchanges {
+            for await exchange in exchanges {
                 if Task.isCancelled { break }
-                // An exchange queued for a claim given up since (the predecessor refuted it, a
-                // rival won) must not run: a takeover would delete whoever holds the port by
-                // now, a request would take it from them once they let go. A request gets an
-                // answer all the same, so registration's count of answers stays right.
-                if let claim, shared.withLock({ $0.activeClaim }) != claim {
-                    if let answer = Registration.answer(droppingClaimExchange: request) {
-                        shared.withLock { $0.answers.append(.backend(answer)) }
-                        continuation.yield(.tick)
-                    }
-                    continue
-                }
+                let claim = exchange.claim
                 let stillWanted: @Sendable () -> Bool = { [self] in claim == nil || shared.withLock { $0.activeClaim } == claim }
-                if let outcome = await routerBackend.perform(request, logger: routerLogger, stillWanted: stillWanted) {
-                    shared.withLock { $0.answers.append(.backend(outcome)) }
-                    continuation.yield(.tick)
-                }
+                let outcome = await routerBackend.perform(exchange.action, logger: routerLogger, stillWanted: stillWanted)
+                shared.withLock { $0.returned.append(.exchangeEnded(outcome)) }
+                continuation.yield(.tick)
             }
         }
         defer {
@@ -181,74 +177,58 @@ public final class SiteService: Service, Sendable {
             routerWorker.cancel()
         }
 
-        var sequence: UInt64 = 0
-        var window = ReplayWindow()
-        var lastTableRead: Duration?
-        var lastTableSize = 0
-        let copies = configuration.election.copies
-        func send(_ kind: PeerMessage.Kind) {
-            // A bye is sent once in a camera's life and a lost one costs the site the whole
-            // silence limit: twice the copies.
-            for _ in 0..<(kind == .bye ? copies * 2 : copies) {
-                sequence = max(sequence + 1, Self.wallClockMicroseconds())
-                let message = PeerMessage(kind: kind, sender: id, sequence: sequence, term: node.election.term, camera: node.election.me)
-                do {
-                    transport.send(try codec.encode(message))
-                } catch {
-                    logger.warning("message not sent", metadata: ["kind": "\(kind)", "error": "\(error)"])
-                }
-            }
-        }
-        func carryOut(_ actions: [CameraNode.Action]) {
-            for action in actions {
-                switch action {
-                case .send(let kind): send(kind)
-                case .backend(let request):
-                    let claim = node.registration.activeClaim
+        func carryOut(_ outputs: [CameraNodeDriver.Output]) {
+            for output in outputs {
+                switch output {
+                case .send(let message):
+                    do {
+                        transport.send(try codec.encode(message))
+                    } catch {
+                        logger.warning("message not sent", metadata: ["kind": "\(message.kind)", "error": "\(error)"])
+                    }
+                case .exchange(let exchange):
+                    let claim = driver.activeClaim
                     shared.withLock { $0.activeClaim = claim }
-                    exchangeQueue.yield((request, node.registration.claim(makingAction: request)))
+                    exchangeQueue.yield(exchange)
+                case .readTable:
+                    let tableBackend = backend
+                    Task { [self] in
+                        let table = try? await tableBackend.mappings()
+                        shared.withLock { $0.returned.append(.tableRead(table)) }
+                    }
+                case .roleChanged(let role, let term, let cause):
+                    var metadata: Logger.Metadata = ["term": "\(term)"]
+                    if let cause { metadata["after"] = "\(cause.kind) from \(cause.camera.name)" }
+                    logger.notice("role \(role)", metadata: metadata)
                 }
             }
         }
 
-        if mapping.register == .boot { carryOut(node.handle(.start, at: clock)) }
+        if mapping.register == .boot { carryOut(driver.handle(.start, at: clock)) }
         var generation = backend.routerGeneration
         for await input in inputs {
             if Task.isCancelled || Task.isShuttingDownGracefully { break }
             switch input {
             case .datagram(let bytes):
-                do {
-                    let message = try codec.decode(bytes)
-                    guard message.sender != id else { break }
-                    guard window.accept(sender: message.sender, sequence: message.sequence) else {
-                        throw PeerCodecError(.replayed, "sequence \(message.sequence) from \(message.sender) seen before")
-                    }
-                    try node.election.admit(message)
-                    let before = node.election.role
-                    carryOut(node.handle(.message(message), at: clock))
-                    if node.election.role != before {
-                        logger.notice("role \(node.election.role)", metadata: ["term": "\(node.election.term)", "after": "\(message.kind) from \(message.camera.name)"])
-                    }
-                } catch let error as PeerCodecError {
+                do throws(PeerCodecError) {
+                    carryOut(try driver.receive(try codec.decode(bytes), at: clock))
+                } catch {
                     shared.withLock { $0.dropped[error.code.rawValue, default: 0] += 1 }
                     logger.debug("datagram dropped", metadata: ["reason": "\(error)"])
-                } catch {
-                    logger.warning("unexpected error handling a datagram", metadata: ["error": "\(error)"])
                 }
             case .tick:
-                let (requests, answers) = shared.withLock { shared in
-                    defer { shared.pending.removeAll(); shared.answers.removeAll() }
-                    return (shared.pending, shared.answers)
+                let (requests, returned) = shared.withLock { shared in
+                    defer { shared.pending.removeAll(); shared.returned.removeAll() }
+                    return (shared.pending, shared.returned)
                 }
-                let beforeAnswers = node.election.role
-                for event in answers + requests {
-                    if case .routerTable(let table) = event { lastTableSize = table.count }
-                    carryOut(node.handle(event, at: clock))
+                for end in returned {
+                    switch end {
+                    case .exchangeEnded(let answer): carryOut(driver.exchangeEnded(answer: answer))
+                    case .tableRead(let table): driver.tableRead(table)
+                    }
                 }
-                if node.election.role != beforeAnswers {
-                    logger.notice("role \(node.election.role)", metadata: ["term": "\(node.election.term)"])
-                }
-                if let moved = watch.poll(at: clock) {
+                let moved = watch.poll(at: clock)
+                if let moved {
                     // The membership first, so the notice the node sends goes out from the new address.
                     do {
                         try transport.follow(address: moved)
@@ -256,47 +236,21 @@ public final class SiteService: Service, Sendable {
                         logger.warning("peers not followed to the new address", metadata: ["error": "\(error)"])
                     }
                     logger.notice("LAN address changed; moving the mapping", metadata: ["address": "\(moved)"])
-                    carryOut(node.handle(.addressChanged(moved), at: clock))
                 }
-                if backend.routerGeneration != generation {
-                    generation = backend.routerGeneration
-                    carryOut(node.handle(.backend(.routerRestarted), at: clock))
-                }
-                let before = node.election.role
-                carryOut(node.advance(to: clock))
-                if node.election.role != before {
-                    logger.notice("role \(node.election.role)", metadata: ["term": "\(node.election.term)"])
-                }
-                if node.election.role == .representative && backend.canListMappings
-                    && lastTableRead.map({ clock - $0 >= Self.tableReadInterval(inquiry: configuration.election.inquiry, entries: lastTableSize) }) ?? true
-                    && shared.withLock({ shared in defer { shared.readingTable = true }; return !shared.readingTable }) {
-                    lastTableRead = clock
-                    let tableBackend = backend
-                    Task { [self] in
-                        let table = try? await tableBackend.mappings()
-                        shared.withLock { shared in
-                            shared.readingTable = false
-                            if let table { shared.answers.append(.routerTable(table)) }
-                        }
-                    }
-                }
+                let restarted = backend.routerGeneration != generation
+                generation = backend.routerGeneration
+                carryOut(driver.turn(at: clock, requests: requests, addressChanged: moved, routerRestarted: restarted))
             }
-            publish(node)
+            publish(driver.node)
         }
 
-        // Leaving: no more exchanges from the worker (a renewal still queued must not
-        // map the port again after it was given back); the port back to the router first,
-        // then bye, so the successor's first request for the fixed port finds it free and
-        // no late delete of ours can hit its new mapping. Within a bound: a slow or lossy
-        // router cannot hold up the shutdown, nor the bye for long (the successor then
-        // takes the mapping over itself).
+        // Leaving: no more exchanges from the worker; the port back to the router first,
+        // then bye (see `CameraNodeDriver.leave`). Within a bound: a slow or lossy router
+        // cannot hold up the shutdown, nor the bye for long (the successor then takes the
+        // mapping over itself).
         exchangeQueue.finish()
         routerWorker.cancel()
-        let leaving = node.handle(.leave, at: clock)
-        let requests = leaving.compactMap { action -> Registration.Action? in
-            if case .backend(let request) = action { return request }
-            return nil
-        }
+        let (requests, byes) = driver.leave(at: clock)
         let leavingBackend = backend
         let leavingLogger = logger
         let limit = configuration.leaveLimit
@@ -308,20 +262,9 @@ public final class SiteService: Service, Sendable {
             await group.next()
             group.cancelAll()
         }
-        for case .send(let kind) in leaving { send(kind) }
-        publish(node)
+        carryOut(byes.map(CameraNodeDriver.Output.send))
+        publish(driver.node)
     }
-
-    /// How often the representative reads the router's table: every inquiry interval, but
-    /// no more than one of its exchanges (one per entry, and the one that ends the table)
-    /// every `tableExchangeSpacing` on average. The fixed port's renewal every second already
-    /// puts back a mapping that went missing; the reads are for the directory, and on a
-    /// site of many cameras reading at every inquiry would be most of the router's work.
-    static func tableReadInterval(inquiry: Duration, entries: Int) -> Duration {
-        max(inquiry, tableExchangeSpacing * (min(entries, 1024) + 1))
-    }
-
-    static let tableExchangeSpacing: Duration = .milliseconds(1250)
 
     private func publish(_ node: CameraNode) {
         let registration = node.registration.status

@@ -201,13 +201,34 @@ public struct Registration: Sendable {
     public private(set) var renewals = 0
     /// Times a claim of the fixed port ended without it (another camera held on to it).
     public private(set) var claimFailures = 0
-    /// Set while claiming the fixed port: until then the predecessor's lease must have lapsed.
-    public private(set) var claimDeadline: Duration?
     /// Claims of the fixed port begun so far; while claiming, the current one's number.
     public private(set) var claims = 0
+    /// The claim of the fixed port under way, nil when none: all that lasts exactly as
+    /// long as a claim, so a claim that ends leaves nothing of it behind.
+    private var claim: Claim?
+    private struct Claim: Equatable {
+        /// Its number among `claims`.
+        let number: Int
+        /// Until then the predecessor's lease may not have lapsed (refusals mean "try again
+        /// soon"); past it, someone else really holds the fixed port.
+        var deadline: Duration
+        /// The port held or asked for when the claim began: where a failed claim goes back to.
+        let portBefore: Int
+        /// A silent predecessor's mapping to take over, if the claim lasts that long.
+        var takeOver: TakeOver?
+        /// What a refused takeover said of the predecessor's mapping.
+        var refusal: Refusal?
+    }
+    private struct TakeOver: Equatable {
+        /// The predecessor's LAN address, which its mapping must still forward to.
+        let from: String
+        let at: Duration
+    }
+    /// While claiming the fixed port: until then the predecessor's lease must have lapsed.
+    public var claimDeadline: Duration? { claim?.deadline }
     /// The current claim's number, nil when not claiming: a driver that queues exchanges
     /// drops those of a claim that has ended before they are sent.
-    public var activeClaim: Int? { claimDeadline == nil ? nil : claims }
+    public var activeClaim: Int? { claim?.number }
 
     /// The claim `action` is made for, if it is one of a claim's exchanges (asking for the
     /// fixed port, taking over its mapping) and a claim is on; nil otherwise.
@@ -226,7 +247,6 @@ public struct Registration: Sendable {
         guard case .map(let asked) = action else { return nil }
         return .mapFailed(MappingError(.refused, message: "port \(asked.externalPort) not asked for: the claim it was for has ended"))
     }
-    private var portBeforeClaim: Int?
     /// The map requests sent and not answered yet, oldest first.
     private var unanswered: [Asked] = []
     private enum Asked: Equatable {
@@ -239,12 +259,7 @@ public struct Registration: Sendable {
     }
     /// Whether a request of the main line is still unanswered.
     private var mainAsked: Bool { unanswered.contains { $0.isMain } }
-    /// A silent predecessor's mapping to take over at `takeOverAt`, if the claim lasts that long.
-    private var takeOverFrom: String?
-    private var takeOverAt: Duration?
     private var mappingExpires: Duration? { held.main?.expires }
-    /// While claiming: what a refused takeover said of the predecessor's mapping.
-    private var refusal: Refusal?
     private enum Refusal: Equatable {
         /// The router said when, rounded down to whole seconds: not before a second earlier.
         case lapsesBy(Duration)
@@ -297,10 +312,10 @@ public struct Registration: Sendable {
             }
             if let stale = superseded(granted: granted, at: now) { return stale }
             guard phase == .requesting else { return [] }
-            if granted.externalPort != requestedPort, let deadline = claimDeadline, requestedPort == configuration.fixedPort {
+            if granted.externalPort != requestedPort, let claim, requestedPort == configuration.fixedPort {
                 // Claiming, and NAT-PMP handed out another port because the predecessor's
                 // mapping is still there: give it back and try again until that lease lapses.
-                return [.unmap(externalPort: granted.externalPort)] + claimRefused(before: deadline, at: now)
+                return [.unmap(externalPort: granted.externalPort)] + claimRefused(claim, at: now)
             }
             if granted.externalPort != requestedPort && (!configuration.ports.contains(granted.externalPort)
                 || granted.internalPort != internalPort(for: granted.externalPort)) {
@@ -332,8 +347,8 @@ public struct Registration: Sendable {
                 permanentOnly = true
                 return request(requestedPort, at: now)
             case .conflict, .notAuthorized:
-                if let deadline = claimDeadline, requestedPort == configuration.fixedPort {
-                    return claimRefused(before: deadline, at: now)
+                if let claim, requestedPort == configuration.fixedPort {
+                    return claimRefused(claim, at: now)
                 }
                 // This port is not ours to have: the next one, or a pause and the fixed port again.
                 if mapping?.externalPort == requestedPort {
@@ -359,12 +374,12 @@ public struct Registration: Sendable {
             return []
 
         case .claimFixedPort(let predecessor, let predecessorLeft):
-            guard phase != .idle, !holdsFixedPort, claimDeadline == nil else { return [] }
-            // The predecessor's lease may be the longer one, if it had seen deletes work.
-            claimDeadline = now + max(configuration.fixedLease, configuration.fixedLeaseWhereDeletable) + configuration.claimRetry * 2
-            refusal = nil
+            guard phase != .idle, !holdsFixedPort, claim == nil else { return [] }
             claims += 1
-            portBeforeClaim = mapping?.externalPort ?? requestedPort
+            // The predecessor's lease may be the longer one, if it had seen deletes work.
+            claim = Claim(number: claims,
+                          deadline: now + max(configuration.fixedLease, configuration.fixedLeaseWhereDeletable) + configuration.claimRetry * 2,
+                          portBefore: mapping?.externalPort ?? requestedPort)
             var actions: [Action] = []
             if let own = mapping?.externalPort, !configuration.keepsOwnPort {
                 // One mapping per internal port, and the fixed port forwards to ours: ours
@@ -380,12 +395,12 @@ public struct Registration: Sendable {
             guard let predecessor, predecessor != configuration.internalAddress else {
                 return actions + request(configuration.fixedPort, at: now)
             }
-            takeOverFrom = predecessor
             if predecessorLeft {
-                takeOverAt = now
+                claim?.takeOver = TakeOver(from: predecessor, at: now)
                 return actions + request(configuration.fixedPort, at: now)
             }
-            takeOverAt = now + configuration.takeOverWait
+            let takeOverAt = now + configuration.takeOverWait
+            claim?.takeOver = TakeOver(from: predecessor, at: takeOverAt)
             requestedPort = configuration.fixedPort
             phase = mapping == nil ? .waiting : .mapped
             nextStep = takeOverAt
@@ -394,13 +409,9 @@ public struct Registration: Sendable {
         case .releaseFixedPort:
             // Back to the own port: the one kept beside the fixed port, else the one held before the claim.
             let back = held.own?.mapping.externalPort
-                ?? portBeforeClaim.flatMap { $0 == configuration.fixedPort ? nil : $0 } ?? nextPort(after: configuration.fixedPort)
-            portBeforeClaim = nil
-            takeOverFrom = nil
-            takeOverAt = nil
-            refusal = nil
-            if claimDeadline != nil {
-                claimDeadline = nil
+                ?? claim.flatMap { $0.portBefore == configuration.fixedPort ? nil : $0.portBefore } ?? nextPort(after: configuration.fixedPort)
+            if claim != nil {
+                claim = nil
                 return back.map { request($0, at: now) } ?? []
             }
             guard holdsFixedPort else { return [] }
@@ -410,10 +421,9 @@ public struct Registration: Sendable {
                 + (back.map { request($0, at: now) } ?? [])
 
         case .forgoTakeOver:
-            guard claimDeadline != nil, takeOverFrom != nil else { return [] }
+            guard claim?.takeOver != nil else { return [] }
             // The attempts go on as scheduled, each only a request; refused, again after claimRetry.
-            takeOverFrom = nil
-            takeOverAt = nil
+            claim?.takeOver = nil
             return []
 
         case .notListed(let port):
@@ -448,16 +458,16 @@ public struct Registration: Sendable {
 
         case .takeOverRefused(let leaseLeft):
             successorsCanDelete = false
-            guard let deadline = claimDeadline else { return [] }
+            guard let deadline = claim?.deadline else { return [] }
             guard let leaseLeft else {
-                refusal = .untold
+                claim?.refusal = .untold
                 return []
             }
             // No attempt before the mapping can have lapsed; and the claim lasts until it has,
             // whatever lease it had.
             let lapses = now + leaseLeft
-            refusal = .lapsesBy(lapses)
-            claimDeadline = max(deadline, lapses + configuration.claimRetry * 2)
+            claim?.refusal = .lapsesBy(lapses)
+            claim?.deadline = max(deadline, lapses + configuration.claimRetry * 2)
             return []
         }
     }
@@ -478,13 +488,12 @@ public struct Registration: Sendable {
         guard let due = nextStep, now >= due else { return [] }
         switch phase {
         case .mapped, .waiting:
-            if claimDeadline != nil {
+            if claim != nil {
                 // Claiming the fixed port again; the predecessor's mapping first, when due.
                 var actions: [Action] = []
-                if let from = takeOverFrom, let at = takeOverAt, now >= at {
-                    actions.append(.takeOver(externalPort: configuration.fixedPort, from: from))
-                    takeOverFrom = nil
-                    takeOverAt = nil
+                if let takeOver = claim?.takeOver, now >= takeOver.at {
+                    actions.append(.takeOver(externalPort: configuration.fixedPort, from: takeOver.from))
+                    claim?.takeOver = nil
                 }
                 return actions + request(requestedPort, at: now)
             }
@@ -516,7 +525,7 @@ public struct Registration: Sendable {
         configuration.internalAddress = address
         guard phase != .idle else { return [] }
         let moved = held.ports.map { Action.giveBack(externalPort: $0, holder: old) }
-        if claimDeadline != nil, mapping != nil {
+        if claim != nil, mapping != nil {
             // The port kept while claiming forwards to the old address: given back, and asked
             // for again from the new one should the claim fail.
             held = .nothing
@@ -579,7 +588,7 @@ public struct Registration: Sendable {
             return []
         }
         if granted.externalPort == configuration.fixedPort && configuration.keepsOwnPort
-            && phase != .idle && claimDeadline == nil {
+            && phase != .idle && claim == nil {
             return keep(lateFixedPort: granted, at: now)
         }
         return unanswered.contains(.port(granted.externalPort)) ? [] : [.unmap(externalPort: granted.externalPort)]
@@ -618,13 +627,7 @@ public struct Registration: Sendable {
             held = .one(lease)
         }
         requestedPort = granted.externalPort
-        if granted.externalPort == configuration.fixedPort {
-            claimDeadline = nil
-            portBeforeClaim = nil
-            takeOverFrom = nil
-            takeOverAt = nil
-            refusal = nil
-        }
+        if granted.externalPort == configuration.fixedPort { claim = nil }
         lastError = nil
         failures = 0
         phase = .mapped
@@ -641,10 +644,10 @@ public struct Registration: Sendable {
 
     /// Claiming: the predecessor's mapping may not have lapsed yet, so try again soon;
     /// past the deadline someone else really holds the fixed port, so go back to the range.
-    private mutating func claimRefused(before deadline: Duration, at now: Duration) -> [Action] {
-        if now < deadline {
+    private mutating func claimRefused(_ claim: Claim, at now: Duration) -> [Action] {
+        if now < claim.deadline {
             phase = .waiting
-            switch refusal {
+            switch claim.refusal {
             case .lapsesBy(let lapses) where now < lapses - .seconds(1):
                 nextStep = lapses - .seconds(1)
             case .lapsesBy, .untold:
@@ -653,16 +656,12 @@ public struct Registration: Sendable {
                 nextStep = now + configuration.claimRetry
             }
             // The attempt that takes over a silent predecessor's mapping comes when due.
-            if takeOverFrom != nil, let at = takeOverAt { nextStep = min(nextStep!, max(at, now)) }
+            if let takeOver = claim.takeOver { nextStep = min(nextStep!, max(takeOver.at, now)) }
             return []
         }
         claimFailures += 1
-        claimDeadline = nil
-        takeOverFrom = nil
-        takeOverAt = nil
-        refusal = nil
-        let back = portBeforeClaim.flatMap { $0 == configuration.fixedPort ? nil : $0 } ?? nextPort(after: configuration.fixedPort)
-        portBeforeClaim = nil
+        self.claim = nil
+        let back = claim.portBefore == configuration.fixedPort ? nextPort(after: configuration.fixedPort) : claim.portBefore
         return back.map { request($0, at: now) } ?? pause(retryingPort: configuration.fixedPort, at: now)
     }
 
@@ -679,7 +678,7 @@ public struct Registration: Sendable {
         guard !describedStale.isEmpty else { return [] }
         var actions: [Action] = []
         if let port = mapping?.externalPort, describedStale.contains(port),
-           phase == .mapped, claimDeadline == nil, unanswered.isEmpty {
+           phase == .mapped, claim == nil, unanswered.isEmpty {
             describedStale.remove(port)
             actions = [.giveBack(externalPort: port, holder: configuration.internalAddress)] + request(port, at: now)
         }

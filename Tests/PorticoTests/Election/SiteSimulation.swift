@@ -1,16 +1,18 @@
 import PorticoCore
 
-/// A site of cameras in virtual time: their `CameraNode`s exactly as the daemon runs
-/// them, a router model that grants each external port to one host (UPnP's 718 for
+/// A site of cameras in virtual time: their `CameraNode`s driven by the daemon's own
+/// `CameraNodeDriver` (the same queue of exchanges, the same order of events), a router model that grants each external port to one host (UPnP's 718 for
 /// the rest; deletion of another host's mapping refused in secure mode, the refusal
 /// saying the lease left in whole seconds as miniupnpd does), and a LAN
 /// that loses, duplicates, delays, reorders and partitions multicast datagrams.
 ///
 /// By default the router answers at once. With `routerDelay` or `routerLoss` it is a
-/// router on a lossy link, reached as the daemon reaches it: each camera's exchanges
-/// one at a time, in order, beside its peer traffic; each takes up to `routerDelay`,
+/// router on a lossy link: each exchange the driver hands out takes up to `routerDelay`,
 /// and with `routerLoss` it outlasts `routerTimeout` and fails as unreachable, the
 /// router having carried out the request or not (a lost request or a lost answer).
+///
+/// This holds only the simulated world (the LAN, the router, the clock, the faults);
+/// what a camera does with what happens is the driver's.
 ///
 /// Everything random comes from one seed, so a failing run can be replayed.
 struct SiteSimulation {
@@ -46,16 +48,14 @@ struct SiteSimulation {
     }
 
     struct Camera {
-        var node: CameraNode
+        var driver: CameraNodeDriver
+        var node: CameraNode { driver.node }
         let id: String
         /// Its LAN address now (see `move`).
         var address: String
         var alive = true
         var group = 0
-        var sequence: UInt64 = 0
-        var window = ReplayWindow()
-        /// Queued exchanges, each with the claim it was made for (as the daemon queues them).
-        var exchanges: [(action: Registration.Action, claim: Int?)] = []
+        /// The exchange the router is busy with for this camera, if slow.
         var exchange: Exchange?
     }
 
@@ -97,7 +97,8 @@ struct SiteSimulation {
                                                   claimTimeout: settings.routerTimeout * 2)
             let me = CameraRecord(name: id, internalAddress: address, internalPort: 8080, externalPort: nil,
                                   serverValue: "b8:27:eb:00:00:\(String(index, radix: 16))")
-            cameras.append(Camera(node: CameraNode(registration: registration, election: election, policy: policy, me: me, at: .zero),
+            let node = CameraNode(registration: registration, election: election, policy: policy, me: me, at: .zero)
+            cameras.append(Camera(driver: CameraNodeDriver(node: node, configuration: .init(copies: settings.copies)),
                                   id: id, address: address))
         }
     }
@@ -110,7 +111,7 @@ struct SiteSimulation {
         order.shuffle(using: &random)
         for index in order {
             run(until: now + randomDuration(upTo: spread / cameras.count))
-            carryOut(cameras[index].node.handle(.start, at: now), for: index)
+            carryOut(cameras[index].driver.handle(.start, at: now), for: index)
         }
     }
 
@@ -133,35 +134,26 @@ struct SiteSimulation {
                 inFlight.removeAll { $0.at == delivery.at && $0.to == delivery.to && $0.message == delivery.message }
                 deliver(delivery)
             } else if let wake = nextWake, wake.at <= now {
-                carryOut(cameras[wake.index].node.advance(to: now), for: wake.index)
+                carryOut(cameras[wake.index].driver.turn(at: now), for: wake.index)
             }
         }
     }
 
     mutating func crash(_ index: Int) {
         cameras[index].alive = false
-        cameras[index].exchanges = []
         cameras[index].exchange = nil
         log.append("\(now) crash \(cameras[index].id)")
     }
 
     mutating func leave(_ index: Int) {
-        let actions = cameras[index].node.handle(.leave, at: now)
-        if settings.routerDelay == .zero && settings.routerLoss == 0 {
-            carryOut(actions, for: index)
-        } else {
-            // As the daemon leaves: the queue dropped, bye sent, the port given back
-            // directly (unless that exchange is lost too).
-            cameras[index].exchanges = []
-            cameras[index].exchange = nil
-            for action in actions {
-                switch action {
-                case .send(let kind): send(kind, from: index)
-                case .backend(let request):
-                    if random.nextDouble() >= settings.routerLoss { _ = routerAnswer(request, from: cameras[index].address) }
-                }
-            }
+        // The exchange under way abandoned, the port given back directly (unless that
+        // exchange is lost too), then the bye.
+        cameras[index].exchange = nil
+        let (requests, byes) = cameras[index].driver.leave(at: now)
+        for request in requests where settings.routerLoss == 0 || random.nextDouble() >= settings.routerLoss {
+            _ = routerAnswer(request, from: cameras[index].address)
         }
+        for message in byes { send(message, from: index) }
         cameras[index].alive = false
         log.append("\(now) leave \(cameras[index].id)")
     }
@@ -171,7 +163,7 @@ struct SiteSimulation {
     mutating func move(_ index: Int, to address: String) {
         cameras[index].address = address
         log.append("\(now) \(cameras[index].id) moves to \(address)")
-        carryOut(cameras[index].node.handle(.addressChanged(address), at: now), for: index)
+        carryOut(cameras[index].driver.turn(at: now, addressChanged: address), for: index)
     }
 
     /// Camera `index` reads the router's table (as the daemon's representative does every
@@ -182,7 +174,8 @@ struct SiteSimulation {
             PortMapping(externalPort: port, internalAddress: mapping.owner, internalPort: 8080,
                         lease: mapping.expires.map { $0 - now } ?? .zero, description: mapping.description)
         }
-        carryOut(cameras[index].node.handle(.routerTable(table), at: now), for: index)
+        cameras[index].driver.tableRead(table)
+        carryOut(cameras[index].driver.turn(at: now), for: index)
     }
 
     /// The network heals: one segment, no loss, no duplication.
@@ -200,20 +193,15 @@ struct SiteSimulation {
 
     private mutating func deliver(_ delivery: Delivery) {
         guard cameras[delivery.to].alive else { return }
-        guard cameras[delivery.to].window.accept(sender: delivery.message.sender, sequence: delivery.message.sequence) else { return }
-        carryOut(cameras[delivery.to].node.handle(.message(delivery.message), at: now), for: delivery.to)
+        // A replay or a term out of reach is dropped, as the daemon drops it.
+        guard let outputs = try? cameras[delivery.to].driver.receive(delivery.message, at: now) else { return }
+        carryOut(outputs, for: delivery.to)
     }
 
-    private mutating func send(_ kind: PeerMessage.Kind, from index: Int) {
-        for _ in 0..<settings.copies { sendOnce(kind, from: index) }
-    }
-
-    private mutating func sendOnce(_ kind: PeerMessage.Kind, from index: Int) {
-        cameras[index].sequence += 1
+    /// One copy of a message onto the LAN.
+    private mutating func send(_ message: PeerMessage, from index: Int) {
         let camera = cameras[index]
-        let message = PeerMessage(kind: kind, sender: camera.id, sequence: camera.sequence,
-                                  term: camera.node.election.term, camera: camera.node.election.me)
-        log.append("\(now) \(camera.id) sends \(kind) term \(message.term)")
+        log.append("\(now) \(camera.id) sends \(message.kind) term \(message.term)")
         for target in cameras.indices where target != index && cameras[target].group == camera.group {
             guard random.nextDouble() >= settings.loss else { continue }
             inFlight.append(Delivery(at: now + randomDuration(upTo: settings.maximumDelay), to: target, message: message))
@@ -225,36 +213,36 @@ struct SiteSimulation {
 
     // MARK: - The router
 
-    private mutating func carryOut(_ actions: [CameraNode.Action], for index: Int) {
-        var queue = actions[...]
-        while let action = queue.popFirst() {
-            switch action {
-            case .send(let kind):
-                send(kind, from: index)
-            case .backend(let request):
+    /// Does what the camera's driver says: messages onto the LAN, exchanges to the router
+    /// (answered at once, or begun on the slow one). Each exchange's end is handed back as
+    /// the daemon's worker hands it back: the next one begins, then a turn hands the
+    /// answer to the node.
+    private mutating func carryOut(_ outputs: [CameraNodeDriver.Output], for index: Int, afterExchangeEnded: Bool = false) {
+        var queue = outputs[...]
+        var ended = afterExchangeEnded
+        while let output = queue.popFirst() {
+            switch output {
+            case .send(let message):
+                send(message, from: index)
+            case .exchange(let exchange):
                 if settings.routerDelay == .zero && settings.routerLoss == 0 {
-                    if let result = routerAnswer(request, from: cameras[index].address) {
-                        queue.append(contentsOf: cameras[index].node.handle(.backend(result), at: now))
-                    }
+                    let answer = routerAnswer(exchange.action, from: cameras[index].address)
+                    queue.append(contentsOf: cameras[index].driver.exchangeEnded(answer: answer))
+                    ended = true
                 } else {
-                    cameras[index].exchanges.append((request, cameras[index].node.registration.claim(makingAction: request)))
-                    if cameras[index].exchange == nil { startExchange(of: index) }
+                    startExchange(exchange.action, of: index)
                 }
+            case .readTable:
+                break
+            case .roleChanged(let role, let term, _):
+                log.append("\(now) \(cameras[index].id) is \(role) in term \(term)")
             }
         }
+        if ended || cameras[index].driver.hasReturned { carryOut(cameras[index].driver.turn(at: now), for: index) }
     }
 
     /// The camera's next exchange with the slow, lossy router begins.
-    private mutating func startExchange(of index: Int) {
-        guard cameras[index].exchange == nil, !cameras[index].exchanges.isEmpty else { return }
-        let (action, claim) = cameras[index].exchanges.removeFirst()
-        if let claim, claim != cameras[index].node.registration.activeClaim {
-            // As the daemon's router worker does: a claim's exchange whose claim has ended is dropped.
-            if let answer = Registration.answer(droppingClaimExchange: action) {
-                carryOut(cameras[index].node.handle(.backend(answer), at: now), for: index)
-            }
-            return startExchange(of: index)
-        }
+    private mutating func startExchange(_ action: Registration.Action, of index: Int) {
         let takes = randomDuration(upTo: settings.routerDelay)
         if random.nextDouble() < settings.routerLoss {
             // Outlasts the timeout: the request lost, or carried out and its answer lost.
@@ -287,8 +275,7 @@ struct SiteSimulation {
             case .unmap, .takeOver, .giveBack: answer = nil
             }
         }
-        if let answer { carryOut(cameras[index].node.handle(.backend(answer), at: now), for: index) }
-        startExchange(of: index)
+        carryOut(cameras[index].driver.exchangeEnded(answer: answer), for: index, afterExchangeEnded: true)
     }
 
     private mutating func routerAnswer(_ action: Registration.Action, from address: String) -> Registration.Event? {
