@@ -1,7 +1,6 @@
+import CompiledInPlugins
 import PorticoCore
 import Testing
-
-@testable import portico
 
 /// Which pieces a new profile restarts, from the two profiles alone.
 @Suite("Reload plans")
