@@ -13,6 +13,9 @@ let package = Package(
     platforms: [.macOS(.v15)],
     products: [
         .executable(name: "portico", targets: ["portico"]),
+        // Encoding and streaming figures, and Portico next to another streamer
+        // (scripts/bench-camera); never part of the camera's binary.
+        .executable(name: "portico-bench", targets: ["portico-bench"]),
         // libFuzzer harnesses (Fuzz/, scripts/fuzz); never part of the camera's binary.
         .executable(name: "fuzz-profile", targets: ["fuzz-profile"]),
         .executable(name: "fuzz-peers", targets: ["fuzz-peers"]),
@@ -193,8 +196,11 @@ let package = Package(
             swiftSettings: settings
         ),
 
-        .executableTarget(
-            name: "portico",
+        // What this build compiles in: the plugins (the one place that names them) and the
+        // profile `portico run` uses without one. A library, so the tests and the fuzz
+        // harnesses load profiles with the very registry the executable has.
+        .target(
+            name: "CompiledInPlugins",
             dependencies: [
                 "PorticoCore",
                 "TestPatternCamera",
@@ -207,11 +213,55 @@ let package = Package(
                 "ServerValuePolicy",
                 "GPIOStepperPanTilt",
                 "GPIOButtonSwitch",
+            ],
+            swiftSettings: settings
+        ),
+
+        // The camera's executable: only what runs on a board.
+        .executableTarget(
+            name: "portico",
+            dependencies: [
+                "PorticoCore",
+                "CompiledInPlugins",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "Logging", package: "swift-log"),
                 .product(name: "NIOCore", package: "swift-nio"),
+                .product(name: "NIOHTTP1", package: "swift-nio"),
                 .product(name: "NIOPosix", package: "swift-nio"),
                 .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
+            ],
+            swiftSettings: settings,
+            // With the Swift runtime linked statically, swiftc exports every symbol of every
+            // module in the package graph from the executable (`-export-dynamic`), and each
+            // exported symbol keeps its code through --gc-sections. Nothing loads into the
+            // camera's process to need them: without the export the linker drops what is
+            // never called, about 3 MB of the stripped static binary.
+            linkerSettings: [.unsafeFlags(["-Xlinker", "--no-export-dynamic"])]
+        ),
+
+        // What the tests and the benchmark share: the built `portico` run as a child
+        // process, a blocking loopback HTTP client and MJPEG reader, a daemon in the
+        // process, temporary profiles and state folders.
+        .target(
+            name: "PorticoTestSupport",
+            dependencies: [
+                "PorticoCore",
+                "CompiledInPlugins",
+                .product(name: "Logging", package: "swift-log"),
+            ],
+            path: "Tests/PorticoTestSupport",
+            swiftSettings: settings
+        ),
+
+        // The benchmarks: they start the built `portico` beside them and load it.
+        .executableTarget(
+            name: "portico-bench",
+            dependencies: [
+                "PorticoCore",
+                "PorticoTestSupport",
+                "TestPatternCamera",
+                .product(name: "ArgumentParser", package: "swift-argument-parser"),
+                .product(name: "NIOCore", package: "swift-nio"),
             ],
             swiftSettings: settings
         ),
@@ -229,17 +279,10 @@ let package = Package(
             dependencies: [
                 "CFuzzer",
                 "PorticoCore",
+                "CompiledInPlugins",
                 "UPnPMapping",
                 "NATPMPMapping",
                 "CNATPMP",
-                "TestPatternCamera",
-                "V4L2Camera",
-                "FirstComePolicy",
-                "RandomBackoffPolicy",
-                "PortOrderPolicy",
-                "ServerValuePolicy",
-                "GPIOStepperPanTilt",
-                "GPIOButtonSwitch",
             ],
             path: "Fuzz/Harnesses",
             swiftSettings: settings
@@ -265,7 +308,8 @@ let package = Package(
                 "GPIOStepperPanTilt",
                 "GPIOButtonSwitch",
                 "GPIOLines",
-                "portico",
+                "CompiledInPlugins",
+                "PorticoTestSupport",
                 "CTurboJPEG",
                 "CPixelConvert",
                 "CUPnP",

@@ -1,14 +1,5 @@
-import FirstComePolicy
-import GPIOButtonSwitch
-import GPIOStepperPanTilt
-import NATPMPMapping
-import PortOrderPolicy
+import CompiledInPlugins
 import PorticoCore
-import RandomBackoffPolicy
-import ServerValuePolicy
-import TestPatternCamera
-import UPnPMapping
-import V4L2Camera
 
 /// A board profile as `portico run` and `portico probe` read it: parsed, then loaded
 /// with every compiled-in plugin reading its own section.
@@ -17,16 +8,8 @@ import V4L2Camera
 /// profile from the line and column alone), every parsed value is placed inside it, and
 /// nothing loads that does not parse.
 package enum ProfileHarness {
-    /// The plugins the executable compiles in, so each plugin's option reading is fuzzed
-    /// too. Kept in step with the executable's registry by `ProfileHarnessTests`.
-    package static let mappingBackends = [UPnPMapping.plugin, NATPMPMapping.plugin]
-    package static let registry = PluginRegistry(
-        cameraSources: [TestPatternCamera.plugin, V4L2Camera.plugin],
-        mappingBackends: mappingBackends + [AutoMappingBackend.plugin(choosingAmong: mappingBackends)],
-        electionPolicies: [FirstComePolicy.plugin, RandomBackoffPolicy.plugin, PortOrderPolicy.plugin, ServerValuePolicy.plugin],
-        panTiltDrivers: [GPIOStepperPanTilt.plugin],
-        registrationSwitches: [GPIOButtonSwitch.plugin]
-    )
+    /// The plugins the executable compiles in, so each plugin's option reading is fuzzed too.
+    static let registry = CompiledInPlugins.registry
 
     static let file = "fuzz.toml"
 

@@ -7,7 +7,7 @@ struct Portico: AsyncParsableCommand {
         commandName: "portico",
         abstract: "Camera firmware: streams a board's camera and shares one internet address with its neighbours.",
         version: PorticoVersion.current,
-        subcommands: [RunCommand.self, ProbeCommand.self, MapCommand.self, RegisterCommand.self, PasswdCommand.self, BenchCommand.self, BenchCameraCommand.self],
+        subcommands: [RunCommand.self, ProbeCommand.self, MapCommand.self, RegisterCommand.self, PasswdCommand.self],
         defaultSubcommand: nil
     )
 }

@@ -1,4 +1,5 @@
 import ArgumentParser
+import CompiledInPlugins
 import PorticoCore
 
 /// `--profile`, shared by every command that reads a board profile.

@@ -1,4 +1,5 @@
 import ArgumentParser
+import CompiledInPlugins
 import PorticoCore
 
 struct RunCommand: AsyncParsableCommand {

@@ -3,9 +3,8 @@ import Glibc
 #endif
 import FoundationEssentials
 import PorticoCore
+import PorticoTestSupport
 import Testing
-
-@testable import portico
 
 /// Every change an admin makes is in the log once, at notice, with where it came from.
 @Suite("Admin changes in the log", .serialized)

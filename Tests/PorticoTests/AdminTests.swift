@@ -3,9 +3,8 @@ import Glibc
 #endif
 import FoundationEssentials
 @testable import PorticoCore
+import PorticoTestSupport
 import Testing
-
-@testable import portico
 
 @Suite("Admin password and the authenticated API")
 struct AdminTests {
@@ -146,10 +145,4 @@ struct AdminTests {
         #expect(refused.status == 2 && refused.output.contains("shorter than 8"))
         #expect(access(folder + "/other", F_OK) != 0)
     }
-}
-
-func temporaryFolder() throws -> String {
-    var template = Array("/tmp/portico-state-XXXXXX".utf8CString)
-    guard template.withUnsafeMutableBufferPointer({ mkdtemp($0.baseAddress!) }) != nil else { throw TestFailure("mkdtemp failed") }
-    return String(decoding: template.prefix { $0 != 0 }.map { UInt8(bitPattern: $0) }, as: UTF8.self)
 }

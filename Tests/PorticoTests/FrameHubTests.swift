@@ -1,5 +1,6 @@
 import NIOCore
 import PorticoCore
+import PorticoTestSupport
 import Synchronization
 import Testing
 

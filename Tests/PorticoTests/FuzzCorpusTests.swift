@@ -1,8 +1,7 @@
 import FuzzHarnesses
 import PorticoCore
+import PorticoTestSupport
 import Testing
-
-@testable import portico
 
 /// Every input kept in a harness's corpus (the seeds, and each crash the fuzzer found)
 /// replayed through the harness the fuzzer ran it through, in the normal build: a fixed
@@ -29,16 +28,5 @@ import Testing
                 Issue.record("\(file): \(error)")
             }
         }
-    }
-
-    /// The profile harness loads profiles with the plugins the executable compiles in.
-    @Test func profileHarnessKnowsEveryCompiledInPlugin() {
-        let fuzzed = ProfileHarness.registry
-        let built = CompiledInPlugins.registry
-        #expect(fuzzed.cameraSources.map(\.name) == built.cameraSources.map(\.name))
-        #expect(fuzzed.mappingBackends.map(\.name) == built.mappingBackends.map(\.name))
-        #expect(fuzzed.electionPolicies.map(\.name) == built.electionPolicies.map(\.name))
-        #expect(fuzzed.panTiltDrivers.map(\.name) == built.panTiltDrivers.map(\.name))
-        #expect(fuzzed.registrationSwitches.map(\.name) == built.registrationSwitches.map(\.name))
     }
 }

@@ -1,5 +1,6 @@
 import FuzzHarnesses
 import PorticoCore
+import PorticoTestSupport
 import Testing
 import UPnPMapping
 

@@ -1,10 +1,10 @@
 #if canImport(Glibc)
 import Glibc
 #endif
+import CompiledInPlugins
 import PorticoCore
+import PorticoTestSupport
 import Testing
-
-@testable import portico
 
 @Suite("Board profiles")
 struct ProfileTests {

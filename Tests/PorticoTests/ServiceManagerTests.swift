@@ -2,6 +2,7 @@
 import Glibc
 #endif
 import PorticoCore
+import PorticoTestSupport
 import Testing
 
 /// What systemd hears from Portico over `NOTIFY_SOCKET`.

@@ -3,9 +3,8 @@ import Glibc
 #endif
 import FoundationEssentials
 import PorticoCore
+import PorticoTestSupport
 import Testing
-
-@testable import portico
 
 @Suite("A stalled stream client", .serialized)
 struct StalledClientTests {
@@ -19,7 +18,7 @@ struct StalledClientTests {
             size = "1920x1080"
             fps = 20
             quality = 95
-            """, executable: Repository.executable)
+            """)
         defer { server.stop() }
         let port = server.port
 
@@ -39,7 +38,7 @@ struct StalledClientTests {
             let start = ContinuousClock.now
             let frames = 80
             for _ in 0..<frames { _ = try reader.next() }
-            let elapsed = (ContinuousClock.now - start).seconds
+            let elapsed = (ContinuousClock.now - start).secondsValue
             let after = try residentKiB(server.pid)
 
             let state = try JSONDecoder().decode(

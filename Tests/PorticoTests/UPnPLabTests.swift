@@ -2,9 +2,8 @@
 import Glibc
 #endif
 import PorticoCore
+import PorticoTestSupport
 import Testing
-
-@testable import portico
 
 /// The UPnP backend against the network lab's real miniupnpd, and against a gateway that
 /// answers wrongly on purpose (`Tests/Lab/broken_igd.py`).

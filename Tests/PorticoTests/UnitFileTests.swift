@@ -1,6 +1,7 @@
 #if canImport(Glibc)
 import Glibc
 #endif
+import PorticoTestSupport
 import Testing
 
 /// The systemd units the image carries, checked by systemd itself.

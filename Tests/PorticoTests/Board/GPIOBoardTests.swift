@@ -3,10 +3,10 @@ import Glibc
 #endif
 import FoundationEssentials
 import PorticoCore
+import PorticoTestSupport
 import Testing
 
 @testable import GPIOStepperPanTilt
-@testable import portico
 
 /// The motors and the registration switch against the virtual board's real gpio-sim
 /// lines, through the real `portico run`. Run by `scripts/test-board`; skipped elsewhere.
@@ -45,7 +45,7 @@ struct GPIOBoardTests {
 
     static func start(_ profile: String, state: String) throws -> ServerProcess {
         try AdminCredential(password: password, iterations: 2_000).save(to: state + "/admin")
-        let server = try ServerProcess(profile: profile, executable: Repository.executable)
+        let server = try ServerProcess(profile: profile)
         try server.waitUntilReady()
         return server
     }

@@ -3,6 +3,7 @@ import Glibc
 #endif
 import FoundationEssentials
 import PorticoCore
+import PorticoTestSupport
 
 /// The simulator side of the virtual board's gpio-sim chip: what Portico drives on each
 /// line, and the pulls that stand in for a switch being pressed or released.

@@ -3,9 +3,8 @@ import Glibc
 #endif
 import FoundationEssentials
 import PorticoCore
+import PorticoTestSupport
 import Testing
-
-@testable import portico
 
 /// The idle slowdown against the virtual board's vivid camera, in its deterministic mode
 /// (`scripts/test-board`: the guest's clock counts instructions, so CPU time and frame
@@ -17,13 +16,13 @@ struct IdleSlowdownBoardTests {
         let (cpu0, wall0) = (try server.cpuTime(), ContinuousClock.now)
         try body()
         let (cpu1, wall1) = (try server.cpuTime(), ContinuousClock.now)
-        return (cpu1 - cpu0).seconds / (wall1 - wall0).seconds
+        return (cpu1 - cpu0).secondsValue / (wall1 - wall0).secondsValue
     }
 
     @Test("640x480 at 25 fps: no viewer costs at most a quarter of the CPU of one viewer; the first viewer's first new frame was captured within one frame interval")
     func idleCost() async throws {
         let fps = 25
-        let server = try ServerProcess(profile: VirtualBoard.profile(size: "640x480", fps: fps), executable: Repository.executable)
+        let server = try ServerProcess(profile: VirtualBoard.profile(size: "640x480", fps: fps))
         defer { server.stop() }
         try server.waitUntilReady()
         _ = try VirtualBoard.waitForSignal(port: server.port, live: true)

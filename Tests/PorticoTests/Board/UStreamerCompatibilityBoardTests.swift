@@ -3,9 +3,8 @@ import Glibc
 #endif
 import FoundationEssentials
 import PorticoCore
+import PorticoTestSupport
 import Testing
-
-@testable import portico
 
 /// Portico and ustreamer (Debian's 4.9) on the same vivid camera, one after the other,
 /// read by the same client written for ustreamer (`Tests/Compatibility/ustreamer_client.py`):
@@ -51,7 +50,7 @@ struct UStreamerCompatibilityBoardTests {
             ustreamer.signal(SIGTERM)
             _ = try? ustreamer.wait(timeout: .seconds(20))
 
-            let portico = try ServerProcess(profile: VirtualBoard.profile(), executable: Repository.executable)
+            let portico = try ServerProcess(profile: VirtualBoard.profile())
             defer { portico.stop() }
             try portico.waitUntilReady()
             _ = try VirtualBoard.waitForSignal(port: portico.port, live: true)

@@ -3,16 +3,15 @@ import Glibc
 #endif
 import FoundationEssentials
 import PorticoCore
+import PorticoTestSupport
 import Testing
-
-@testable import portico
 
 /// The v4l2 camera against the virtual board's real vivid device. Run by
 /// `scripts/test-board`; skipped outside the board.
 @Suite("V4L2 camera on the virtual board", .serialized, .enabled(if: VirtualBoard.isInside, "needs the virtual board (scripts/test-board)"))
 struct V4L2BoardTests {
     static func start(_ profile: String = VirtualBoard.profile()) throws -> ServerProcess {
-        let server = try ServerProcess(profile: profile, executable: Repository.executable)
+        let server = try ServerProcess(profile: profile)
         try server.waitUntilReady()
         _ = try VirtualBoard.waitForSignal(port: server.port, live: true)
         return server
@@ -65,7 +64,7 @@ struct V4L2BoardTests {
                 _ = try reader.next()
                 delivered += 1
             }
-            let elapsed = (ContinuousClock.now - start).seconds
+            let elapsed = (ContinuousClock.now - start).secondsValue
             let after = try VirtualBoard.state(port: server.port)
             let fps = Double(delivered) / elapsed
             let published = Double(after.camera!.frames - before.camera!.frames) / elapsed
@@ -160,7 +159,7 @@ struct V4L2BoardTests {
         let other = try Subprocess(["v4l2-ctl", "-d", VirtualBoard.video, "--stream-mmap"], executable: "/usr/bin/env")
         // It prints a '<' per frame on stderr: streaming, so the camera is taken before portico starts.
         try eventually(.seconds(10), "v4l2-ctl streaming") { other.errorOutput.contains("<") }
-        let server = try ServerProcess(profile: VirtualBoard.profile(), executable: Repository.executable)
+        let server = try ServerProcess(profile: VirtualBoard.profile())
         defer { server.stop() }
         try await blocking {
             try server.waitUntilReady()

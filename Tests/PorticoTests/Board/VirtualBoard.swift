@@ -3,8 +3,7 @@ import Glibc
 #endif
 import FoundationEssentials
 import PorticoCore
-
-@testable import portico
+import PorticoTestSupport
 
 /// The virtual board (`board/virtual/vboard`): a real kernel with the vivid V4L2 camera.
 /// Tests that need it run inside it (`scripts/test-board`) and skip everywhere else.

@@ -1,11 +1,11 @@
 #if canImport(Glibc)
 import Glibc
 #endif
+import CompiledInPlugins
 import FirstComePolicy
 import PorticoCore
+import PorticoTestSupport
 import Testing
-
-@testable import portico
 
 /// Any host on the LAN can ask the router for a mapping described `portico:<name>`: the
 /// representative lists a router entry only at an address a camera of the site has sent

@@ -3,9 +3,8 @@ import Glibc
 #endif
 import FoundationEssentials
 import PorticoCore
+import PorticoTestSupport
 import Testing
-
-@testable import portico
 
 /// The pages in a real browser: Debian's chromium, driven by Playwright for Python
 /// (`Tests/Lab/browser_pages.py`), inside the lab's namespaces, against three real

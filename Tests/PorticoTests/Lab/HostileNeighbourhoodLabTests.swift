@@ -3,6 +3,7 @@ import Glibc
 #endif
 import FoundationEssentials
 import PorticoCore
+import PorticoTestSupport
 import Testing
 
 /// A site of three cameras behind the lab's real router, for three minutes, while a

@@ -3,9 +3,8 @@ import Glibc
 #endif
 import FoundationEssentials
 import PorticoCore
+import PorticoTestSupport
 import Testing
-
-@testable import portico
 
 /// Addresses that stay valid through a failover, behind the lab's real router: the member
 /// that becomes representative still answers on its old port from the internet, beside

@@ -2,9 +2,8 @@
 import Glibc
 #endif
 import PorticoCore
+import PorticoTestSupport
 import Testing
-
-@testable import portico
 
 /// Cameras behind the real miniupnpd router of the network lab, as on a LAN.
 @Suite("Port mapping through a real router", .serialized, .enabled(if: NetworkLab.isAvailable, "needs root and miniupnpd (Tests/Lab/netlab install-deps)"))

@@ -3,9 +3,8 @@ import Glibc
 #endif
 import FoundationEssentials
 import PorticoCore
+import PorticoTestSupport
 import Testing
-
-@testable import portico
 
 /// `/metrics` of a camera in a site behind the lab's real router, checked against its
 /// `/state` by Prometheus's parser (see `MetricsTests`). A lab suite: it runs with the

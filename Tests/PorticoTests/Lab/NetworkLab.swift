@@ -3,8 +3,7 @@ import Glibc
 #endif
 import FoundationEssentials
 import PorticoCore
-
-@testable import portico
+import PorticoTestSupport
 
 /// The project's network lab (`Tests/Lab/netlab`): a real miniupnpd router in network
 /// namespaces with camera hosts behind it. Each test gets a lab of its own prefix and
@@ -82,14 +81,4 @@ final class NetworkLab: @unchecked Sendable {
         guard reply.status == 0 else { return nil }
         return try JSONDecoder().decode(StateReport.self, from: Data(reply.body))
     }
-}
-
-/// Polls `condition` every 100 ms until it holds, failing after `limit`.
-func eventually(_ limit: Duration, _ what: String, _ condition: () throws -> Bool) throws {
-    let deadline = ContinuousClock.now + limit
-    while ContinuousClock.now < deadline {
-        if (try? condition()) == true { return }
-        usleep(100_000)
-    }
-    throw TestFailure("not within \(limit): \(what)")
 }

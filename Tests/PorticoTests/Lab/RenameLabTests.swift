@@ -3,9 +3,8 @@ import Glibc
 #endif
 import FoundationEssentials
 import PorticoCore
+import PorticoTestSupport
 import Testing
-
-@testable import portico
 
 /// A rename end to end against the real router: the representative's directory, the
 /// router's table (`portico:<name>` at the next renewal) and a restart.

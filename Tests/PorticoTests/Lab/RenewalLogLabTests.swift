@@ -3,9 +3,8 @@ import Glibc
 #endif
 import FoundationEssentials
 import PorticoCore
+import PorticoTestSupport
 import Testing
-
-@testable import portico
 
 /// A representative renews its fixed port every second or so, for as long as it runs:
 /// those renewals stay at debug, and the log above it says only what changed.

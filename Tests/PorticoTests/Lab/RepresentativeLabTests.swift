@@ -3,9 +3,8 @@ import Glibc
 #endif
 import FoundationEssentials
 import PorticoCore
+import PorticoTestSupport
 import Testing
-
-@testable import portico
 
 /// A site of cameras behind the lab's real router: the directory seen from the internet,
 /// the representative leaving cleanly or dying, and a rogue on the LAN.

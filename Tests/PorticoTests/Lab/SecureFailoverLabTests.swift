@@ -3,9 +3,8 @@ import Glibc
 #endif
 import FoundationEssentials
 import PorticoCore
+import PorticoTestSupport
 import Testing
-
-@testable import portico
 
 /// A crashed representative behind a router as most homes have it: miniupnpd with
 /// `secure_mode=yes`, where the successor cannot delete the dead camera's mapping of the

@@ -4,9 +4,8 @@ import Glibc
 import Foundation
 import FoundationEssentials
 import PorticoCore
+import PorticoTestSupport
 import Testing
-
-@testable import portico
 
 /// The directory against the real router: a mapping any LAN host can add under a camera's
 /// name, and a camera whose LAN address changes while it runs.

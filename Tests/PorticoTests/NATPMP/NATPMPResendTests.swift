@@ -1,9 +1,10 @@
 #if canImport(Glibc)
 import Glibc
 #endif
+import Foundation
 import NATPMPMapping
 import PorticoCore
-import Foundation
+import PorticoTestSupport
 import Synchronization
 import Testing
 

@@ -1,7 +1,7 @@
-import PorticoCore
-import Testing
-
 @testable import GPIOStepperPanTilt
+import PorticoCore
+import PorticoTestSupport
+import Testing
 
 /// The motors' position across restarts, and what the driver says when it cannot trust it.
 @Suite("Pan/tilt position file")

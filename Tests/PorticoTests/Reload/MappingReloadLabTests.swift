@@ -5,7 +5,7 @@ import FoundationEssentials
 import PorticoCore
 import Testing
 
-@testable import portico
+import PorticoTestSupport
 
 /// SIGHUP to a representative whose `[mapping]` backend changes from UPnP to NAT-PMP,
 /// against the lab's real router. Over NAT-PMP the router keeps one mapping per internal

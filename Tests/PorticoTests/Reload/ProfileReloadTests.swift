@@ -3,9 +3,8 @@ import Glibc
 #endif
 import FoundationEssentials
 import PorticoCore
+import PorticoTestSupport
 import Testing
-
-@testable import portico
 
 /// SIGHUP to `portico run`, a real process: the profile is read again and only what
 /// changed restarts.

@@ -1,10 +1,9 @@
 #if canImport(Glibc)
 import Glibc
 #endif
+import CompiledInPlugins
 import PorticoCore
 import Testing
-
-@testable import portico
 
 /// Which pieces a new profile restarts, from the two profiles alone.
 @Suite("Reload plans")

@@ -4,10 +4,9 @@ import Glibc
 import FoundationEssentials
 import Logging
 @testable import PorticoCore
+import PorticoTestSupport
 import ServiceLifecycle
 import Testing
-
-@testable import portico
 
 /// Sessions, the origin rule and the LAN rule over real HTTP on loopback.
 @Suite("Admin sessions over HTTP")

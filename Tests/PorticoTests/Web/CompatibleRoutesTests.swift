@@ -3,9 +3,8 @@ import Glibc
 #endif
 import FoundationEssentials
 import PorticoCore
+import PorticoTestSupport
 import Testing
-
-@testable import portico
 
 /// The URLs of other streamers on a real loopback socket; the same shapes are checked
 /// against ustreamer itself on the virtual board (`UStreamerCompatibilityBoardTests`).

@@ -3,10 +3,9 @@ import Glibc
 #endif
 import FoundationEssentials
 import PorticoCore
+import PorticoTestSupport
 import Synchronization
 import Testing
-
-@testable import portico
 
 /// A real `portico run` on loopback against clients that behave as attackers do. The
 /// attackers connect from 127.0.0.1; the viewers and the admin from 127.0.0.2 and
@@ -42,7 +41,7 @@ struct HostileClientTests {
     @Test("2000 idle connections from one address: it keeps 32, another client's /snapshot and /stream go on, and idle ones close")
     func connectionFlood() async throws {
         try raiseOpenFileLimit(to: 4096)
-        let server = try ServerProcess(profile: Self.camera, executable: Repository.executable)
+        let server = try ServerProcess(profile: Self.camera)
         defer { server.stop() }
         let port = server.port
         try await blocking { try server.waitUntilReady() }
@@ -89,7 +88,7 @@ struct HostileClientTests {
 
     @Test("an idle keep-alive connection closes after the idle timeout, slow headers after the header timeout, HTTP/1.0 after its response")
     func timeouts() async throws {
-        let server = try ServerProcess(profile: Self.camera, executable: Repository.executable)
+        let server = try ServerProcess(profile: Self.camera)
         defer { server.stop() }
         let port = server.port
         try await blocking { try server.waitUntilReady() }
@@ -143,9 +142,8 @@ struct HostileClientTests {
 
     @Test("100 wrong passwords at once: /stream keeps 90% of its rate, /snapshot answers, and the admin gets in within 1 s")
     func loginFlood() async throws {
-        let folder = try temporaryFolder()
-        try AdminCredential(password: "s3cret-pass").save(to: folder + "/admin")
-        let server = try ServerProcess(profile: Self.camera + "\n[http]\nadmin_file = \"\(folder)/admin\"\n", executable: Repository.executable)
+        let admin = try TestAdmin()
+        let server = try ServerProcess(profile: Self.camera, admin: admin)
         defer { server.stop() }
         let port = server.port
         try await blocking { try server.waitUntilReady() }
@@ -165,7 +163,7 @@ struct HostileClientTests {
         let calmAdmin = try await blocking {
             let start = ContinuousClock.now
             _ = try LoopbackHTTPClient.post(
-                port: port, path: "/api/register", headers: ["Authorization": "Basic " + Data("admin:s3cret-pass".utf8).base64EncodedString()],
+                port: port, path: "/api/register", headers: ["Authorization": admin.authorization],
                 body: [], timeout: .seconds(5), from: "127.0.0.4")
             return ContinuousClock.now - start
         }
@@ -184,7 +182,7 @@ struct HostileClientTests {
                 }
             }
         }
-        let (attacked, snapshot, admin) = try await blocking {
+        let (attacked, snapshot, adminAnswer) = try await blocking {
             usleep(1_000_000)
             let attacked = rate(over: 4)
             var start = ContinuousClock.now
@@ -192,7 +190,7 @@ struct HostileClientTests {
             let snapshot = (picture.status, ContinuousClock.now - start)
             start = ContinuousClock.now
             let answer = try LoopbackHTTPClient.post(
-                port: port, path: "/api/register", headers: ["Authorization": "Basic " + Data("admin:s3cret-pass".utf8).base64EncodedString()],
+                port: port, path: "/api/register", headers: ["Authorization": admin.authorization],
                 body: [], timeout: .seconds(5), from: "127.0.0.3")
             return (attacked, snapshot, (answer.status, ContinuousClock.now - start))
         }
@@ -208,8 +206,8 @@ struct HostileClientTests {
         #expect(attacked >= 0.9 * calm, "\(attacked) fps under the flood, \(calm) fps before")
         #expect(snapshot.0 == 200 && snapshot.1 < .seconds(1), "/snapshot: \(snapshot)")
         // Within 1 s, or a few hashes' time where one hash is slower than a board's.
-        #expect(admin.0 == 409 && admin.1 < max(.seconds(1), calmAdmin * 4),
-                "the admin: \(admin) (calm: \(calmAdmin)); 409 because this board maps no port")
+        #expect(adminAnswer.0 == 409 && adminAnswer.1 < max(.seconds(1), calmAdmin * 4),
+                "the admin: \(adminAnswer) (calm: \(calmAdmin)); 409 because this board maps no port")
         #expect(state.status == 200 && !state.text.contains("pwned"))
     }
 }

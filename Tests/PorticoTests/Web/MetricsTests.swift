@@ -3,9 +3,8 @@ import Glibc
 #endif
 import FoundationEssentials
 import PorticoCore
+import PorticoTestSupport
 import Testing
-
-@testable import portico
 
 /// `/metrics` read by Prometheus's own parser (PyPI's prometheus-client, in the venv
 /// `scripts/setup` makes) and checked against `/state` of the same running camera, by
@@ -38,9 +37,7 @@ struct MetricsTests {
     @Test("a camera with a viewer and two wrong passwords: frames, encode times, clients, signal and logins match /state",
           .enabled(if: hasParser, "needs the venv with prometheus-client (scripts/setup)"))
     func camera() async throws {
-        let folder = try temporaryFolder()
-        try AdminCredential(password: "s3cret-pass").save(to: folder + "/admin")
-        let server = try ServerProcess(profile: Self.camera + "\n[http]\nadmin_file = \"\(folder)/admin\"\n", executable: Repository.executable)
+        let server = try ServerProcess(profile: Self.camera, admin: try TestAdmin())
         defer { server.stop() }
         let port = server.port
         try await blocking { try server.waitUntilReady() }
@@ -48,7 +45,7 @@ struct MetricsTests {
             for attempt in 1...2 {
                 let reply = try LoopbackHTTPClient.post(
                     port: port, path: "/api/register",
-                    headers: ["Authorization": "Basic " + Data("admin:wrong-\(attempt)".utf8).base64EncodedString()], body: [])
+                    headers: ["Authorization": TestAdmin.authorization(password: "wrong-\(attempt)")], body: [])
                 #expect(reply.status == 401)
             }
             var viewer = try LoopbackHTTPClient.openStream(port: port)
@@ -60,10 +57,8 @@ struct MetricsTests {
 
     @Test("views = \"admin\" closes /metrics too; with the password it reads as before")
     func closedViews() async throws {
-        let folder = try temporaryFolder()
-        try AdminCredential(password: "s3cret-pass").save(to: folder + "/admin")
-        let server = try ServerProcess(
-            profile: Self.camera + "\n[http]\nviews = \"admin\"\nadmin_file = \"\(folder)/admin\"\n", executable: Repository.executable)
+        let admin = try TestAdmin()
+        let server = try ServerProcess(profile: Self.camera, admin: admin, http: "views = \"admin\"\n")
         defer { server.stop() }
         let port = server.port
         try await blocking {

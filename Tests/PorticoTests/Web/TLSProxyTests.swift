@@ -5,7 +5,7 @@ import FoundationEssentials
 import PorticoCore
 import Testing
 
-@testable import portico
+import PorticoTestSupport
 
 /// Administration through a real HTTPS reverse proxy: Debian's nginx terminates TLS
 /// (a self-signed certificate) on loopback in front of a real `portico run`, as a user

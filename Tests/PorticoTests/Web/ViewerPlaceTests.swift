@@ -7,7 +7,7 @@ import Logging
 import ServiceLifecycle
 import Testing
 
-@testable import portico
+import PorticoTestSupport
 
 /// Who is on the LAN, and what a viewer on the internet is told: no LAN address, in the
 /// JSON or on the page.

@@ -1,12 +1,17 @@
+#if canImport(Glibc)
+import Glibc
+#endif
 import ArgumentParser
+import FoundationEssentials
 import PorticoCore
+import PorticoTestSupport
 
-struct BenchCameraCommand: AsyncParsableCommand {
+struct CameraCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
-        commandName: "bench-camera",
+        commandName: "camera",
         abstract: "Compare Portico with another MJPEG streamer on the same camera: delivered fps and server CPU per frame.",
         discussion: """
-            Runs `portico run` with the profile, then the reference command, one after the other on the same
+            Runs `portico run` (the `portico` built beside this program) with the profile, then the reference command, one after the other on the same
             camera, each with every client count: the clients read /stream as fast as frames come; the figures
             are the frames they got and the server's CPU time (utime + stime from /proc) over the window.
             The reference command's {port} is replaced by the port to listen on. scripts/bench-camera runs this
@@ -100,8 +105,3 @@ struct BenchCameraCommand: AsyncParsableCommand {
         return lines.joined(separator: "\n")
     }
 }
-
-#if canImport(Glibc)
-import Glibc
-#endif
-import FoundationEssentials

@@ -6,20 +6,21 @@ import Musl
 
 /// A `portico run` child process on a loopback port, for measuring the server apart
 /// from the clients that load it.
-final class ServerProcess: Sendable {
+package final class ServerProcess: Sendable {
     private let process: ChildProcess
-    let port: Int
+    package let port: Int
     private let profilePath: String
 
-    var pid: pid_t { process.pid }
+    package var pid: pid_t { process.pid }
 
-    struct Failure: Error, CustomStringConvertible {
-        let description: String
+    package struct Failure: Error, CustomStringConvertible {
+        package let description: String
+        package init(description: String) { self.description = description }
     }
 
-    /// Starts `executable` (by default this same one) with `profile`, the text of a
-    /// profile, on a free loopback port.
-    init(profile: String, executable: String = "/proc/self/exe") throws {
+    /// Starts `executable` (by default the `portico` built beside this program) with
+    /// `profile`, the text of a profile, on a free loopback port.
+    package init(profile: String, executable: String = Repository.executable) throws {
         port = try Self.freePort()
         var template = Array("/tmp/portico-bench-XXXXXX.toml".utf8CString)
         let fd = template.withUnsafeMutableBufferPointer { mkstemps($0.baseAddress!, 5) }
@@ -47,7 +48,7 @@ final class ServerProcess: Sendable {
     }
 
     /// Waits until the server answers `/state`.
-    func waitUntilReady(timeout: Duration = .seconds(20)) throws {
+    package func waitUntilReady(timeout: Duration = .seconds(20)) throws {
         let deadline = ContinuousClock.now + timeout
         while ContinuousClock.now < deadline {
             if let reply = try? LoopbackHTTPClient.get(port: port, path: "/state", timeout: .seconds(2)), reply.status == 200 {
@@ -59,12 +60,12 @@ final class ServerProcess: Sendable {
     }
 
     /// User plus system CPU time the server has used so far.
-    func cpuTime() throws -> Duration { try process.cpuTime() }
+    package func cpuTime() throws -> Duration { try process.cpuTime() }
 
     /// SIGTERM, then wait for it to exit.
-    func stop() { process.stop() }
+    package func stop() { process.stop() }
 
-    static func freePort() throws -> Int {
+    package static func freePort() throws -> Int {
         let fd = socket(AF_INET, Int32(SOCK_STREAM.rawValue), 0)
         defer { close(fd) }
         var address = sockaddr_in()

@@ -1,10 +1,9 @@
+import CompiledInPlugins
 import Logging
 import PorticoCore
 
-@testable import portico
-
 /// A daemon in this process on a free loopback port, for as long as `body` runs.
-func withDaemon<T: Sendable>(
+package func withDaemon<T: Sendable>(
     profile text: String, _ body: @escaping @Sendable (_ port: Int) async throws -> T
 ) async throws -> T {
     let profile = try ProfileLoader(registry: CompiledInPlugins.registry).load(text: text, file: "test.toml")
@@ -32,6 +31,6 @@ func withDaemon<T: Sendable>(
 
 /// Runs blocking client code on a thread of its own, off the concurrency pool the
 /// server under test also uses.
-func blocking<T: Sendable>(_ body: @escaping @Sendable () throws -> T) async throws -> T {
+package func blocking<T: Sendable>(_ body: @escaping @Sendable () throws -> T) async throws -> T {
     try await DedicatedThread.run(name: "test-client") { _ in try body() }
 }

@@ -1,15 +1,13 @@
 import ArgumentParser
-import FoundationEssentials
 import PorticoCore
-import TestPatternCamera
 
-struct BenchCommand: AsyncParsableCommand {
+struct StreamCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
-        commandName: "bench",
-        abstract: "Measure encoding and streaming, and print the figures.",
+        commandName: "stream",
+        abstract: "Measure encoding and streaming of the test pattern, and print the figures.",
         discussion: """
             Encode: frames per second of the test pattern (paint + libturbojpeg) on one thread.
-            Stream: a `portico run` child with a test-pattern camera on a loopback port, loaded by
+            Stream: a `portico run` child (the `portico` built beside this program) with a test-pattern camera on a loopback port, loaded by
             1 and by 50 concurrent /stream clients; its CPU time (from /proc) per delivered frame.
             """)
 
@@ -47,18 +45,4 @@ struct BenchCommand: AsyncParsableCommand {
             print("  \(pad(String(count), 9)) \(pad(fixed(result.capturedFps, 1), 14)) \(pad(fixed(result.deliveredFpsPerClient, 1), 22)) \(pad(fixed(result.cpuMillisecondsPerSecond, 1), 17)) \(pad(fixed(result.cpuPerDeliveredFrame, 3), 24)) \(fixed(result.cpuPerCapturedFrame, 3))")
         }
     }
-}
-
-func fixed(_ value: Double, _ decimals: Int) -> String {
-    var scale = 1.0
-    for _ in 0..<decimals { scale *= 10 }
-    let scaled = Int64((value * scale).rounded())
-    let whole = scaled / Int64(scale)
-    guard decimals > 0 else { return String(whole) }
-    let fraction = String(abs(scaled) % Int64(scale))
-    return "\(scaled < 0 && whole == 0 ? "-" : "")\(whole).\(String(repeating: "0", count: decimals - fraction.count))\(fraction)"
-}
-
-func pad(_ text: String, _ width: Int) -> String {
-    text.count >= width ? text : text + String(repeating: " ", count: width - text.count)
 }

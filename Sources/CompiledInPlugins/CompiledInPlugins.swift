@@ -12,8 +12,8 @@ import V4L2Camera
 
 /// The plugins compiled into this build: the one place that names concrete plugins.
 /// A plugin target added to Package.swift is listed here and nowhere else.
-enum CompiledInPlugins {
-    static let registry = PluginRegistry(
+package enum CompiledInPlugins {
+    package static let registry = PluginRegistry(
         cameraSources: [
             TestPatternCamera.plugin,
             V4L2Camera.plugin,
@@ -34,7 +34,7 @@ enum CompiledInPlugins {
     )
 
     /// In order of preference for `auto`.
-    static let mappingBackends = [
+    package static let mappingBackends = [
         UPnPMapping.plugin,
         NATPMPMapping.plugin,
     ]

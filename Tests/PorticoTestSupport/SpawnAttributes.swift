@@ -6,10 +6,10 @@ import Glibc
 /// mask, whatever this process ignores or blocks (signal handlers of a service group,
 /// a test runner): otherwise the child inherits SIGTERM ignored and cannot be stopped
 /// the way a service manager stops it.
-final class SpawnAttributes {
-    var value = posix_spawnattr_t()
+package final class SpawnAttributes {
+    package var value = posix_spawnattr_t()
 
-    init() {
+    package init() {
         posix_spawnattr_init(&value)
         var defaults = sigset_t()
         sigemptyset(&defaults)

@@ -3,29 +3,37 @@ import Glibc
 #elseif canImport(Musl)
 import Musl
 #endif
+import PorticoCore
 
 /// A small blocking HTTP/1.1 client for talking to a Portico on this machine: the
 /// benchmark's stream clients and the tests' probes. Plain sockets and blocking reads
 /// on threads of their own, so measuring the server does not share its event loops.
-struct LoopbackHTTPClient {
-    struct Failure: Error, CustomStringConvertible {
-        let description: String
+package struct LoopbackHTTPClient {
+    package struct Failure: Error, CustomStringConvertible {
+        package let description: String
+        package init(description: String) { self.description = description }
     }
 
-    struct Reply {
-        let status: Int
-        let headers: [(name: String, value: String)]
-        let body: [UInt8]
+    package struct Reply {
+        package let status: Int
+        package let headers: [(name: String, value: String)]
+        package let body: [UInt8]
 
-        func header(_ name: String) -> String? {
+        package init(status: Int, headers: [(name: String, value: String)], body: [UInt8]) {
+            self.status = status
+            self.headers = headers
+            self.body = body
+        }
+
+        package func header(_ name: String) -> String? {
             headers.first { $0.name.lowercased() == name.lowercased() }?.value
         }
 
-        var text: String { String(decoding: body, as: UTF8.self) }
+        package var text: String { String(decoding: body, as: UTF8.self) }
     }
 
     /// GET `path` and read the whole reply.
-    static func get(
+    package static func get(
         host: String = "127.0.0.1", port: Int, path: String, headers: [String: String] = [:], timeout: Duration = .seconds(10),
         from source: String? = nil
     ) throws -> Reply {
@@ -39,7 +47,7 @@ struct LoopbackHTTPClient {
     }
 
     /// POST `body` to `path` and read the whole reply.
-    static func post(
+    package static func post(
         host: String = "127.0.0.1", port: Int, path: String, headers: [String: String] = [:], body: [UInt8],
         timeout: Duration = .seconds(15), from source: String? = nil
     ) throws -> Reply {
@@ -53,7 +61,7 @@ struct LoopbackHTTPClient {
     }
 
     /// GET `/stream` (or another MJPEG path) and return a reader of its frames.
-    static func openStream(
+    package static func openStream(
         host: String = "127.0.0.1", port: Int, path: String = "/stream", timeout: Duration = .seconds(10), from source: String? = nil
     ) throws -> MJPEGReader {
         let connection = try Connection(host: host, port: port, timeout: timeout, from: source)
@@ -64,13 +72,13 @@ struct LoopbackHTTPClient {
     }
 
     /// One TCP connection with a read buffer.
-    final class Connection {
-        let fd: Int32
+    package final class Connection {
+        package let fd: Int32
         private var buffer: [UInt8] = []
         private var position = 0
 
         /// `source` picks the local address (another loopback address, to be another client).
-        init(host: String, port: Int, timeout: Duration, from source: String? = nil) throws {
+        package init(host: String, port: Int, timeout: Duration, from source: String? = nil) throws {
             fd = socket(AF_INET, Int32(SOCK_STREAM.rawValue), 0)
             guard fd >= 0 else { throw Failure(description: "socket: \(String(cString: strerror(errno)))") }
             var time = timeval(tv_sec: Int(timeout.components.seconds), tv_usec: Int(timeout.components.attoseconds / 1_000_000_000_000))
@@ -108,7 +116,7 @@ struct LoopbackHTTPClient {
         /// another thread's socket).
         deinit { if fd >= 0 { close(fd) } }
 
-        func send(_ text: String) throws {
+        package func send(_ text: String) throws {
             var bytes = Array(text.utf8)[...]
             while !bytes.isEmpty {
                 let sent = bytes.withUnsafeBytes { Glibc.send(fd, $0.baseAddress, $0.count, Int32(MSG_NOSIGNAL)) }
@@ -134,7 +142,7 @@ struct LoopbackHTTPClient {
             return true
         }
 
-        func readLine() throws -> String {
+        package func readLine() throws -> String {
             while true {
                 if let end = buffer[position...].firstIndex(of: UInt8(ascii: "\n")) {
                     var line = buffer[position..<end]
@@ -147,14 +155,14 @@ struct LoopbackHTTPClient {
         }
 
         /// Up to `count` bytes (fewer only at end of stream).
-        func read(upTo count: Int) throws -> ArraySlice<UInt8> {
+        package func read(upTo count: Int) throws -> ArraySlice<UInt8> {
             if position == buffer.count, try !fill() { return [] }
             let end = min(buffer.count, position + count)
             defer { position = end }
             return buffer[position..<end]
         }
 
-        func readHead() throws -> (status: Int, headers: [(name: String, value: String)]) {
+        package func readHead() throws -> (status: Int, headers: [(name: String, value: String)]) {
             let statusLine = try readLine()
             let parts = statusLine.split(separator: " ", maxSplits: 2)
             guard parts.count >= 2, parts[0].hasPrefix("HTTP/1."), let status = Int(parts[1]) else {
@@ -163,26 +171,26 @@ struct LoopbackHTTPClient {
             return (status, try readHeaders())
         }
 
-        func readHeaders() throws -> [(name: String, value: String)] {
+        package func readHeaders() throws -> [(name: String, value: String)] {
             var headers: [(name: String, value: String)] = []
             while true {
                 let line = try readLine()
                 if line.isEmpty { return headers }
                 guard let colon = line.firstIndex(of: ":") else { throw Failure(description: "bad header line: \(line)") }
-                headers.append((String(line[..<colon]), String(line[line.index(after: colon)...]).trimmingSpaces))
+                headers.append((String(line[..<colon]), String(line[line.index(after: colon)...].trimmingBlanks())))
             }
         }
     }
 
     /// The body of one reply, undoing chunked transfer encoding where it is used.
-    struct BodyReader {
-        let connection: Connection
+    package struct BodyReader {
+        package let connection: Connection
         private let chunked: Bool
         /// Bytes left in the current chunk, or in a Content-Length body.
         private var remaining: Int?
         private var finished = false
 
-        init(connection: Connection, headers: [(name: String, value: String)]) {
+        package init(connection: Connection, headers: [(name: String, value: String)]) {
             self.connection = connection
             let find = { (name: String) in headers.first { $0.name.lowercased() == name }?.value }
             chunked = find("transfer-encoding")?.lowercased().contains("chunked") ?? false
@@ -190,12 +198,12 @@ struct LoopbackHTTPClient {
         }
 
         /// Some body bytes; empty at the end of the body.
-        mutating func read(upTo count: Int) throws -> ArraySlice<UInt8> {
+        package mutating func read(upTo count: Int) throws -> ArraySlice<UInt8> {
             if finished { return [] }
             if chunked {
                 if remaining == 0 {
                     let sizeLine = try connection.readLine()
-                    guard let size = Int(sizeLine.split(separator: ";")[0].trimmingSpaces, radix: 16) else {
+                    guard let size = Int(sizeLine.split(separator: ";")[0].trimmingBlanks(), radix: 16) else {
                         throw Failure(description: "bad chunk size: \(sizeLine)")
                     }
                     if size == 0 {
@@ -226,7 +234,7 @@ struct LoopbackHTTPClient {
             return bytes
         }
 
-        mutating func readAll() throws -> [UInt8] {
+        package mutating func readAll() throws -> [UInt8] {
             var all: [UInt8] = []
             while true {
                 let bytes = try read(upTo: 64 * 1024)
@@ -235,7 +243,7 @@ struct LoopbackHTTPClient {
             }
         }
 
-        mutating func readExactly(_ count: Int) throws -> [UInt8] {
+        package mutating func readExactly(_ count: Int) throws -> [UInt8] {
             var out: [UInt8] = []
             out.reserveCapacity(count)
             while out.count < count {
@@ -246,7 +254,7 @@ struct LoopbackHTTPClient {
             return out
         }
 
-        mutating func readLine() throws -> String {
+        package mutating func readLine() throws -> String {
             var line: [UInt8] = []
             while true {
                 let byte = try read(upTo: 1)
@@ -258,11 +266,5 @@ struct LoopbackHTTPClient {
                 line.append(value)
             }
         }
-    }
-}
-
-extension StringProtocol {
-    var trimmingSpaces: String {
-        String(drop { $0 == " " || $0 == "\t" }.reversed().drop { $0 == " " || $0 == "\t" }.reversed())
     }
 }

@@ -3,24 +3,24 @@ import Glibc
 #endif
 
 /// Files of this repository and the built executables, found from this source file.
-enum Repository {
-    static let root: String = {
+package enum Repository {
+    package static let root: String = {
         var parts = "\(#filePath)".split(separator: "/", omittingEmptySubsequences: false)
-        parts.removeLast(3)  // Tests/PorticoTests/Repository.swift
+        parts.removeLast(3)  // Tests/PorticoTestSupport/Repository.swift
         return parts.joined(separator: "/")
     }()
 
-    static func path(_ relative: String) -> String { root + "/" + relative }
+    package static func path(_ relative: String) -> String { root + "/" + relative }
 
-    static func read(_ relative: String) throws -> String {
+    package static func read(_ relative: String) throws -> String {
         try readAbsolute(path(relative))
     }
 
-    static func readAbsolute(_ path: String) throws -> String {
+    package static func readAbsolute(_ path: String) throws -> String {
         String(decoding: try readBytes(path), as: UTF8.self)
     }
 
-    static func readBytes(_ path: String) throws -> [UInt8] {
+    package static func readBytes(_ path: String) throws -> [UInt8] {
         guard let file = fopen(path, "r") else { throw TestFailure("cannot open \(path)") }
         defer { fclose(file) }
         var bytes: [UInt8] = []
@@ -33,8 +33,9 @@ enum Repository {
         return bytes
     }
 
-    /// The `portico` executable built beside this test bundle.
-    static var executable: String {
+    /// The `portico` executable built beside this program (the test bundle, or
+    /// `portico-bench`): the one the tests and the benchmarks start.
+    package static var executable: String {
         var buffer = [CChar](repeating: 0, count: 4096)
         let count = readlink("/proc/self/exe", &buffer, buffer.count - 1)
         let bundle = String(decoding: buffer[0..<max(0, count)].map { UInt8(bitPattern: $0) }, as: UTF8.self)
@@ -43,7 +44,7 @@ enum Repository {
     }
 }
 
-struct TestFailure: Error, CustomStringConvertible {
-    let description: String
-    init(_ description: String) { self.description = description }
+package struct TestFailure: Error, CustomStringConvertible {
+    package let description: String
+    package init(_ description: String) { self.description = description }
 }

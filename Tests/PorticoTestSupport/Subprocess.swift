@@ -2,17 +2,15 @@
 import Glibc
 #endif
 
-@testable import portico
-
 /// The `portico` executable run as a user runs it: arguments in, exit status and
 /// output out, signals delivered for real.
-final class Subprocess: @unchecked Sendable {
-    let pid: pid_t
+package final class Subprocess: @unchecked Sendable {
+    package let pid: pid_t
     private let outputPath: String
     private let errorPath: String
     private var exitStatus: Int32?
 
-    init(_ arguments: [String], executable: String = Repository.executable, stdin: String = "/dev/null") throws {
+    package init(_ arguments: [String], executable: String = Repository.executable, stdin: String = "/dev/null") throws {
         outputPath = Self.temporaryPath("out")
         errorPath = Self.temporaryPath("err")
         var actions = posix_spawn_file_actions_t()
@@ -41,7 +39,7 @@ final class Subprocess: @unchecked Sendable {
     }
 
     /// Runs to completion and returns (status, stdout, stderr).
-    static func run(
+    package static func run(
         _ arguments: [String], executable: String = Repository.executable, stdin: String = "/dev/null",
         timeout: Duration = .seconds(30)
     ) throws -> (status: Int32, output: String, error: String) {
@@ -50,10 +48,10 @@ final class Subprocess: @unchecked Sendable {
         return (status, process.output, process.errorOutput)
     }
 
-    func signal(_ number: Int32) { kill(pid, number) }
+    package func signal(_ number: Int32) { kill(pid, number) }
 
     /// Waits for the exit and returns its status; a signal death is 128 + signal.
-    func wait(timeout: Duration) throws -> Int32 {
+    package func wait(timeout: Duration) throws -> Int32 {
         let deadline = ContinuousClock.now + timeout
         while true {
             if let code = exited() { return code }
@@ -65,7 +63,7 @@ final class Subprocess: @unchecked Sendable {
     }
 
     /// The exit status if the process has ended (128 + signal for a signal death), nil while it runs.
-    func exited() -> Int32? {
+    package func exited() -> Int32? {
         if let exitStatus { return exitStatus }
         var status: Int32 = 0
         guard waitpid(pid, &status, WNOHANG) == pid else { return nil }
@@ -74,8 +72,8 @@ final class Subprocess: @unchecked Sendable {
         return code
     }
 
-    var output: String { (try? Self.contents(outputPath)) ?? "" }
-    var errorOutput: String { (try? Self.contents(errorPath)) ?? "" }
+    package var output: String { (try? Self.contents(outputPath)) ?? "" }
+    package var errorOutput: String { (try? Self.contents(errorPath)) ?? "" }
 
     private static func temporaryPath(_ kind: String) -> String {
         var template = Array("/tmp/portico-test-\(kind)-XXXXXX".utf8CString)
@@ -92,15 +90,4 @@ final class Subprocess: @unchecked Sendable {
         while case let count = fread(&buffer, 1, buffer.count, file), count > 0 { bytes += buffer[0..<count] }
         return String(decoding: bytes, as: UTF8.self)
     }
-}
-
-/// Writes `text` to a new temporary file and returns its path.
-func temporaryProfile(_ text: String) throws -> String {
-    var template = Array("/tmp/portico-profile-XXXXXX.toml".utf8CString)
-    let fd = template.withUnsafeMutableBufferPointer { mkstemps($0.baseAddress!, 5) }
-    guard fd >= 0 else { throw TestFailure("cannot create a temporary profile") }
-    let bytes = Array(text.utf8)
-    _ = bytes.withUnsafeBytes { write(fd, $0.baseAddress, $0.count) }
-    close(fd)
-    return String(decoding: template.prefix { $0 != 0 }.map { UInt8(bitPattern: $0) }, as: UTF8.self)
 }

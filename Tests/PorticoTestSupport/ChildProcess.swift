@@ -6,12 +6,12 @@ import Musl
 
 /// A server the benchmarks and tests start as a process of its own (Portico, or another
 /// streamer to compare with), so its CPU time is measured apart from the clients'.
-final class ChildProcess: Sendable {
-    let pid: pid_t
+package final class ChildProcess: Sendable {
+    package let pid: pid_t
 
     /// Starts `executable` with `arguments` (the first is its name) and `environment`;
     /// standard input is /dev/null, and output goes to `log` when given, else is inherited.
-    init(executable: String, arguments: [String], environment: [String], log: String? = nil) throws {
+    package init(executable: String, arguments: [String], environment: [String], log: String? = nil) throws {
         var actions = posix_spawn_file_actions_t()
         posix_spawn_file_actions_init(&actions)
         defer { posix_spawn_file_actions_destroy(&actions) }
@@ -35,13 +35,13 @@ final class ChildProcess: Sendable {
 
     deinit { stop() }
 
-    var isRunning: Bool { kill(pid, 0) == 0 }
+    package var isRunning: Bool { kill(pid, 0) == 0 }
 
     /// User plus system CPU time the process has used so far.
-    func cpuTime() throws -> Duration { try ProcessCPU.time(of: pid) }
+    package func cpuTime() throws -> Duration { try ProcessCPU.time(of: pid) }
 
     /// SIGTERM, then wait for it to exit.
-    func stop() {
+    package func stop() {
         guard isRunning else { return }
         kill(pid, SIGTERM)
         var status: Int32 = 0
@@ -49,7 +49,7 @@ final class ChildProcess: Sendable {
     }
 
     /// This process's environment, as `NAME=value` lines.
-    static var inheritedEnvironment: [String] {
+    package static var inheritedEnvironment: [String] {
         var entries: [String] = []
         var index = 0
         while let entry = environ[index] {
@@ -61,8 +61,8 @@ final class ChildProcess: Sendable {
 }
 
 /// User plus system CPU time of a process, from /proc.
-enum ProcessCPU {
-    static func time(of pid: pid_t) throws -> Duration {
+package enum ProcessCPU {
+    package static func time(of pid: pid_t) throws -> Duration {
         let fd = open("/proc/\(pid)/stat", O_RDONLY)
         guard fd >= 0 else { throw ServerProcess.Failure(description: "cannot read /proc/\(pid)/stat") }
         defer { close(fd) }

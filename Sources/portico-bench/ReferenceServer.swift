@@ -3,6 +3,7 @@ import Glibc
 #elseif canImport(Musl)
 import Musl
 #endif
+import PorticoTestSupport
 
 /// Another MJPEG streamer (ustreamer, say) started from a command line, to measure
 /// beside Portico on the same camera and the same clients.

@@ -23,13 +23,7 @@ enum EncodeBenchmark {
             bytes += try encoder.encode(painter.image).readableBytes
             frames += 1
         }
-        let elapsed = (clock.now - start).seconds
+        let elapsed = (clock.now - start).secondsValue
         return Result(fps: Double(frames) / elapsed, millisecondsPerFrame: elapsed * 1000 / Double(frames), averageBytes: bytes / max(1, frames))
-    }
-}
-
-extension Duration {
-    var seconds: Double {
-        Double(components.seconds) + Double(components.attoseconds) / 1e18
     }
 }

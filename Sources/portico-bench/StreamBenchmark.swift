@@ -1,5 +1,6 @@
 import FoundationEssentials
 import PorticoCore
+import PorticoTestSupport
 
 /// CPU the server spends per frame it delivers, with N clients reading `/stream`.
 enum StreamBenchmark {
@@ -49,8 +50,8 @@ enum StreamBenchmark {
             return try await group.reduce(0, +)
         }
 
-        let elapsed = (ContinuousClock.now - start).seconds
-        let cpu = (try server.cpuTime() - cpuBefore).seconds * 1000
+        let elapsed = (ContinuousClock.now - start).secondsValue
+        let cpu = (try server.cpuTime() - cpuBefore).secondsValue * 1000
         let captured = Double(try frames(port: port) - framesBefore)
         return Result(
             capturedFps: captured / elapsed,

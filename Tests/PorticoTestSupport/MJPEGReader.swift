@@ -1,32 +1,34 @@
+import PorticoCore
+
 /// Reads the parts of a `multipart/x-mixed-replace` MJPEG stream, checking each part
 /// the way a strict viewer would: boundary, `Content-Type: image/jpeg`, a
 /// `Content-Length` that matches the bytes.
-struct MJPEGReader {
-    struct Part {
-        let headers: [(name: String, value: String)]
-        let jpeg: [UInt8]
+package struct MJPEGReader {
+    package struct Part {
+        package let headers: [(name: String, value: String)]
+        package let jpeg: [UInt8]
 
-        func header(_ name: String) -> String? {
+        package func header(_ name: String) -> String? {
             headers.first { $0.name.lowercased() == name.lowercased() }?.value
         }
     }
 
-    let head: [(name: String, value: String)]
+    package let head: [(name: String, value: String)]
     private var body: LoopbackHTTPClient.BodyReader
     private let boundary: String
 
-    init(head: [(name: String, value: String)], body: LoopbackHTTPClient.BodyReader) {
+    package init(head: [(name: String, value: String)], body: LoopbackHTTPClient.BodyReader) {
         self.head = head
         self.body = body
         let contentType = head.first { $0.name.lowercased() == "content-type" }?.value ?? ""
         boundary = contentType.split(separator: ";").compactMap { part -> String? in
-            let trimmed = part.trimmingSpaces
+            let trimmed = part.trimmingBlanks()
             return trimmed.hasPrefix("boundary=") ? String(trimmed.dropFirst("boundary=".count)) : nil
         }.first ?? ""
     }
 
     /// The next frame; throws when the stream breaks or a part is malformed.
-    mutating func next() throws -> Part {
+    package mutating func next() throws -> Part {
         var line = try body.readLine()
         while line.isEmpty { line = try body.readLine() }
         guard line == "--\(boundary)" else {
@@ -39,7 +41,7 @@ struct MJPEGReader {
             guard let colon = headerLine.firstIndex(of: ":") else {
                 throw LoopbackHTTPClient.Failure(description: "bad part header: \(headerLine)")
             }
-            headers.append((String(headerLine[..<colon]), String(headerLine[headerLine.index(after: colon)...]).trimmingSpaces))
+            headers.append((String(headerLine[..<colon]), String(headerLine[headerLine.index(after: colon)...].trimmingBlanks())))
         }
         let find = { (name: String) in headers.first { $0.name.lowercased() == name }?.value }
         guard find("content-type") == "image/jpeg" else {

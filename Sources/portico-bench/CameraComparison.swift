@@ -1,4 +1,5 @@
 import PorticoCore
+import PorticoTestSupport
 
 /// Delivered frames and server CPU for one streamer with N clients reading `/stream`.
 enum CameraComparison {

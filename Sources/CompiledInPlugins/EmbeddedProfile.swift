@@ -1,9 +1,9 @@
 /// The simulated board's profile, compiled in so `portico run` works with no files at
 /// all. A test keeps it identical to `board/sim/profile.toml`.
-enum EmbeddedProfile {
-    static let name = "<built-in board/sim/profile.toml>"
+package enum EmbeddedProfile {
+    package static let name = "<built-in board/sim/profile.toml>"
 
-    static let sim = #"""
+    package static let sim = #"""
 # Portico board profile: the simulated board.
 #
 # Needs no hardware: the camera is a generated test pattern. This is the profile
