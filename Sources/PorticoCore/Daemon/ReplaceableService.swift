@@ -87,8 +87,15 @@ public final class ReplaceableService: Service, Sendable {
                                 try await group.run()
                             } catch where asked.isSet {
                                 logger.warning("\(name) did not stop cleanly", metadata: ["error": "\(error)"])
+                            } catch {
+                                // Failed by itself (a replacement that cannot start, say):
+                                // the place ends with the error, and the daemon with it,
+                                // rather than running on without the piece.
+                                self.continuation.finish()
+                                throw error
                             }
                             if !asked.isSet && !Task.isCancelled {
+                                self.continuation.finish()
                                 throw ServiceGroupError.serviceFinishedUnexpectedly(service: name)
                             }
                         }
