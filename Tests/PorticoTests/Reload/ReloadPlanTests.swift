@@ -2,6 +2,7 @@
 import Glibc
 #endif
 import CompiledInPlugins
+import PorticoTestSupport
 import PorticoCore
 import Testing
 
