@@ -106,8 +106,8 @@ public struct CameraNode: Sendable {
         if registration.phase != .idle {
             actions += elected(election.advance(to: now), at: now)
         }
-        // A silent camera leaves the directory once its mapping is gone too (claim 12's
-        // age-out); without a router table, silence alone decides.
+        // A silent camera leaves the directory once its mapping is gone too; without a
+        // router table, silence alone decides.
         let stillMapped = Set((routerTable ?? []).filter { $0.description.hasPrefix("portico:") }.map(\.internalAddress))
         _ = election.forget(olderThan: ageOut, at: now, keeping: stillMapped)
         heard.forget(olderThan: ageOut, at: now, keeping: stillMapped)

@@ -7,7 +7,7 @@
 /// inquiry, rotated or alive in a higher term steps down; so after a partition heals
 /// exactly one remains. A claim in a higher term does not unseat it (see below).
 ///
-/// Withdrawal is noticed three ways (claims 11–13): a `bye`; silence for `missed`
+/// Withdrawal is noticed three ways (claims 14–16, docs/claims.md): a `bye`; silence for `missed`
 /// inquiry intervals; and probes that go unanswered. Once all but the last of the
 /// `missed` inquiries have not come (and a little more), a member probes, every
 /// `probeInterval`; when `probesUnanswered` of them got no answer it counts the

@@ -1,4 +1,4 @@
-/// What cameras on one LAN say to each other (claims 4–7 and 10–16 of the seed): the
+/// What cameras on one LAN say to each other (claims 4–7 and 10–16, docs/claims.md): the
 /// representative's heartbeat and the answers to it, a camera's news, and the messages
 /// of an election.
 public struct PeerMessage: Sendable, Equatable {

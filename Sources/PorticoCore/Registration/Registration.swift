@@ -6,7 +6,7 @@
 /// waits, sleeps or talks to a network, so tests run it in virtual time and the same
 /// code runs on the board.
 ///
-/// The order of asking follows claim 2: the fixed port first; when the router says it
+/// The order of asking follows claim 2 (docs/claims.md): the fixed port first; when the router says it
 /// is taken, the next port of the range; when the range is exhausted, the fixed port
 /// again after a pause (its holder may have left).
 ///
