@@ -248,6 +248,7 @@ let package = Package(
                 "PorticoCore",
                 "CompiledInPlugins",
                 .product(name: "Logging", package: "swift-log"),
+                .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
             ],
             path: "Tests/PorticoTestSupport",
             swiftSettings: settings

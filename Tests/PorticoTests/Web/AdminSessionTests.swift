@@ -5,7 +5,6 @@ import FoundationEssentials
 import Logging
 @testable import PorticoCore
 import PorticoTestSupport
-import ServiceLifecycle
 import Testing
 
 /// Sessions, the origin rule and the LAN rule over real HTTP on loopback.
@@ -212,22 +211,7 @@ struct AdminSessionTests {
             configuration: .init(address: "127.0.0.1", port: 0), name: { name.value }, hub: nil, logger: logger,
             state: { state.report() }, admin: AdminSessions(passwords: AdminGuard(credentialFile: admin), reach: reach),
             actions: WebActions(rename: { try name.rename(to: $0) }))
-        let (ports, continuation) = AsyncStream.makeStream(of: Int.self)
-        let group = ServiceGroup(configuration: .init(
-            services: [web.application(onListening: { continuation.yield($0) })], gracefulShutdownSignals: [], logger: logger))
-        let running = Task { try await group.run() }
-        defer { running.cancel() }
-        var iterator = ports.makeAsyncIterator()
-        guard let port = await iterator.next(), port > 0 else { throw TestFailure("the web server did not start listening") }
-        do {
-            try await body(port, name)
-        } catch {
-            await group.triggerGracefulShutdown()
-            _ = try? await running.value
-            throw error
-        }
-        await group.triggerGracefulShutdown()
-        _ = try? await running.value
+        try await withWebServer(web, logger: logger) { port in try await body(port, name) }
     }
 
     @Test("admin_from = \"lan\" refuses a client outside the LAN, with how to allow it; \"anywhere\" lets it in")

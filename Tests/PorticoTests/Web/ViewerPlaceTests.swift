@@ -4,7 +4,6 @@ import Glibc
 import FoundationEssentials
 import Logging
 @testable import PorticoCore
-import ServiceLifecycle
 import Testing
 
 import PorticoTestSupport
@@ -147,14 +146,7 @@ extension ViewerPlaceTests {
         let web = WebServer(
             configuration: .init(address: "127.0.0.1", port: 0, tlsProxy: "127.0.0.1"), name: { "garden" }, hub: nil,
             logger: logger, state: { Self.report }, directory: { Self.site })
-        let (ports, continuation) = AsyncStream.makeStream(of: Int.self)
-        let group = ServiceGroup(configuration: .init(
-            services: [web.application(onListening: { continuation.yield($0) })], gracefulShutdownSignals: [], logger: logger))
-        let running = Task { try await group.run() }
-        defer { running.cancel() }
-        var iterator = ports.makeAsyncIterator()
-        guard let port = await iterator.next(), port > 0 else { throw TestFailure("the web server did not start listening") }
-        try await blocking {
+        try await withWebServer(web, logger: logger) { port in try await blocking {
             func get(_ path: String, from source: String = "127.0.0.1", forwardedFor: String?) throws -> String {
                 let reply = try LoopbackHTTPClient.get(
                     port: port, path: path, headers: forwardedFor.map { ["X-Forwarded-For": $0] } ?? [:], from: source)
@@ -175,9 +167,7 @@ extension ViewerPlaceTests {
             }
             let lan = try get("/state", forwardedFor: "127.0.0.1")
             #expect(lan.contains("internal_address") && lan.contains("198.51.100.1:5000"), "\(lan)")
-        }
-        await group.triggerGracefulShutdown()
-        _ = try? await running.value
+        } }
     }
 }
 
