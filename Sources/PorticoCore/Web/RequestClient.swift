@@ -47,9 +47,10 @@ public struct RequestClient: Sendable, Equatable {
         viaProxy = true
     }
 
-    /// `::ffff:a.b.c.d` is the peer `a.b.c.d` on a dual-stack socket.
+    /// `::ffff:a.b.c.d` is the peer `a.b.c.d` on a dual-stack socket; the profile's
+    /// `tls_proxy` is a dotted quad.
     static func sameAddress(_ peer: String, _ proxy: String) -> Bool {
-        let peer = peer.lowercased()
-        return peer == proxy || (peer.hasPrefix("::ffff:") && peer.dropFirst("::ffff:".count) == proxy)
+        guard let proxy = IPv4Subnet.parse(proxy) else { return false }
+        return IPv4Subnet.address(peer) == proxy
     }
 }
