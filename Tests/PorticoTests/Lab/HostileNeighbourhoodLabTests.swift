@@ -134,7 +134,7 @@ struct HostileNeighbourhoodLabTests {
                     try RepresentativeLabTests.directoryIsExactly(["cam1", "cam2", "cam3"], lab)
                 }
             } catch {
-                Issue.record("\(error); last seen from wan: \(String(describing: try? RepresentativeLabTests.directory(lab)))")
+                Issue.record("\(error)\n\(lab.report(cameras, lines: 25))")
             }
             let roles = (1...3).map { Self.role(lab, camera: $0) }
             #expect(roles.filter { $0 == "representative" }.count == 1, "roles: \(roles)")

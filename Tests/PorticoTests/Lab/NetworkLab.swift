@@ -65,13 +65,32 @@ final class NetworkLab: @unchecked Sendable {
         return process
     }
 
-    /// GET from the `wan` host, through the router's real forwarding.
+    /// What a failing lab test saw last: the router's table, the directory from `wan`
+    /// and the end of each camera's log.
+    func report(_ cameras: [Subprocess], lines: Int = 12) -> String {
+        var text = "router's table:\n" + ((try? run(["mappings"]).output) ?? "unreadable")
+        let directory = (try? getFromWAN("http://\(NetworkLab.externalAddress):8080/directory.json", timeout: 3)).map {
+            $0.status == 0 ? String(decoding: $0.body, as: UTF8.self) : "curl exit \($0.status)"
+        }
+        text += "\n/directory.json from wan: \(directory ?? "unreadable")"
+        for (index, camera) in cameras.enumerated() {
+            let log = (camera.output + camera.errorOutput).split(separator: "\n").suffix(lines).joined(separator: "\n")
+            text += "\ncam\(index + 1)\(camera.exited().map { " (exited \($0))" } ?? ""):\n\(log)"
+        }
+        return text
+    }
+
+    /// GET from the `wan` host, through the router's real forwarding. A refused
+    /// connection is tried once more a second later, as a viewer reloads: miniupnpd
+    /// carries out a NAT-PMP renewal by deleting the mapping's rule and adding it again,
+    /// and a connection that arrives in that instant is refused.
     func getFromWAN(_ url: String, timeout: Int = 5, connectTimeout: Int = 1) throws -> (status: Int32, body: [UInt8]) {
         let file = try temporaryProfile("")
         defer { unlink(file) }
         let result = try Subprocess.run(
-            ["netns", "exec", "\(prefix)wan", "curl", "-s", "-f", "--connect-timeout", String(connectTimeout), "-m", String(timeout), "-o", file, url],
-            executable: "/usr/sbin/ip", timeout: .seconds(timeout + 5))
+            ["netns", "exec", "\(prefix)wan", "curl", "-s", "-f", "--connect-timeout", String(connectTimeout), "-m", String(timeout),
+             "--retry", "1", "--retry-connrefused", "--retry-delay", "1", "-o", file, url],
+            executable: "/usr/sbin/ip", timeout: .seconds(2 * timeout + 6))
         return (result.status, try Repository.readBytes(file))
     }
 

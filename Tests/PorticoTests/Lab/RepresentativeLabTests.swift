@@ -116,7 +116,9 @@ struct RepresentativeLabTests {
         }
         try await blocking {
             let all: Set<String> = ["cam1", "cam2", "cam3", "cam4"]
-            try eventually(.seconds(30), "directory of 4 from wan") { try Self.directoryIsExactly(all, lab) }
+            try eventually(.seconds(30), "directory of 4 from wan", explain: { lab.report(cameras) }) {
+                try Self.directoryIsExactly(all, lab)
+            }
             let site = try #require(try Self.directory(lab))
             // Loss on every camera's switch port, both ways, from here on: from now every
             // fetch from wan is retried, as a viewer's browser would.
@@ -130,7 +132,9 @@ struct RepresentativeLabTests {
                 #expect(try cameras[index - 1].wait(timeout: .seconds(5)) == 0)
             }
             let rest = all.subtracting([representative])
-            try eventually(.seconds(45), "directory of the 3 left, from a new representative") { try Self.directoryIsExactly(rest, lab) }
+            try eventually(.seconds(45), "directory of the 3 left, from a new representative", explain: { lab.report(cameras) }) {
+                try Self.directoryIsExactly(rest, lab)
+            }
             var latest: SiteStatus?
             try eventually(.seconds(10), "the new directory read from wan") {
                 latest = try Self.directory(lab)
