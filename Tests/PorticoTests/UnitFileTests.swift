@@ -25,7 +25,7 @@ struct UnitFileTests {
         let units = try Self.units()
         #expect(units.contains { $0.hasSuffix("/rootfs/etc/systemd/system/portico.service") }, "\(units)")
         // The image's root: the common rootfs, each board's over it, systemd's own units (the
-        // targets ours are ordered against) and the programs the units run, so verify checks
+        // targets ours are ordered against) and the programs the units run (portico, kill, sh), so verify checks
         // what a board would run rather than what this machine has installed.
         var template = Array("/tmp/portico-units-XXXXXX".utf8CString)
         guard template.withUnsafeMutableBufferPointer({ mkdtemp($0.baseAddress!) }) != nil else { throw TestFailure("mkdtemp failed") }
@@ -39,6 +39,7 @@ struct UnitFileTests {
             cp -a /usr/lib/systemd/system "$2/usr/lib/systemd/"
             cp "$3" "$2/usr/bin/portico"
             cp /usr/bin/kill "$2/usr/bin/kill"
+            cp /usr/bin/dash "$2/usr/bin/sh"
             """
         let laid = try Subprocess.run(["-c", layout, "layout", Repository.root, root, Repository.executable], executable: "/bin/sh")
         #expect(laid.status == 0, "\(laid.error)")
