@@ -210,9 +210,11 @@ public struct CameraNodeDriver: Sendable {
     /// The next waiting exchange whose claim (if any) is still on; a claim's request
     /// dropped on the way is answered as refused at the next turn.
     private mutating func nextExchange() -> [Output] {
+        // Read once: dropping exchanges does not change the claim.
+        let active = node.registration.activeClaim
         while !waiting.isEmpty {
             let exchange = waiting.removeFirst()
-            if let claim = exchange.claim, claim != node.registration.activeClaim {
+            if let claim = exchange.claim, claim != active {
                 if let answer = Registration.answer(droppingClaimExchange: exchange.action) { returned.append(.answer(answer)) }
                 continue
             }

@@ -228,7 +228,12 @@ public struct Registration: Sendable {
     public var claimDeadline: Duration? { claim?.deadline }
     /// The current claim's number, nil when not claiming: a driver that queues exchanges
     /// drops those of a claim that has ended before they are sent.
-    public var activeClaim: Int? { claim?.number }
+    ///
+    /// Not inlined: inlined into `CameraNodeDriver`'s queue, Swift 6.3.1's release
+    /// optimiser fails its own ownership check on the optional claim and aborts the build.
+    public var activeClaim: Int? {
+        @inline(never) get { claim?.number }
+    }
 
     /// The claim `action` is made for, if it is one of a claim's exchanges (asking for the
     /// fixed port, taking over its mapping) and a claim is on; nil otherwise.
