@@ -1,6 +1,7 @@
 #if canImport(Glibc)
 import Glibc
 #endif
+import CameraImaging
 import PorticoCore
 import PorticoTestSupport
 import Testing
