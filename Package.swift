@@ -83,7 +83,6 @@ let package = Package(
         .target(
             name: "PorticoCore",
             dependencies: [
-                "CTurboJPEG",
                 .product(name: "Logging", package: "swift-log"),
                 .product(name: "NIOCore", package: "swift-nio"),
                 // NIO's HTTP/1 request head: the one place the request's HTTP version is known.
@@ -117,6 +116,16 @@ let package = Package(
             swiftSettings: settings
         ),
 
+        // What the camera plugins draw and compress: planar YUV pictures, text in a bitmap
+        // font, JPEG encoding and decoding with libturbojpeg. Outside the core, which only
+        // passes finished JPEG bytes on, so the core links no image library.
+        .target(
+            name: "CameraImaging",
+            dependencies: ["CTurboJPEG", "PorticoCore", .product(name: "NIOCore", package: "swift-nio")],
+            path: "Sources/CameraImaging",
+            swiftSettings: settings
+        ),
+
         // GPIO chips and lines for the plugins that drive or watch them (motors, switch):
         // every libgpiod call is in this target, so moving to libgpiod 2 touches one file.
         .target(
@@ -129,13 +138,13 @@ let package = Package(
         // Compiled-in plugins, one target each.
         .target(
             name: "TestPatternCamera",
-            dependencies: ["PorticoCore", .product(name: "Logging", package: "swift-log")],
+            dependencies: ["PorticoCore", "CameraImaging", .product(name: "Logging", package: "swift-log")],
             path: "Plugins/TestPatternCamera",
             swiftSettings: settings
         ),
         .target(
             name: "V4L2Camera",
-            dependencies: ["PorticoCore", "CV4L2", "CPixelConvert", .product(name: "Logging", package: "swift-log")],
+            dependencies: ["PorticoCore", "CameraImaging", "CV4L2", "CPixelConvert", .product(name: "Logging", package: "swift-log")],
             path: "Plugins/V4L2Camera",
             swiftSettings: settings
         ),
@@ -260,6 +269,7 @@ let package = Package(
             dependencies: [
                 "PorticoCore",
                 "PorticoTestSupport",
+                "CameraImaging",
                 "TestPatternCamera",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "NIOCore", package: "swift-nio"),
@@ -311,7 +321,7 @@ let package = Package(
                 "GPIOLines",
                 "CompiledInPlugins",
                 "PorticoTestSupport",
-                "CTurboJPEG",
+                "CameraImaging",
                 "CPixelConvert",
                 "CUPnP",
                 "FuzzHarnesses",

@@ -1,3 +1,4 @@
+import CameraImaging
 import Logging
 import PorticoCore
 

@@ -3,6 +3,7 @@ import Glibc
 #elseif canImport(Musl)
 import Musl
 #endif
+import CameraImaging
 import PorticoCore
 
 /// Paints the test pattern: scrolling colour bars, a bouncing box, the frame number

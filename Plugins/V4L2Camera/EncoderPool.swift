@@ -1,3 +1,4 @@
+import CameraImaging
 import Logging
 import NIOCore
 import PorticoCore

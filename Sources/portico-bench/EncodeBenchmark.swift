@@ -1,3 +1,4 @@
+import CameraImaging
 import NIOCore
 import PorticoCore
 import TestPatternCamera

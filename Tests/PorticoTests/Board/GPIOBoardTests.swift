@@ -13,7 +13,7 @@ import Testing
 ///
 /// Wiring as in board/virtual/profile.toml: pan coils 0-3, tilt coils 4-7, pan limit
 /// switch 8, button 10, LED 11.
-@Suite("GPIO motors and switch on the virtual board", .serialized, .enabled(if: VirtualBoard.isInside, "needs the virtual board (scripts/test-board)"))
+@Suite("GPIO motors and switch on the virtual board", .serialized, .tags(.board), .enabled(if: VirtualBoard.isInside, "needs the virtual board (scripts/test-board)"))
 struct GPIOBoardTests {
     static let pan = [0, 1, 2, 3]
     static let tilt = [4, 5, 6, 7]

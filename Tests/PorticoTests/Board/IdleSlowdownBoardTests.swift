@@ -9,7 +9,7 @@ import Testing
 /// The idle slowdown against the virtual board's vivid camera, in its deterministic mode
 /// (`scripts/test-board`: the guest's clock counts instructions, so CPU time and frame
 /// intervals do not depend on how busy the host is).
-@Suite("Idle slowdown on the virtual board", .serialized, .enabled(if: VirtualBoard.isInside, "needs the virtual board (scripts/test-board)"))
+@Suite("Idle slowdown on the virtual board", .serialized, .tags(.board), .enabled(if: VirtualBoard.isInside, "needs the virtual board (scripts/test-board)"))
 struct IdleSlowdownBoardTests {
     /// CPU seconds the server spends per second of the guest's clock while `body` runs.
     static func cpuPerSecond(_ server: ServerProcess, _ body: () throws -> Void) throws -> Double {

@@ -10,7 +10,7 @@ import Testing
 /// read by the same client written for ustreamer (`Tests/Compatibility/ustreamer_client.py`):
 /// every URL, query parameter, header and `/state` field that client reads must have the
 /// same shape from both. Run by `scripts/test-board`; skipped outside the board.
-@Suite("ustreamer's clients read Portico", .serialized,
+@Suite("ustreamer's clients read Portico", .serialized, .tags(.board),
        .enabled(if: VirtualBoard.isInside && access("/usr/bin/ustreamer", X_OK) == 0,
                 "needs the virtual board (scripts/test-board) and Debian's ustreamer"))
 struct UStreamerCompatibilityBoardTests {

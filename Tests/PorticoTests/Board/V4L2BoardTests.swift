@@ -1,6 +1,7 @@
 #if canImport(Glibc)
 import Glibc
 #endif
+import CameraImaging
 import FoundationEssentials
 import PorticoCore
 import PorticoTestSupport
@@ -8,7 +9,7 @@ import Testing
 
 /// The v4l2 camera against the virtual board's real vivid device. Run by
 /// `scripts/test-board`; skipped outside the board.
-@Suite("V4L2 camera on the virtual board", .serialized, .enabled(if: VirtualBoard.isInside, "needs the virtual board (scripts/test-board)"))
+@Suite("V4L2 camera on the virtual board", .serialized, .tags(.board), .enabled(if: VirtualBoard.isInside, "needs the virtual board (scripts/test-board)"))
 struct V4L2BoardTests {
     static func start(_ profile: String = VirtualBoard.profile()) throws -> ServerProcess {
         let server = try ServerProcess(profile: profile)

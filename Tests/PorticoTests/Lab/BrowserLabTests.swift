@@ -12,7 +12,7 @@ import Testing
 /// once from a camera's LAN namespace and once from `wan`; a Swift test drives it so
 /// that it runs with the other lab tests, on the same lab code, and the lab comes down
 /// in a `defer` whatever the script does. Screenshots are kept in `.build-screenshots/`.
-@Suite("The pages in a real browser", .serialized, .enabled(if: BrowserLab.isAvailable, "needs root, miniupnpd and the browser (Tests/Lab/netlab install-deps, Tests/Lab/browser-setup)"))
+@Suite("The pages in a real browser", .serialized, .tags(.lab), .enabled(if: BrowserLab.isAvailable, "needs root, miniupnpd and the browser (Tests/Lab/netlab install-deps, Tests/Lab/browser-setup)"))
 struct BrowserLabTests {
     static let script = Repository.path("Tests/Lab/browser_pages.py")
     static let screenshots = Repository.path(".build-screenshots")

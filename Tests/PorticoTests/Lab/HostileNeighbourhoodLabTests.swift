@@ -10,7 +10,7 @@ import Testing
 /// compromised gadget on the LAN and strangers on the internet do what they can: what
 /// a camera with a port forwarded to everybody must ride out without crashing, without
 /// a second representative, and without its viewers noticing.
-@Suite("A site in a hostile neighbourhood", .serialized, .enabled(if: NetworkLab.isAvailable, "needs root and miniupnpd (Tests/Lab/netlab install-deps)"))
+@Suite("A site in a hostile neighbourhood", .serialized, .tags(.lab), .enabled(if: NetworkLab.isAvailable, "needs root and miniupnpd (Tests/Lab/netlab install-deps)"))
 struct HostileNeighbourhoodLabTests {
     static let attack = 180
     static let fps = 10

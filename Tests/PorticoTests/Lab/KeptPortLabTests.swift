@@ -9,7 +9,7 @@ import Testing
 /// Addresses that stay valid through a failover, behind the lab's real router: the member
 /// that becomes representative still answers on its old port from the internet, beside
 /// 8080, until it withdraws; then both are gone.
-@Suite("A new representative keeps its old port", .serialized,
+@Suite("A new representative keeps its old port", .serialized, .tags(.lab),
        .enabled(if: NetworkLab.isAvailable, "needs root and miniupnpd (Tests/Lab/netlab install-deps)"))
 struct KeptPortLabTests {
     @Test("3 cameras: the representative leaves (SIGTERM); its successor answers on 8080 and its old port; withdrawn, on neither",

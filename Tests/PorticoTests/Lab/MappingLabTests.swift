@@ -1,12 +1,13 @@
 #if canImport(Glibc)
 import Glibc
 #endif
+import CameraImaging
 import PorticoCore
 import PorticoTestSupport
 import Testing
 
 /// Cameras behind the real miniupnpd router of the network lab, as on a LAN.
-@Suite("Port mapping through a real router", .serialized, .enabled(if: NetworkLab.isAvailable, "needs root and miniupnpd (Tests/Lab/netlab install-deps)"))
+@Suite("Port mapping through a real router", .serialized, .tags(.lab), .enabled(if: NetworkLab.isAvailable, "needs root and miniupnpd (Tests/Lab/netlab install-deps)"))
 struct MappingLabTests {
     static func profile(camera: Int, backend: String, lease: String = "60s") -> String {
         """

@@ -9,7 +9,7 @@ import Testing
 /// `/metrics` of a camera in a site behind the lab's real router, checked against its
 /// `/state` by Prometheus's parser (see `MetricsTests`). A lab suite: it runs with the
 /// other labs, one at a time.
-@Suite("Prometheus /metrics of a representative", .serialized)
+@Suite("Prometheus /metrics of a representative", .serialized, .tags(.lab))
 struct MetricsLabTests {
     @Test("a representative behind the lab's router, and forged datagrams from a LAN host: mapping phase, renewals, router exchanges, role, term and drops match /state",
           .enabled(if: MetricsTests.hasParser && NetworkLab.isAvailable, "needs root, miniupnpd (Tests/Lab/netlab install-deps) and the venv (scripts/setup)"))

@@ -8,7 +8,7 @@ import Testing
 
 /// A rename end to end against the real router: the representative's directory, the
 /// router's table (`portico:<name>` at the next renewal) and a restart.
-@Suite("A rename through the real router", .serialized, .enabled(if: NetworkLab.isAvailable, "needs root and miniupnpd (Tests/Lab/netlab install-deps)"))
+@Suite("A rename through the real router", .serialized, .tags(.lab), .enabled(if: NetworkLab.isAvailable, "needs root and miniupnpd (Tests/Lab/netlab install-deps)"))
 struct RenameLabTests {
     typealias Site = RepresentativeLabTests
 

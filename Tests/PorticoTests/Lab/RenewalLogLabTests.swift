@@ -8,7 +8,7 @@ import Testing
 
 /// A representative renews its fixed port every second or so, for as long as it runs:
 /// those renewals stay at debug, and the log above it says only what changed.
-@Suite("The representative's log through a real router", .serialized, .enabled(if: NetworkLab.isAvailable, "needs root and miniupnpd (Tests/Lab/netlab install-deps)"))
+@Suite("The representative's log through a real router", .serialized, .tags(.lab), .enabled(if: NetworkLab.isAvailable, "needs root and miniupnpd (Tests/Lab/netlab install-deps)"))
 struct RenewalLogLabTests {
     @Test("12 s as representative: a dozen renewals at debug and no \"mapped\" above it after the first; role and address at notice")
     func renewalsAtDebug() async throws {

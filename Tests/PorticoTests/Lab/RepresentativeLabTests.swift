@@ -8,7 +8,7 @@ import Testing
 
 /// A site of cameras behind the lab's real router: the directory seen from the internet,
 /// the representative leaving cleanly or dying, and a rogue on the LAN.
-@Suite("The representative through a real router", .serialized, .enabled(if: NetworkLab.isAvailable, "needs root and miniupnpd (Tests/Lab/netlab install-deps)"))
+@Suite("The representative through a real router", .serialized, .tags(.lab), .enabled(if: NetworkLab.isAvailable, "needs root and miniupnpd (Tests/Lab/netlab install-deps)"))
 struct RepresentativeLabTests {
     static func profile(camera: Int, policy: String, keyFile: String, backend: String = "natpmp") -> String {
         """

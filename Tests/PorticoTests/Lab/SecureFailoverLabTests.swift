@@ -10,7 +10,7 @@ import Testing
 /// `secure_mode=yes`, where the successor cannot delete the dead camera's mapping of the
 /// fixed port and must wait for its lease; and NAT-PMP, which never deletes another
 /// host's mapping. The profile leaves the fixed port's lease at its default.
-@Suite("Crash failover on a router that refuses takeovers", .serialized,
+@Suite("Crash failover on a router that refuses takeovers", .serialized, .tags(.lab),
        .enabled(if: NetworkLab.isAvailable, "needs root and miniupnpd (Tests/Lab/netlab install-deps)"))
 struct SecureFailoverLabTests {
     static func profile(camera: Int, backend: String, keyFile: String) -> String {

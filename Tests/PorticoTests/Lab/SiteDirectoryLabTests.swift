@@ -9,7 +9,7 @@ import Testing
 
 /// The directory against the real router: a mapping any LAN host can add under a camera's
 /// name, and a camera whose LAN address changes while it runs.
-@Suite("The site's directory through a real router", .serialized, .enabled(if: NetworkLab.isAvailable, "needs root and miniupnpd (Tests/Lab/netlab install-deps)"))
+@Suite("The site's directory through a real router", .serialized, .tags(.lab), .enabled(if: NetworkLab.isAvailable, "needs root and miniupnpd (Tests/Lab/netlab install-deps)"))
 struct SiteDirectoryLabTests {
     typealias Site = RepresentativeLabTests
 

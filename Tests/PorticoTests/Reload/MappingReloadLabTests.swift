@@ -11,7 +11,7 @@ import PorticoTestSupport
 /// against the lab's real router. Over NAT-PMP the router keeps one mapping per internal
 /// port, so the fixed port forwards to a second port of the web server's: the reload must
 /// restart the web server for that listener, or the fixed port is never mapped again.
-@Suite("Reloading the mapping through the real router", .serialized, .enabled(if: NetworkLab.isAvailable, "needs root and miniupnpd (Tests/Lab/netlab install-deps)"))
+@Suite("Reloading the mapping through the real router", .serialized, .tags(.lab), .enabled(if: NetworkLab.isAvailable, "needs root and miniupnpd (Tests/Lab/netlab install-deps)"))
 struct MappingReloadLabTests {
     typealias Site = RepresentativeLabTests
 

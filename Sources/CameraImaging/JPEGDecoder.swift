@@ -1,4 +1,5 @@
 import CTurboJPEG
+import PorticoCore
 
 /// Reads JPEGs back: the header cheaply (is this a frame of the expected size?), or
 /// the whole picture (is it a picture at all?).

@@ -1,3 +1,5 @@
+import PorticoCore
+
 /// A picture in planar YUV 4:2:0 (I420), the layout libturbojpeg encodes without
 /// converting: a full-size luma plane and two quarter-size chroma planes.
 public struct PlanarImage: Sendable {

@@ -1,3 +1,4 @@
+import CameraImaging
 import CPixelConvert
 import NIOCore
 import PorticoCore

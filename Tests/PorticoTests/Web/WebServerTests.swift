@@ -1,6 +1,7 @@
 #if canImport(Glibc)
 import Glibc
 #endif
+import CameraImaging
 import FoundationEssentials
 import PorticoCore
 import PorticoTestSupport

@@ -7,7 +7,7 @@ import Testing
 
 /// The UPnP backend against the network lab's real miniupnpd, and against a gateway that
 /// answers wrongly on purpose (`Tests/Lab/broken_igd.py`).
-@Suite("UPnP mapping through a real router", .serialized, .enabled(if: NetworkLab.isAvailable, "needs root and miniupnpd (Tests/Lab/netlab install-deps)"))
+@Suite("UPnP mapping through a real router", .serialized, .tags(.lab), .enabled(if: NetworkLab.isAvailable, "needs root and miniupnpd (Tests/Lab/netlab install-deps)"))
 struct UPnPLabTests {
     static func profile(camera: String, interface: String = "eth0", lease: String = "60s", timeout: String = "2s") -> String {
         """

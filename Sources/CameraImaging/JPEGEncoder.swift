@@ -1,5 +1,6 @@
 import CTurboJPEG
 import NIOCore
+import PorticoCore
 
 /// Encodes planar pictures to JPEG with libturbojpeg.
 ///
