@@ -1,6 +1,3 @@
-#if canImport(Glibc)
-import Glibc
-#endif
 import Logging
 import ServiceLifecycle
 import Synchronization
@@ -130,7 +127,7 @@ public final class SiteService: Service, Sendable {
             at: clock, listsUnverified: configuration.election.listsUnverified)
         var driver = CameraNodeDriver(node: node, configuration: .init(
             copies: configuration.election.copies, readsRouterTable: backend.canListMappings,
-            sequenceFloor: { Self.wallClockMicroseconds() }))
+            sequenceFloor: { WallClock.microseconds }))
         var watch = AddressWatch(interface: interface, address: address, at: clock)
         logger.info("joining the site", metadata: ["id": "\(id)", "group": "\(transport.group):\(transport.port)", "address": "\(address)"])
 
@@ -310,11 +307,5 @@ public final class SiteService: Service, Sendable {
         guard let text = try? ProfileLoader.read("/sys/class/net/\(interface)/address") else { return nil }
         let address = text.filter { !$0.isWhitespace }
         return address.isEmpty || address == "00:00:00:00:00:00" ? nil : address
-    }
-
-    static func wallClockMicroseconds() -> UInt64 {
-        var now = timespec()
-        clock_gettime(CLOCK_REALTIME, &now)
-        return UInt64(now.tv_sec) * 1_000_000 + UInt64(now.tv_nsec / 1000)
     }
 }
