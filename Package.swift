@@ -258,6 +258,10 @@ let package = Package(
                 "CompiledInPlugins",
                 .product(name: "Logging", package: "swift-log"),
                 .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
+                // NIO's HTTP/1 decoder reads the replies (see LoopbackHTTPClient).
+                .product(name: "NIOCore", package: "swift-nio"),
+                .product(name: "NIOHTTP1", package: "swift-nio"),
+                .product(name: "NIOEmbedded", package: "swift-nio"),
             ],
             path: "Tests/PorticoTestSupport",
             swiftSettings: settings

@@ -35,7 +35,7 @@ public struct TestPatternCamera: CameraSource {
             hub.telemetry.setSignal(.live("generated test pattern"))
             while !stop.isSet {
                 _ = slowdown.admit(at: .now, watched: hub.isWatched)
-                let timestamp = TestPatternPainter.wallClock()
+                let timestamp = WallClock.now
                 painter.paint(frame: painted, wallClock: timestamp)
                 hub.telemetry.recordCapture()
                 let encoding = ContinuousClock.now

@@ -84,11 +84,4 @@ public struct TestPatternPainter {
         let day = milliseconds % 86_400_000
         return "\(padded(day / 3_600_000, 2)):\(padded(day / 60_000 % 60, 2)):\(padded(day / 1000 % 60, 2)).\(padded(day % 1000, 3)) UTC"
     }
-
-    /// Seconds since 1970 from the system's real-time clock.
-    public static func wallClock() -> Double {
-        var now = timespec()
-        clock_gettime(CLOCK_REALTIME, &now)
-        return Double(now.tv_sec) + Double(now.tv_nsec) / 1e9
-    }
 }

@@ -104,7 +104,7 @@ final class CaptureSession {
                     continue
                 }
                 order += 1
-                let frame = CapturedFrame(index: index, bytes: Int(buffer.bytesused), order: order, timestamp: wallClock())
+                let frame = CapturedFrame(index: index, bytes: Int(buffer.bytesused), order: order, timestamp: WallClock.now)
                 if let pool {
                     pool.submit(frame)
                 } else if let passthrough {

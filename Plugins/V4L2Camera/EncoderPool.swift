@@ -24,12 +24,12 @@ struct CapturedFrame: Sendable {
 /// to the driver, counted as dropped, so the picture stays the newest the encoders can
 /// manage, never a growing queue.
 final class EncoderPool: @unchecked Sendable {
-    private let lock = ConditionLock()
+    private let lock = ThreadCondition()
     // Guarded by `lock`.
     /// Oldest first; at most `backlog`.
     private var pending: [CapturedFrame] = []
     private var idle = 0
-    private var threads: [JoinableThread] = []
+    private var threads: [DedicatedThread] = []
     private var stopping = false
     private var lastPublished: UInt64 = 0
     private var reportedFailure = false
@@ -78,7 +78,7 @@ final class EncoderPool: @unchecked Sendable {
         do {
             // Counted idle from its start: it takes a waiting frame as soon as it runs.
             idle += 1
-            threads.append(try JoinableThread(name: "v4l2-encode-\(threads.count + 1)") { [self] in work() })
+            threads.append(try DedicatedThread.start(name: "v4l2-encode-\(threads.count + 1)") { [self] in work() })
         } catch {
             idle -= 1
             logger.warning("\(error)")

@@ -67,7 +67,7 @@ public struct V4L2Camera: CameraSource {
             }
             guard let reason, !stop.isSet else { continue }
             if ContinuousClock.now >= nextNoSignal {
-                let time = wallClock()
+                let time = WallClock.now
                 let jpeg = try painter.frame(reason: reason, time: time)
                 hub.publish(jpeg: jpeg, size: camera.size, timestamp: time)
                 nextNoSignal = max(nextNoSignal + noSignalInterval, ContinuousClock.now)

@@ -20,7 +20,7 @@ enum EncodeBenchmark {
         var bytes = 0
         let start = clock.now
         while clock.now - start < limit {
-            painter.paint(frame: frames, wallClock: TestPatternPainter.wallClock())
+            painter.paint(frame: frames, wallClock: WallClock.now)
             bytes += try encoder.encode(painter.image).readableBytes
             frames += 1
         }

@@ -40,7 +40,7 @@ struct MapCommand: AsyncParsableCommand {
         var driver = RegistrationDriver(
             configuration: .init(
                 fixedPort: settings.fixedPort, ports: settings.ports, lease: settings.lease, internalAddress: address,
-                internalPort: httpPort ?? loaded.http.port, description: "portico:\(loaded.name)"),
+                internalPort: httpPort ?? loaded.http.port, description: MappingDescription.of(camera: loaded.name)),
             backend: mapping.instance, logger: logger)
         await driver.handle(.start)
         let elapsed = ContinuousClock.now - started

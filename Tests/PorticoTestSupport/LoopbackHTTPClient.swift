@@ -3,11 +3,21 @@ import Glibc
 #elseif canImport(Musl)
 import Musl
 #endif
+import NIOCore
+import NIOEmbedded
+import NIOHTTP1
 import PorticoCore
 
 /// A small blocking HTTP/1.1 client for talking to a Portico on this machine: the
 /// benchmark's stream clients and the tests' probes. Plain sockets and blocking reads
 /// on threads of their own, so measuring the server does not share its event loops.
+///
+/// Replies are read by NIO's `HTTPResponseDecoder` (llhttp, the parser NIO's own clients
+/// use), not by a reader of Portico's: what the tests check of the server's HTTP (its
+/// framing, chunked or by length, its heads) is then checked by a parser the server's
+/// authors did not write, so a framing mistake is not hidden by the same mistake on the
+/// reading side. The firmware's one reader of HTTP answers is UPnP's `HTTPResponse`, which
+/// bounds a router's answer and speaks of the router in its errors.
 package struct LoopbackHTTPClient {
     package struct Failure: Error, CustomStringConvertible {
         package let description: String
@@ -42,7 +52,7 @@ package struct LoopbackHTTPClient {
         for (name, value) in headers.sorted(by: { $0.key < $1.key }) { request += "\(name): \(value)\r\n" }
         try connection.send(request + "\r\n")
         let head = try connection.readHead()
-        var body = BodyReader(connection: connection, headers: head.headers)
+        var body = BodyReader(connection: connection)
         return Reply(status: head.status, headers: head.headers, body: try body.readAll())
     }
 
@@ -56,7 +66,7 @@ package struct LoopbackHTTPClient {
         for (name, value) in headers.sorted(by: { $0.key < $1.key }) { head += "\(name): \(value)\r\n" }
         try connection.send(head + "\r\n" + String(decoding: body, as: UTF8.self))
         let reply = try connection.readHead()
-        var reader = BodyReader(connection: connection, headers: reply.headers)
+        var reader = BodyReader(connection: connection)
         return Reply(status: reply.status, headers: reply.headers, body: try reader.readAll())
     }
 
@@ -68,17 +78,23 @@ package struct LoopbackHTTPClient {
         try connection.send("GET \(path) HTTP/1.1\r\nHost: \(host):\(port)\r\n\r\n")
         let head = try connection.readHead()
         guard head.status == 200 else { throw Failure(description: "GET \(path) answered \(head.status)") }
-        return MJPEGReader(head: head.headers, body: BodyReader(connection: connection, headers: head.headers))
+        return MJPEGReader(head: head.headers, body: BodyReader(connection: connection))
     }
 
-    /// One TCP connection with a read buffer.
+    /// One TCP connection with a read buffer. What it reads is the raw bytes (`read`) or
+    /// replies (`readHead`, then a `BodyReader`); the decoder is given only the bytes of
+    /// the reply being read, so a test can look at what follows a head byte by byte.
     package final class Connection {
         package let fd: Int32
         private var buffer: [UInt8] = []
         private var position = 0
+        /// NIO's decoder, in a channel of its own that no event loop runs: bytes go in,
+        /// heads, body parts and ends come out.
+        private let decoder = EmbeddedChannel()
 
         /// `source` picks the local address (another loopback address, to be another client).
         package init(host: String, port: Int, timeout: Duration, from source: String? = nil) throws {
+            try decoder.pipeline.syncOperations.addHandler(ByteToMessageHandler(HTTPResponseDecoder()))
             fd = socket(AF_INET, Int32(SOCK_STREAM.rawValue), 0)
             guard fd >= 0 else { throw Failure(description: "socket: \(String(cString: strerror(errno)))") }
             var time = timeval(tv_sec: Int(timeout.components.seconds), tv_usec: Int(timeout.components.attoseconds / 1_000_000_000_000))
@@ -142,18 +158,6 @@ package struct LoopbackHTTPClient {
             return true
         }
 
-        package func readLine() throws -> String {
-            while true {
-                if let end = buffer[position...].firstIndex(of: UInt8(ascii: "\n")) {
-                    var line = buffer[position..<end]
-                    if line.last == UInt8(ascii: "\r") { line = line.dropLast() }
-                    position = end + 1
-                    return String(decoding: line, as: UTF8.self)
-                }
-                guard try fill() else { throw Failure(description: "connection closed in the middle of a line") }
-            }
-        }
-
         /// Up to `count` bytes (fewer only at end of stream).
         package func read(upTo count: Int) throws -> ArraySlice<UInt8> {
             if position == buffer.count, try !fill() { return [] }
@@ -162,76 +166,90 @@ package struct LoopbackHTTPClient {
             return buffer[position..<end]
         }
 
-        package func readHead() throws -> (status: Int, headers: [(name: String, value: String)]) {
-            let statusLine = try readLine()
-            let parts = statusLine.split(separator: " ", maxSplits: 2)
-            guard parts.count >= 2, parts[0].hasPrefix("HTTP/1."), let status = Int(parts[1]) else {
-                throw Failure(description: "not an HTTP status line: \(statusLine)")
+        /// The head of the reply to the request sent last, `method` (the decoder must know
+        /// a HEAD's reply, which announces a body it does not send). Reads no byte past the
+        /// head: what follows is the body's, or `read`'s.
+        package func readHead(answering method: HTTPMethod = .GET) throws -> (status: Int, headers: [(name: String, value: String)]) {
+            // The decoder pairs each reply with a request written through its channel.
+            try decoder.writeOutbound(HTTPClientRequestPart.head(HTTPRequestHead(version: .http1_1, method: method, uri: "/")))
+            while try decoder.readOutbound(as: HTTPClientRequestPart.self) != nil {}
+            // How far past `position` the blank line has been looked for (`fill` keeps
+            // what is unread where it is, relative to `position`).
+            var searched = 0
+            while true {
+                if let end = Self.find([13, 10, 13, 10], in: buffer, from: position + searched) {
+                    try decode(buffer[position..<(end + 4)])
+                    position = end + 4
+                    guard case .head(let head) = try decoder.readInbound(as: HTTPClientResponsePart.self) else {
+                        throw Failure(description: "no reply head before the blank line")
+                    }
+                    return (Int(head.status.code), head.headers.map { (name: $0.name, value: $0.value) })
+                }
+                searched = max(0, buffer.count - position - 3)
+                guard buffer.count - position <= 64 * 1024 else { throw Failure(description: "a reply head of more than 64 KiB") }
+                guard try fill() else { throw Failure(description: "connection closed before the end of the reply's head") }
             }
-            return (status, try readHeaders())
         }
 
-        package func readHeaders() throws -> [(name: String, value: String)] {
-            var headers: [(name: String, value: String)] = []
+        /// The next part of the reply's body from the decoder, reading from the socket as
+        /// it needs; `.end` once the body is whole.
+        fileprivate func nextBodyPart() throws -> HTTPClientResponsePart {
             while true {
-                let line = try readLine()
-                if line.isEmpty { return headers }
-                guard let colon = line.firstIndex(of: ":") else { throw Failure(description: "bad header line: \(line)") }
-                headers.append((String(line[..<colon]), String(line[line.index(after: colon)...].trimmingBlanks())))
+                if let part = try decoder.readInbound(as: HTTPClientResponsePart.self) { return part }
+                let bytes = try read(upTo: 64 * 1024)
+                if bytes.isEmpty {
+                    // The end of a reply that ends with its connection, or a reply cut short.
+                    decoder.pipeline.fireChannelInactive()
+                    if let part = try decoder.readInbound(as: HTTPClientResponsePart.self) { return part }
+                    throw Failure(description: "connection closed before the end of the reply")
+                }
+                try decode(bytes)
             }
+        }
+
+        private func decode(_ bytes: ArraySlice<UInt8>) throws {
+            do {
+                try decoder.writeInbound(ByteBuffer(bytes: bytes))
+            } catch {
+                throw Failure(description: "not a valid HTTP/1.1 reply: \(error)")
+            }
+        }
+
+        private static func find(_ pattern: [UInt8], in bytes: [UInt8], from start: Int) -> Int? {
+            var index = start
+            while index + pattern.count <= bytes.count {
+                if bytes[index..<(index + pattern.count)].elementsEqual(pattern) { return index }
+                index += 1
+            }
+            return nil
         }
     }
 
-    /// The body of one reply, undoing chunked transfer encoding where it is used.
+    /// The body of one reply, as the decoder frames it (by length, chunked, or to the
+    /// connection's end).
     package struct BodyReader {
         package let connection: Connection
-        private let chunked: Bool
-        /// Bytes left in the current chunk, or in a Content-Length body.
-        private var remaining: Int?
+        /// Bytes of the last body part not yet handed out.
+        private var pending: ArraySlice<UInt8> = []
         private var finished = false
 
-        package init(connection: Connection, headers: [(name: String, value: String)]) {
+        package init(connection: Connection) {
             self.connection = connection
-            let find = { (name: String) in headers.first { $0.name.lowercased() == name }?.value }
-            chunked = find("transfer-encoding")?.lowercased().contains("chunked") ?? false
-            remaining = chunked ? 0 : find("content-length").flatMap { Int($0) }
         }
 
         /// Some body bytes; empty at the end of the body.
         package mutating func read(upTo count: Int) throws -> ArraySlice<UInt8> {
-            if finished { return [] }
-            if chunked {
-                if remaining == 0 {
-                    let sizeLine = try connection.readLine()
-                    guard let size = Int(sizeLine.split(separator: ";")[0].trimmingBlanks(), radix: 16) else {
-                        throw Failure(description: "bad chunk size: \(sizeLine)")
-                    }
-                    if size == 0 {
-                        _ = try connection.readHeaders()
-                        finished = true
-                        return []
-                    }
-                    remaining = size
+            while pending.isEmpty {
+                if finished { return [] }
+                switch try connection.nextBodyPart() {
+                case .body(let part): pending = ArraySlice(part.readableBytesView)
+                case .end: finished = true
+                case .head: throw Failure(description: "a second head inside a reply's body")
                 }
-                let bytes = try connection.read(upTo: min(count, remaining!))
-                guard !bytes.isEmpty else { throw Failure(description: "connection closed inside a chunk") }
-                remaining! -= bytes.count
-                if remaining == 0 { _ = try connection.readLine() }
-                return bytes
             }
-            if let left = remaining {
-                if left == 0 {
-                    finished = true
-                    return []
-                }
-                let bytes = try connection.read(upTo: min(count, left))
-                guard !bytes.isEmpty else { throw Failure(description: "connection closed before Content-Length bytes") }
-                remaining = left - bytes.count
-                return bytes
-            }
-            let bytes = try connection.read(upTo: count)
-            if bytes.isEmpty { finished = true }
-            return bytes
+            let taken = pending.prefix(count)
+            pending = pending.dropFirst(taken.count)
+            return taken
         }
 
         package mutating func readAll() throws -> [UInt8] {

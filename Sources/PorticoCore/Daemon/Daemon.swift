@@ -93,7 +93,7 @@ public struct Daemon: Sendable {
         }
         services.append(.init(service: ServiceManagerService(
             notifier: configuration.serviceManager, listening: listening, hub: { board.pieces.hub },
-            siteTurned: { board.pieces.mapping?.site?.lastTurn },
+            siteTurned: { board.pieces.mapping?.lastTurn },
             status: { ServiceManagerService.status(of: board.report()) }, logger: Self.logger(logger, piece: "systemd"))))
         if let readProfileAgain = configuration.readProfileAgain {
             services.append(.init(service: ProfileReload(

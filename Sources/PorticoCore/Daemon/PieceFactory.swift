@@ -31,13 +31,13 @@ struct PieceFactory: Sendable {
                     lanInterface: inputs.lanInterface, directoryRefresh: inputs.directoryRefresh,
                     tlsProxy: profile.http.tlsProxy),
                 name: { board.pieces.name.value }, hub: pieces.hub, logger: Daemon.logger(logger, piece: "http"),
-                state: { board.report() }, directory: { board.pieces.mapping?.site?.siteStatus },
+                state: { board.report() }, directory: { board.pieces.mapping?.siteStatus },
                 admin: AdminSessions(
                     passwords: passwords, reach: .lan(of: inputs.lanInterface, from: profile.http.adminFrom)),
                 actions: actions,
                 metrics: MetricsReporter(
                     hub: pieces.hub, admin: passwords, exchanges: inputs.mapsPort ? board.exchanges : nil,
-                    registration: { board.pieces.mapping?.registrationStatus }, site: { board.pieces.mapping?.site?.siteStatus }))
+                    registration: { board.pieces.mapping?.registrationStatus }, site: { board.pieces.mapping?.siteStatus }))
             let main = web.application(onListening: { port in
                 logger.info("serving http://\(address):\(port)/")
                 listening.set()
@@ -52,7 +52,7 @@ struct PieceFactory: Sendable {
             })
             return ServicePair(main, fixed)
         case .mapping:
-            return pieces.mapping?.service
+            return pieces.mapping
         case .panTilt:
             guard let panTilt = profile.panTilt else { return nil }
             logger.info("starting pan/tilt", metadata: ["plugin": "\(panTilt.pluginName)", "settings": "\(panTilt.settings)"])
@@ -65,7 +65,7 @@ struct PieceFactory: Sendable {
                 registrationSwitch: button.instance, actions: actions,
                 light: {
                     let mapping = board.pieces.mapping
-                    return StatusLightSource.light(registration: mapping?.registrationStatus, role: mapping?.site?.siteStatus?.role)
+                    return StatusLightSource.light(registration: mapping?.registrationStatus, role: mapping?.siteStatus?.role)
                 },
                 logger: Daemon.logger(logger, piece: "switch"))
         case .camera:

@@ -61,7 +61,7 @@ struct ProfileReload: Service {
             next.hub = new.camera == nil ? nil : running.hub ?? FrameHub()
         }
         if plan.restarts.contains(.mapping) {
-            next.mapping = MappingPiece(profile: new, cameraName: next.name.value, exchanges: board.exchanges, logger: factory.logger)
+            next.mapping = MappingPiece.service(profile: new, cameraName: next.name.value, exchanges: board.exchanges, logger: factory.logger)
         }
         board.replace(with: next, webServerRestarts: plan.restarts.contains(.web))
         for piece in plan.restarts {

@@ -12,7 +12,7 @@ final class RunningBoard: Sendable {
         /// Nil on a board without a camera; kept across a camera's restart, so the
         /// stream clients it feeds stay connected.
         var hub: FrameHub?
-        var mapping: MappingPiece?
+        var mapping: (any MappingService)?
     }
 
     private struct State {
@@ -39,7 +39,7 @@ final class RunningBoard: Sendable {
         let name = CameraName(profileName: profile.name, stateDirectory: profile.stateDirectory)
         return Pieces(
             profile: profile, name: name, hub: profile.camera.map { _ in FrameHub() },
-            mapping: MappingPiece(profile: profile, cameraName: name.value, exchanges: exchanges, logger: logger))
+            mapping: MappingPiece.service(profile: profile, cameraName: name.value, exchanges: exchanges, logger: logger))
     }
 
     var pieces: Pieces { state.withLock { $0.pieces } }
@@ -85,7 +85,7 @@ final class RunningBoard: Sendable {
         let pieces = pieces
         return StateReporter(
             profile: pieces.profile, name: pieces.name, hub: pieces.hub,
-            registration: pieces.mapping?.registrationStatus, site: pieces.mapping?.site
+            registration: pieces.mapping?.registrationStatus, site: pieces.mapping?.siteStatus
         ).report()
     }
 }

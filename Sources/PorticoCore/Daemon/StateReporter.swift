@@ -4,7 +4,7 @@ struct StateReporter: Sendable {
     let name: CameraName
     let hub: FrameHub?
     let registration: RegistrationStatus?
-    let site: SiteService?
+    let site: SiteStatus?
 
     func report() -> StateReport {
         let pieces = profile.pieces.map { piece in
@@ -35,7 +35,7 @@ struct StateReporter: Sendable {
         }
         return StateReport(
             name: name.value, profile: profile.file, version: PorticoVersion.current, pieces: pieces, camera: camera,
-            mapping: registration, site: site?.siteStatus,
+            mapping: registration, site: site,
             pan_tilt: profile.panTilt?.instance.status, switch: profile.registrationSwitch?.instance.status)
     }
 }

@@ -95,7 +95,7 @@ public struct CameraNode: Sendable {
         case .rename(let name):
             var me = election.me
             me.name = name
-            let remapped = registered(registration.handle(.renamed(description: Registration.description(ofCamera: name)), at: now), at: now)
+            let remapped = registered(registration.handle(.renamed(description: MappingDescription.of(camera: name)), at: now), at: now)
             return remapped + elected(election.update(me: me), at: now)
         }
     }
@@ -108,7 +108,7 @@ public struct CameraNode: Sendable {
         }
         // A silent camera leaves the directory once its mapping is gone too; without a
         // router table, silence alone decides.
-        let stillMapped = Set((routerTable ?? []).filter { $0.description.hasPrefix("portico:") }.map(\.internalAddress))
+        let stillMapped = Set((routerTable ?? []).filter { MappingDescription.cameraName(in: $0.description) != nil }.map(\.internalAddress))
         _ = election.forget(olderThan: ageOut, at: now, keeping: stillMapped)
         heard.forget(olderThan: ageOut, at: now, keeping: stillMapped)
         return actions
@@ -163,11 +163,12 @@ public struct CameraNode: Sendable {
     public func directory() -> [CameraRecord] {
         var records = [election.me]
         records += election.peers.values.map(\.record)
-        for mapping in routerTable ?? [] where mapping.description.hasPrefix(Self.descriptionPrefix) {
+        for mapping in routerTable ?? [] {
+            guard let name = MappingDescription.cameraName(in: mapping.description) else { continue }
             guard !records.contains(where: { $0.internalAddress == mapping.internalAddress }) else { continue }
             guard listsUnverified || heard.contains(mapping.internalAddress) else { continue }
             records.append(CameraRecord(
-                name: String(mapping.description.dropFirst(Self.descriptionPrefix.count)), internalAddress: mapping.internalAddress,
+                name: name, internalAddress: mapping.internalAddress,
                 internalPort: mapping.internalPort, externalPort: mapping.externalPort, serverValue: ""))
         }
         var seen = Set<String>()
@@ -181,7 +182,4 @@ public struct CameraNode: Sendable {
         record.internalAddress == election.me.internalAddress || heard.contains(record.internalAddress)
             || election.peers.values.contains { $0.record.internalAddress == record.internalAddress }
     }
-
-    /// How Portico's mappings are described in the router's table: `portico:<camera name>`.
-    public static let descriptionPrefix = "portico:"
 }

@@ -1,6 +1,3 @@
-#if canImport(Glibc)
-import Glibc
-#endif
 import Logging
 import ServiceLifecycle
 import Synchronization
@@ -16,7 +13,7 @@ import Synchronization
 /// task of their own, whose every end comes back into the loop; the representative's
 /// reads of the router's table run in a task of their own, so a long listing holds up
 /// no renewal.
-public final class SiteService: Service, Sendable {
+public final class SiteService: MappingService {
     public struct Configuration: Sendable {
         public var mapping: MappingSettings
         public var election: ElectionSettings
@@ -86,29 +83,29 @@ public final class SiteService: Service, Sendable {
     /// The same, for a site that would map through `backend`: known before it starts.
     public static func needsFixedPortListener(backend: any MappingBackend) -> Bool { !backend.keepsSeveralMappingsPerHost }
 
-    /// The port the web server listens on for the fixed port's mapping.
     public func fixedPortListening(on port: Int) { shared.withLock { $0.fixedInternalPort = port } }
 
-    /// The registration switch: register now (a no-op while registered).
     public func register() { shared.withLock { $0.pending.append(.start) } }
 
-    /// The long press: say bye if representative, give the port back.
     public func withdraw() { shared.withLock { $0.pending.append(.leave) } }
 
-    /// Others learn the new name at once through a notice; the router's table as soon
-    /// as the mapping is made again under it.
     public func rename(to name: String) { shared.withLock { $0.pending.append(.rename(name)) } }
 
     public var registrationStatus: RegistrationStatus? { shared.withLock { $0.registration } }
 
     public var siteStatus: SiteStatus? { shared.withLock { $0.site } }
 
-    /// When the site loop last turned; nil before it started (waiting for an address).
     public var lastTurn: ContinuousClock.Instant? { shared.withLock { $0.lastTurn } }
 
     public func run() async throws {
         let interface = configuration.mapping.interface
-        guard let (address, port, fixedInternalPort) = await waitForAddressAndPorts() else { return }
+        // The web server's port, and the fixed port's (the same where the router keeps
+        // several mappings per host).
+        guard let (address, (port, fixedInternalPort)) = await AddressWatch.waitForAddress(of: interface, logger: logger, ports: {
+            shared.withLock { shared in
+                shared.internalPort.flatMap { port in (needsFixedPortListener ? shared.fixedInternalPort : port).map { (port, $0) } }
+            }
+        }) else { return }
         let codec = try PeerCodec(siteKey: configuration.election.siteKey)
         let transport = try MulticastTransport(interface: interface, group: configuration.election.group, port: configuration.election.port)
         let id = Self.hardwareAddress(of: interface) ?? "\(configuration.cameraName)@\(address)"
@@ -118,7 +115,7 @@ public final class SiteService: Service, Sendable {
         let mapping = configuration.mapping
         let node = CameraNode(
             registration: .init(fixedPort: mapping.fixedPort, ports: mapping.ports, lease: mapping.lease, internalAddress: address,
-                                internalPort: port, description: Registration.description(ofCamera: configuration.cameraName), fixedLease: mapping.fixedLease,
+                                internalPort: port, description: MappingDescription.of(camera: configuration.cameraName), fixedLease: mapping.fixedLease,
                                 fixedLeaseWhereDeletable: max(mapping.fixedLease, MappingSettings.fixedLeaseWhereDeletable),
                                 keepsOwnPort: true, fixedInternalPort: fixedInternalPort,
                                 describesMappings: backend.canListMappings),
@@ -130,7 +127,7 @@ public final class SiteService: Service, Sendable {
             at: clock, listsUnverified: configuration.election.listsUnverified)
         var driver = CameraNodeDriver(node: node, configuration: .init(
             copies: configuration.election.copies, readsRouterTable: backend.canListMappings,
-            sequenceFloor: { Self.wallClockMicroseconds() }))
+            sequenceFloor: { WallClock.microseconds }))
         var watch = AddressWatch(interface: interface, address: address, at: clock)
         logger.info("joining the site", metadata: ["id": "\(id)", "group": "\(transport.group):\(transport.port)", "address": "\(address)"])
 
@@ -253,14 +250,8 @@ public final class SiteService: Service, Sendable {
         let (requests, byes) = driver.leave(at: clock)
         let leavingBackend = backend
         let leavingLogger = logger
-        let limit = configuration.leaveLimit
-        await withTaskGroup(of: Void.self) { group in
-            group.addTask {
-                for request in requests { _ = await leavingBackend.perform(request, logger: leavingLogger) }
-            }
-            group.addTask { try? await Task.sleep(for: limit) }
-            await group.next()
-            group.cancelAll()
+        await withinLimit(configuration.leaveLimit) {
+            for request in requests { _ = await leavingBackend.perform(request, logger: leavingLogger) }
         }
         carryOut(byes.map(CameraNodeDriver.Output.send))
         publish(driver.node)
@@ -292,29 +283,10 @@ public final class SiteService: Service, Sendable {
         }
     }
 
-    /// The LAN address, the web server's port and the fixed port's (the same where the
-    /// router keeps several mappings per host), once all are known.
-    private func waitForAddressAndPorts() async -> (String, Int, Int)? {
-        while !Task.isCancelled && !Task.isShuttingDownGracefully {
-            let (port, fixedPort) = shared.withLock { ($0.internalPort, needsFixedPortListener ? $0.fixedInternalPort : $0.internalPort) }
-            if let address = NetworkInterface.ipv4Address(of: configuration.mapping.interface), let port, let fixedPort {
-                return (address, port, fixedPort)
-            }
-            try? await Task.sleep(for: .milliseconds(100))
-        }
-        return nil
-    }
-
     /// The interface's MAC address: stable across restarts and unique on the LAN.
     static func hardwareAddress(of interface: String) -> String? {
         guard let text = try? ProfileLoader.read("/sys/class/net/\(interface)/address") else { return nil }
         let address = text.filter { !$0.isWhitespace }
         return address.isEmpty || address == "00:00:00:00:00:00" ? nil : address
-    }
-
-    static func wallClockMicroseconds() -> UInt64 {
-        var now = timespec()
-        clock_gettime(CLOCK_REALTIME, &now)
-        return UInt64(now.tv_sec) * 1_000_000 + UInt64(now.tv_nsec / 1000)
     }
 }

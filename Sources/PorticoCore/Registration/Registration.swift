@@ -280,11 +280,6 @@ public struct Registration: Sendable {
     private var permanentOnly = false
     private var failures = 0
 
-    /// What the router's table says of a camera's mapping.
-    public static func description(ofCamera name: String) -> String {
-        CameraNode.descriptionPrefix + name
-    }
-
     public init(configuration: Configuration) {
         self.configuration = configuration
         self.requestedPort = configuration.fixedPort

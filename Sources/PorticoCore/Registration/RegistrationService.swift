@@ -4,7 +4,7 @@ import Synchronization
 
 /// Keeps the camera registered with the router for the life of the daemon, and gives
 /// its port back on shutdown so the router's table lists only running cameras.
-public final class RegistrationService: Service, Sendable {
+public final class RegistrationService: MappingService {
     public struct Configuration: Sendable {
         public var settings: MappingSettings
         /// `portico:<camera name>`.
@@ -14,7 +14,7 @@ public final class RegistrationService: Service, Sendable {
 
         public init(settings: MappingSettings, cameraName: String, withdrawLimit: Duration = .milliseconds(800)) {
             self.settings = settings
-            self.description = Registration.description(ofCamera: cameraName)
+            self.description = MappingDescription.of(camera: cameraName)
             self.withdrawLimit = withdrawLimit
         }
     }
@@ -36,28 +36,34 @@ public final class RegistrationService: Service, Sendable {
         self.logger = logger
     }
 
-    /// The web server's port, once bound: what the mapping forwards to.
     public func webServerListening(on port: Int) {
         state.withLock { $0.internalPort = port }
     }
 
-    /// The registration switch, in software or hardware: register now.
+    /// One port is enough: nothing else is mapped beside the camera's own.
+    public func fixedPortListening(on port: Int) {}
+
     public func register() { state.withLock { $0.pending.append(.start) } }
 
-    /// The long press: give the port back and stop renewing.
     public func withdraw() { state.withLock { $0.pending.append(.withdraw) } }
 
-    /// The router's table shows the new name once the mapping is made again under it.
     public func rename(to name: String) {
-        state.withLock { $0.pending.append(.renamed(description: Registration.description(ofCamera: name))) }
+        state.withLock { $0.pending.append(.renamed(description: MappingDescription.of(camera: name))) }
     }
 
-    /// For `/state`; nil until registration has begun.
-    public var status: RegistrationStatus? { state.withLock { $0.status } }
+    public var registrationStatus: RegistrationStatus? { state.withLock { $0.status } }
+
+    /// A camera on its own is of no site.
+    public var siteStatus: SiteStatus? { nil }
+
+    public var lastTurn: ContinuousClock.Instant? { nil }
 
     public func run() async throws {
         let settings = configuration.settings
-        guard let (address, port) = await waitForAddressAndPort() else { return }
+        let interface = settings.interface
+        guard let (address, port) = await AddressWatch.waitForAddress(of: interface, logger: logger, ports: {
+            state.withLock { $0.internalPort }
+        }) else { return }
         logger.info("registering", metadata: ["interface": "\(settings.interface)", "address": "\(address)", "port": "\(port)"])
         var driver = RegistrationDriver(
             configuration: .init(
@@ -96,34 +102,11 @@ public final class RegistrationService: Service, Sendable {
     /// Shutdown: hand the port back, within a bound, so the next representative can take it.
     private func withdraw(_ driver: RegistrationDriver) async {
         guard driver.machine.mapping != nil else { return }
-        let limit = configuration.withdrawLimit
-        await withTaskGroup(of: Void.self) { group in
-            group.addTask {
-                var driver = driver
-                await driver.handle(.withdraw)
-            }
-            group.addTask { try? await Task.sleep(for: limit) }
-            await group.next()
-            group.cancelAll()
+        await withinLimit(configuration.withdrawLimit) {
+            var driver = driver
+            await driver.handle(.withdraw)
         }
         state.withLock { $0.status?.phase = .idle }
     }
 
-    /// The interface may still be coming up (DHCP) when the daemon starts.
-    private func waitForAddressAndPort() async -> (String, Int)? {
-        var warned = false
-        while !Task.isCancelled && !Task.isShuttingDownGracefully {
-            let port = state.withLock { $0.internalPort }
-            if let address = NetworkInterface.ipv4Address(of: configuration.settings.interface), let port {
-                return (address, port)
-            }
-            if port != nil && !warned {
-                logger.warning("no IPv4 address on \(configuration.settings.interface) yet; waiting",
-                               metadata: ["hint": "check [mapping] interface in the profile"])
-                warned = true
-            }
-            try? await Task.sleep(for: .milliseconds(100))
-        }
-        return nil
-    }
 }

@@ -1,3 +1,6 @@
+import Logging
+import ServiceLifecycle
+
 /// Notices the board's LAN address changing while the daemon runs: a DHCP renewal may
 /// hand out another address, and the router's mapping and the peers must follow it
 /// without a restart. The services poll it and turn a change into an event for their
@@ -29,5 +32,24 @@ public struct AddressWatch: Sendable {
         guard let current = NetworkInterface.ipv4Address(of: interface), current != address else { return nil }
         address = current
         return current
+    }
+
+    /// The interface's address once it has one and `ports` (the web server's) are known;
+    /// nil when the task ends first. The interface may still be coming up (DHCP) when the
+    /// daemon starts; the wait is said once, when the ports are there and the address is not.
+    public static func waitForAddress<Ports: Sendable>(
+        of interface: String, logger: Logger, ports: () -> Ports?
+    ) async -> (address: String, ports: Ports)? {
+        var warned = false
+        while !Task.isCancelled && !Task.isShuttingDownGracefully {
+            let known = ports()
+            if let address = NetworkInterface.ipv4Address(of: interface), let known { return (address, known) }
+            if known != nil && !warned {
+                logger.warning("no IPv4 address on \(interface) yet; waiting", metadata: ["hint": "check [mapping] interface in the profile"])
+                warned = true
+            }
+            try? await Task.sleep(for: .milliseconds(100))
+        }
+        return nil
     }
 }

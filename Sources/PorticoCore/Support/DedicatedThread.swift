@@ -5,10 +5,28 @@ import Musl
 #endif
 import Synchronization
 
-/// Runs blocking work (capture loops, encoders, step pacing, C libraries that block)
-/// on a thread of its own, so it never occupies one of the few threads of Swift's
+/// A thread of its own for blocking work (capture loops, encoders, step pacing, C
+/// libraries that block), so it never occupies one of the few threads of Swift's
 /// concurrency pool; on a two-core board one blocked pool thread halves the server.
-public enum DedicatedThread {
+///
+/// The one place a thread is started: every thread is named the same way, and a failure
+/// to start one says the same thing wherever it happens. Two shapes: `run`, awaited by a
+/// task whose cancellation asks the thread to stop; and `start`, joined by its owner,
+/// for threads that must be gone before what they read is (encoders before the capture
+/// buffers are unmapped).
+public final class DedicatedThread: @unchecked Sendable {
+    private let thread: pthread_t
+
+    private init(thread: pthread_t) { self.thread = thread }
+
+    /// Starts `body` on a new thread named `name`; `join` waits for it to return.
+    public static func start(name: String, _ body: @escaping @Sendable () -> Void) throws(ThreadError) -> DedicatedThread {
+        DedicatedThread(thread: try spawn(name: name, body))
+    }
+
+    /// Waits for the thread's body to return. Call once.
+    public func join() { pthread_join(thread, nil) }
+
     /// Runs `body` on a new thread named `name` and returns its result.
     ///
     /// Cancelling the calling task sets `stop`; `body` is expected to check it often
@@ -20,21 +38,10 @@ public enum DedicatedThread {
         let stop = StopFlag()
         return try await withTaskCancellationHandler {
             try await withCheckedThrowingContinuation { (continuation: CheckedContinuation<T, any Error>) in
-                let work = Work {
-                    continuation.resume(with: Result { try body(stop) })
-                }
-                let context = Unmanaged.passRetained(Box(work: work, name: name)).toOpaque()
-                var thread = pthread_t()
-                let status = pthread_create(&thread, nil, { raw in
-                    let box = Unmanaged<Box>.fromOpaque(raw!).takeRetainedValue()
-                    box.run()
-                    return nil
-                }, context)
-                if status != 0 {
-                    Unmanaged<Box>.fromOpaque(context).release()
-                    continuation.resume(throwing: ThreadError(status: status, name: name))
-                } else {
-                    pthread_detach(thread)
+                do {
+                    pthread_detach(try spawn(name: name) { continuation.resume(with: Result { try body(stop) }) })
+                } catch {
+                    continuation.resume(throwing: error)
                 }
             }
         } onCancel: {
@@ -42,11 +49,26 @@ public enum DedicatedThread {
         }
     }
 
+    private static func spawn(name: String, _ body: @escaping @Sendable () -> Void) throws(ThreadError) -> pthread_t {
+        let context = Unmanaged.passRetained(Box(body: body, name: name)).toOpaque()
+        var thread = pthread_t()
+        let status = pthread_create(&thread, nil, { raw in
+            let box = Unmanaged<Box>.fromOpaque(raw!).takeRetainedValue()
+            box.run()
+            return nil
+        }, context)
+        guard status == 0 else {
+            Unmanaged<Box>.fromOpaque(context).release()
+            throw ThreadError(status: status, name: name)
+        }
+        return thread
+    }
+
     private final class Box: @unchecked Sendable {
-        let work: Work
+        let body: @Sendable () -> Void
         let name: String
-        init(work: Work, name: String) {
-            self.work = work
+        init(body: @escaping @Sendable () -> Void, name: String) {
+            self.body = body
             self.name = name
         }
 
@@ -61,13 +83,8 @@ public enum DedicatedThread {
                 _ = bytes.withUnsafeBytes { write(descriptor, $0.baseAddress, $0.count) }
                 close(descriptor)
             }
-            work.run()
+            body()
         }
-    }
-
-    private struct Work: Sendable {
-        let run: @Sendable () -> Void
-        init(_ run: @escaping @Sendable () -> Void) { self.run = run }
     }
 
     public struct ThreadError: Error, CustomStringConvertible {

@@ -35,13 +35,13 @@ struct IdleSlowdownBoardTests {
 
             var reader = try LoopbackHTTPClient.openStream(port: server.port)
             // The response head has come: the server counts the client from now on.
-            let asked = wallClock()
+            let asked = WallClock.now
             var received = 0
             var firstNew: (captured: Double, arrived: Double)?
             while firstNew == nil && received < 50 {
                 let part = try reader.next()
                 received += 1
-                if let stamp = Double(part.header("X-Timestamp") ?? ""), stamp >= asked { firstNew = (stamp, wallClock()) }
+                if let stamp = Double(part.header("X-Timestamp") ?? ""), stamp >= asked { firstNew = (stamp, WallClock.now) }
             }
             let fresh = try #require(firstNew, "no frame captured after the client came, in \(received)")
             let watched = try Self.cpuPerSecond(server) {

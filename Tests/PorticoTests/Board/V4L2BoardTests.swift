@@ -224,14 +224,14 @@ struct V4L2BoardTests {
                 let state = try VirtualBoard.state(port: port)
                 let clients = state.camera!.clients
                 if clients.count == readers + 1, clients[0].delivered == previous {
-                    return (state, wallClock())
+                    return (state, WallClock.now)
                 }
                 previous = clients.first?.delivered
             }
             throw TestFailure("the stalled client's buffers did not fill within 30 s")
         }
         try await Task.sleep(for: .seconds(5))
-        let (after, closed) = try await blocking { (try VirtualBoard.state(port: port), wallClock()) }
+        let (after, closed) = try await blocking { (try VirtualBoard.state(port: port), WallClock.now) }
         stop.set()
         let results = try await reading.value
         withExtendedLifetime(stalled) {}

@@ -108,10 +108,3 @@ enum FrameContent: Equatable {
         return (sum / max(1, count) > 100 ? .camera : .noSignal, size)
     }
 }
-
-/// Seconds since 1970, the clock of the frames' `X-Timestamp`.
-func wallClock() -> Double {
-    var now = timespec()
-    clock_gettime(CLOCK_REALTIME, &now)
-    return Double(now.tv_sec) + Double(now.tv_nsec) / 1e9
-}

@@ -56,7 +56,7 @@ struct RegistrationTests {
     @Test("renamed: nothing is asked at once; the next renewal carries portico:<new name>")
     func renamedAtRenewal() {
         var machine = Self.holding8081()
-        #expect(machine.handle(.renamed(description: Registration.description(ofCamera: "porch")), at: .seconds(1)) == [])
+        #expect(machine.handle(.renamed(description: MappingDescription.of(camera: "porch")), at: .seconds(1)) == [])
         let renewal = machine.advance(to: .seconds(31))
         #expect(renewal.contains(.map(PortMappingRequest(
             externalPort: 8081, internalAddress: "198.51.100.11", internalPort: 8080, lease: .seconds(60), description: "portico:porch"))),

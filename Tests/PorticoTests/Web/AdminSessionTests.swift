@@ -22,7 +22,7 @@ struct AdminSessionTests {
         for (name, value) in headers.sorted(by: { $0.key < $1.key }) { head += "\(name): \(value)\r\n" }
         try connection.send(head + "\r\n" + body)
         let reply = try connection.readHead()
-        var reader = LoopbackHTTPClient.BodyReader(connection: connection, headers: reply.headers)
+        var reader = LoopbackHTTPClient.BodyReader(connection: connection)
         return LoopbackHTTPClient.Reply(status: reply.status, headers: reply.headers, body: try reader.readAll())
     }
 

@@ -69,18 +69,18 @@ struct WebServerTests {
                 let idle = try published() - idleFrom
                 #expect((2...5).contains(idle), "about one frame a second idle, not 30: \(idle) in 3 s")
 
-                let asked = wallClockSeconds()
+                let asked = WallClock.now
                 let snapshot = try LoopbackHTTPClient.get(port: port, path: "/snapshot")
                 let taken = Double(snapshot.header("X-Timestamp") ?? "") ?? 0
                 #expect(taken >= asked - 0.25, "a snapshot is a frame from after the request (or within 250 ms): \(asked - taken) s old")
 
                 var reader = try LoopbackHTTPClient.openStream(port: port)
-                let connected = wallClockSeconds()
+                let connected = WallClock.now
                 var fresh: [Double] = []
                 while fresh.count < 30 {
                     let part = try reader.next()
                     let stamp = Double(part.header("X-Timestamp") ?? "") ?? 0
-                    if stamp >= connected { fresh.append(wallClockSeconds()) }
+                    if stamp >= connected { fresh.append(WallClock.now) }
                 }
                 // 30 fps: one frame interval is 33 ms; the first fresh frame within two, and then the full rate.
                 #expect(fresh[0] - connected < 0.1, "first fresh frame after \(fresh[0] - connected) s")
@@ -151,11 +151,4 @@ struct WebServerTests {
             #expect(camera.status == 200 && camera.text.contains(#"<h1 id="name">porch</h1>"#))
         }
     }
-}
-
-/// Seconds since 1970, as `X-Timestamp` counts them.
-func wallClockSeconds() -> Double {
-    var now = timespec()
-    clock_gettime(CLOCK_REALTIME, &now)
-    return Double(now.tv_sec) + Double(now.tv_nsec) / 1e9
 }
