@@ -14,7 +14,8 @@ struct CompatibleRoutesTests {
     static let profile = WebServerTests.profile
 
     static func head(port: Int, path: String) throws -> (status: Int, headers: [(name: String, value: String)]) {
-        let connection = try LoopbackHTTPClient.Connection(host: "127.0.0.1", port: port, timeout: .seconds(5))
+        // Long enough for a first frame on a machine running every suite at once.
+        let connection = try LoopbackHTTPClient.Connection(host: "127.0.0.1", port: port, timeout: .seconds(30))
         try connection.send("HEAD \(path) HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n")
         let head = try connection.readHead()
         // Nothing after the head: a HEAD answer has no body, whatever it announces.
@@ -93,7 +94,8 @@ struct CompatibleRoutesTests {
                     #expect(part.header("Content-Length") == "0" && part.jpeg.isEmpty)
                 }
 
-                let connection = try LoopbackHTTPClient.Connection(host: "127.0.0.1", port: port, timeout: .seconds(5))
+                // Long enough for a first frame on a machine running every suite at once.
+        let connection = try LoopbackHTTPClient.Connection(host: "127.0.0.1", port: port, timeout: .seconds(30))
                 try connection.send("GET /stream?advance_headers=1 HTTP/1.1\r\nHost: x\r\n\r\n")
                 let head = try connection.readHead()
                 var body = LoopbackHTTPClient.BodyReader(connection: connection)
