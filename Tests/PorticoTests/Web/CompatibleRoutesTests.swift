@@ -17,7 +17,7 @@ struct CompatibleRoutesTests {
         // Long enough for a first frame on a machine running every suite at once.
         let connection = try LoopbackHTTPClient.Connection(host: "127.0.0.1", port: port, timeout: .seconds(30))
         try connection.send("HEAD \(path) HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n")
-        let head = try connection.readHead()
+        let head = try connection.readHead(answering: .HEAD)
         // Nothing after the head: a HEAD answer has no body, whatever it announces.
         let rest = try? connection.read(upTo: 1)
         #expect(rest?.isEmpty ?? true, "HEAD \(path) sent a body")
