@@ -10,8 +10,8 @@ import Synchronization
 /// (the v1 API) cannot ask the kernel to debounce, and few chips can. The thread sleeps
 /// in the kernel until an edge or the next deadline (a settling level, a long press, the
 /// LED's next change), so an idle button costs nothing.
-public final class GPIOButtonSwitch: RegistrationSwitch {
-    public static let plugin = Plugin<SwitchSettings, any RegistrationSwitch>(
+package final class GPIOButtonSwitch: RegistrationSwitch {
+    package static let plugin = Plugin<SwitchSettings, any RegistrationSwitch>(
         name: "gpio", summary: "a button on a GPIO input (edge events, debounced) and an optional status LED, via libgpiod"
     ) { section, settings in
         guard let button = ButtonSettings(reading: &section) else { return nil }
@@ -27,9 +27,9 @@ public final class GPIOButtonSwitch: RegistrationSwitch {
         self.settings = settings
     }
 
-    public var status: SwitchStatus { shared.withLock { $0 } }
+    package var status: SwitchStatus { shared.withLock { $0 } }
 
-    public func run(
+    package func run(
         onPress: @escaping @Sendable (SwitchPress) -> Void, light: @escaping @Sendable () -> StatusLight, logger: Logger
     ) async throws {
         let input: GPIOInput
@@ -104,7 +104,7 @@ public final class GPIOButtonSwitch: RegistrationSwitch {
         try? led?.set([button.ledActiveLow ? 1 : 0])
     }
 
-    public func checkHardware() -> HardwareCheck? {
+    package func checkHardware() -> HardwareCheck? {
         var lines = [GPIOLineCheck.Wanted(role: "switch button", key: "line", offset: button.line)]
         if let led = button.led { lines.append(.init(role: "status LED", key: "led", offset: led)) }
         return GPIOLineCheck.check(chip: button.chip, lines: lines, origin: button.origin)

@@ -10,8 +10,8 @@ import Synchronization
 /// monotonic clock, so a busy web server or a late wake-up never stretches a move.
 /// Every decision (ramps, limits, homing, stop) is made by `MotionController`; this
 /// type only carries them to the lines and keeps the position on disk.
-public final class GPIOStepperPanTilt: PanTiltDriver {
-    public static let plugin = Plugin<PanTiltSettings, any PanTiltDriver>(
+package final class GPIOStepperPanTilt: PanTiltDriver {
+    package static let plugin = Plugin<PanTiltSettings, any PanTiltDriver>(
         name: "gpio-stepper", summary: "stepper motors on GPIO lines: ULN2003 coils or step/dir drivers, via libgpiod"
     ) { section, panTilt in
         guard let settings = StepperSettings(reading: &section) else { return nil }
@@ -39,7 +39,7 @@ public final class GPIOStepperPanTilt: PanTiltDriver {
 
     private var axes: [AxisSettings] { [settings.pan, settings.tilt].compactMap { $0 } }
 
-    public func run(stateDirectory: String, logger: Logger) async throws {
+    package func run(stateDirectory: String, logger: Logger) async throws {
         let store = PositionStore(stateDirectory: stateDirectory)
         let lines: [AxisLines]
         do {
@@ -64,7 +64,7 @@ public final class GPIOStepperPanTilt: PanTiltDriver {
         }
     }
 
-    public func move(_ command: PanTiltCommand) throws(PanTiltError) {
+    package func move(_ command: PanTiltCommand) throws(PanTiltError) {
         let now = Duration.nanoseconds(Int64(ThreadCondition.monotonicNow()))
         try shared.withLock { (shared) throws(PanTiltError) in
             guard shared.running else {
@@ -75,7 +75,7 @@ public final class GPIOStepperPanTilt: PanTiltDriver {
         wake.signal()
     }
 
-    public var status: PanTiltStatus {
+    package var status: PanTiltStatus {
         shared.withLock { shared in
             var status = shared.controller.status(presets: panTilt.presets)
             if status.last_error == nil { status.last_error = shared.storeError }
@@ -164,7 +164,7 @@ public final class GPIOStepperPanTilt: PanTiltDriver {
         settings.origin.problem(error.line.map(settings.key(naming:)) ?? "chip", error.description)
     }
 
-    public func checkHardware() -> HardwareCheck? {
+    package func checkHardware() -> HardwareCheck? {
         var lines: [GPIOLineCheck.Wanted] = []
         for axis in axes {
             var named: [(String, Int)]

@@ -12,19 +12,19 @@ import Glibc
 /// NAT-PMP is quick (one UDP exchange) but cannot list the router's table and maps to
 /// the address the request came from. When the asked port is taken it silently grants
 /// another; the registration state machine checks the granted port.
-public final class NATPMPMapping: MappingBackend {
+package final class NATPMPMapping: MappingBackend {
     let settings: MappingSettings
     /// Nil: the gateway of the default route, as libnatpmp finds it.
     let gateway: String?
     private let session = Mutex(NATPMPSession())
 
-    public init(settings: MappingSettings, gateway: String?) {
+    package init(settings: MappingSettings, gateway: String?) {
         self.settings = settings
         self.gateway = gateway
     }
 
     /// `[mapping] backend = "natpmp"`; its own key: `gateway` (default: the default route's).
-    public static let plugin = Plugin<MappingSettings, any MappingBackend>(
+    package static let plugin = Plugin<MappingSettings, any MappingBackend>(
         name: "natpmp",
         summary: "NAT-PMP (RFC 6886) over libnatpmp; cannot list the router's mappings"
     ) { section, settings in
@@ -36,11 +36,11 @@ public final class NATPMPMapping: MappingBackend {
         return NATPMPMapping(settings: settings, gateway: gateway.isEmpty ? nil : gateway)
     }
 
-    public var canListMappings: Bool { false }
+    package var canListMappings: Bool { false }
 
-    public var routerGeneration: Int { session.withLock { $0.epochs.restarts } }
+    package var routerGeneration: Int { session.withLock { $0.epochs.restarts } }
 
-    public func externalAddress() async throws(MappingError) -> String {
+    package func externalAddress() async throws(MappingError) -> String {
         let reply = try await exchange(expecting: UInt16(NATPMP_RESPTYPE_PUBLICADDRESS)) { sendpublicaddressrequest($0) }
         guard case .publicAddress(let address) = reply else {
             throw MappingError(.malformedReply, message: "NAT-PMP gateway answered an address request with \(reply)")
@@ -48,7 +48,7 @@ public final class NATPMPMapping: MappingBackend {
         return address
     }
 
-    public func map(_ request: PortMappingRequest) async throws(MappingError) -> PortMapping {
+    package func map(_ request: PortMappingRequest) async throws(MappingError) -> PortMapping {
         guard (1...65535).contains(request.externalPort), (1...65535).contains(request.internalPort) else {
             throw MappingError(.refused, message: "port out of range in \(request)")
         }
@@ -62,7 +62,7 @@ public final class NATPMPMapping: MappingBackend {
     /// RFC 6886 §3.4: a request with lifetime 0 (and external port 0) deletes the mapping
     /// of an internal port. NAT-PMP knows only the requesting host's own mappings, keyed
     /// by internal port, so a mapping this camera did not make cannot be deleted.
-    public func unmap(externalPort: Int) async throws(MappingError) {
+    package func unmap(externalPort: Int) async throws(MappingError) {
         guard let internalPort = session.withLock({ $0.internalPorts[externalPort] }) else {
             throw MappingError(.notAuthorized, message: "NAT-PMP can delete only this camera's own mappings; port \(externalPort) is not one of them")
         }
@@ -72,7 +72,7 @@ public final class NATPMPMapping: MappingBackend {
         session.withLock { _ = $0.internalPorts.removeValue(forKey: externalPort) }
     }
 
-    public func mappings() async throws(MappingError) -> [PortMapping] {
+    package func mappings() async throws(MappingError) -> [PortMapping] {
         throw MappingError(.unsupported, message: "NAT-PMP cannot list the router's mappings; use backend \"upnp\" for the router's table")
     }
 

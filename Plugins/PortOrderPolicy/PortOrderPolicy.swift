@@ -3,27 +3,27 @@ import PorticoCore
 /// `policy = "port-order"`: the camera with the lowest mapped port claims first; the
 /// next waits one `step` more, and so on, so normally exactly one claims, without
 /// randomness, and the directory's order says who is next.
-public struct PortOrderPolicy: ElectionPolicy {
+package struct PortOrderPolicy: ElectionPolicy {
     /// The time one camera is given to take over before the next in order tries.
-    public let step: Duration
+    package let step: Duration
 
-    public init(step: Duration) {
+    package init(step: Duration) {
         self.step = step
     }
 
     /// Its own key: `step` (default 300ms).
-    public static let plugin = Plugin<ElectionSettings, any ElectionPolicy>(
+    package static let plugin = Plugin<ElectionSettings, any ElectionPolicy>(
         name: "port-order", summary: "the next camera by mapped port claims first, the one after a step later"
     ) { section, _ in
         section.duration("step", in: .milliseconds(10) ... .seconds(60), default: .milliseconds(300)).map(PortOrderPolicy.init(step:))
     }
 
-    public func claimDelay(for candidate: ElectionCandidate, among peers: [ElectionCandidate], attempt: Int) -> Duration {
+    package func claimDelay(for candidate: ElectionCandidate, among peers: [ElectionCandidate], attempt: Int) -> Duration {
         let ahead = peers.filter { Self.order($0) < Self.order(candidate) }.count
         return step * ahead
     }
 
-    public func yieldsOnCollision(_ other: ElectionCandidate, over me: ElectionCandidate) -> Bool {
+    package func yieldsOnCollision(_ other: ElectionCandidate, over me: ElectionCandidate) -> Bool {
         Self.order(other) < Self.order(me)
     }
 

@@ -3,14 +3,14 @@ import PorticoCore
 /// `policy = "random-backoff"`: wait a random time, then claim; when two claims meet,
 /// both back off again over a window that doubles each round, until one claims alone.
 /// Needs no knowledge of the others, at the price of a random delay.
-public struct RandomBackoffPolicy: ElectionPolicy {
+package struct RandomBackoffPolicy: ElectionPolicy {
     /// The first round's window; doubled per collision, up to 16 times it.
-    public let window: Duration
+    package let window: Duration
     /// Draws a number of milliseconds from a range: the system's random generator, or a
     /// seeded one where a test must replay a run.
-    public let draw: @Sendable (ClosedRange<Int64>) -> Int64
+    package let draw: @Sendable (ClosedRange<Int64>) -> Int64
 
-    public init(window: Duration, draw: @escaping @Sendable (ClosedRange<Int64>) -> Int64 = { Int64.random(in: $0) }) {
+    package init(window: Duration, draw: @escaping @Sendable (ClosedRange<Int64>) -> Int64 = { Int64.random(in: $0) }) {
         self.window = window
         self.draw = draw
     }
@@ -20,20 +20,20 @@ public struct RandomBackoffPolicy: ElectionPolicy {
     /// window only delays the failover. Draws that do meet, or whose claims are lost, cost
     /// little: the router grants the port to one, and two claims that meet draw again at
     /// once over a doubled window).
-    public static let plugin = Plugin<ElectionSettings, any ElectionPolicy>(
+    package static let plugin = Plugin<ElectionSettings, any ElectionPolicy>(
         name: "random-backoff", summary: "random delay, then claim; collisions back off over a doubling window"
     ) { section, _ in
         let window = section.duration("backoff", in: .milliseconds(10) ... .seconds(60), default: .milliseconds(100))
         return window.map { RandomBackoffPolicy(window: $0) }
     }
 
-    public func claimDelay(for candidate: ElectionCandidate, among peers: [ElectionCandidate], attempt: Int) -> Duration {
+    package func claimDelay(for candidate: ElectionCandidate, among peers: [ElectionCandidate], attempt: Int) -> Duration {
         let span = window * (1 << min(attempt, 4))
         let milliseconds = span.components.seconds * 1000 + span.components.attoseconds / 1_000_000_000_000_000
         return .milliseconds(draw(0...max(1, milliseconds)))
     }
 
-    public func yieldsOnCollision(_ other: ElectionCandidate, over me: ElectionCandidate) -> Bool {
+    package func yieldsOnCollision(_ other: ElectionCandidate, over me: ElectionCandidate) -> Bool {
         true
     }
 }

@@ -7,18 +7,18 @@ import PorticoCore
 /// and so on, so the delays start when the representative is found gone, not at a fixed
 /// slot of the hash. Two that see themselves first (they know different peers) both
 /// claim; the one first in that order wins the tie.
-public struct ServerValuePolicy: ElectionPolicy {
-    public let step: Duration
+package struct ServerValuePolicy: ElectionPolicy {
+    package let step: Duration
     /// The longest wait is step × (slots − 1), however many cameras come first.
-    public let slots: Int
+    package let slots: Int
 
-    public init(step: Duration, slots: Int) {
+    package init(step: Duration, slots: Int) {
         self.step = step
         self.slots = slots
     }
 
     /// Its own keys: `step` (default 100ms) and `slots` (default 16).
-    public static let plugin = Plugin<ElectionSettings, any ElectionPolicy>(
+    package static let plugin = Plugin<ElectionSettings, any ElectionPolicy>(
         name: "server-value", summary: "claim order from each camera's hashed hardware value: the first claims at once and wins a tie"
     ) { section, _ in
         let step = section.duration("step", in: .milliseconds(10) ... .seconds(60), default: .milliseconds(100))
@@ -27,7 +27,7 @@ public struct ServerValuePolicy: ElectionPolicy {
         return ServerValuePolicy(step: step, slots: slots)
     }
 
-    public func claimDelay(for candidate: ElectionCandidate, among peers: [ElectionCandidate], attempt: Int) -> Duration {
+    package func claimDelay(for candidate: ElectionCandidate, among peers: [ElectionCandidate], attempt: Int) -> Duration {
         let ahead = peers.filter { Self.order($0) < Self.order(candidate) }.count
         return step * min(ahead, slots - 1)
     }
@@ -44,11 +44,11 @@ public struct ServerValuePolicy: ElectionPolicy {
         static func < (a: OrderKey, b: OrderKey) -> Bool { (a.hash, a.value, a.id) < (b.hash, b.value, b.id) }
     }
 
-    public func yieldsOnCollision(_ other: ElectionCandidate, over me: ElectionCandidate) -> Bool {
+    package func yieldsOnCollision(_ other: ElectionCandidate, over me: ElectionCandidate) -> Bool {
         Self.order(other) < Self.order(me)
     }
 
-    public func prefers(_ other: ElectionCandidate, over me: ElectionCandidate) -> Bool {
+    package func prefers(_ other: ElectionCandidate, over me: ElectionCandidate) -> Bool {
         yieldsOnCollision(other, over: me)
     }
 

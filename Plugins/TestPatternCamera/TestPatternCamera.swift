@@ -5,22 +5,22 @@ import PorticoCore
 /// A camera for boards without one: generated frames at the profile's size, rate and
 /// quality, encoded exactly as a real camera's would be, so everything downstream
 /// (hub, stream, snapshot, benchmarks) runs for real.
-public struct TestPatternCamera: CameraSource {
-    public let settings: CameraSettings
+package struct TestPatternCamera: CameraSource {
+    package let settings: CameraSettings
 
-    public init(settings: CameraSettings) {
+    package init(settings: CameraSettings) {
         self.settings = settings
     }
 
     /// The plugin entry for the registry: `[camera] source = "test-pattern"`, no keys of its own.
-    public static let plugin = Plugin<CameraSettings, any CameraSource>(
+    package static let plugin = Plugin<CameraSettings, any CameraSource>(
         name: "test-pattern",
         summary: "generated moving pattern with frame counter and clock; needs no hardware"
     ) { _, settings in
         TestPatternCamera(settings: settings)
     }
 
-    public func run(publishingInto hub: FrameHub, logger: Logger) async throws {
+    package func run(publishingInto hub: FrameHub, logger: Logger) async throws {
         let settings = self.settings
         logger.info("test pattern running", metadata: ["size": "\(settings.size)", "fps": "\(settings.fps)"])
         try await DedicatedThread.run(name: "test-pattern") { stop in

@@ -12,8 +12,8 @@ import PorticoCore
 ///
 /// The bars are computed once per row and moved with plain copies, so painting costs
 /// little next to encoding, even in a debug build.
-public struct TestPatternPainter {
-    public private(set) var image: PlanarImage
+package struct TestPatternPainter {
+    package private(set) var image: PlanarImage
     private let barLuma: [UInt8]
     private let barBlue: [UInt8]
     private let barRed: [UInt8]
@@ -25,7 +25,7 @@ public struct TestPatternPainter {
         YUVColor(red: 0, green: 0, blue: 192), YUVColor(red: 16, green: 16, blue: 16),
     ]
 
-    public init(size: FrameSize) {
+    package init(size: FrameSize) {
         image = PlanarImage(size: size)
         let width = size.width
         // Two periods of the bars, so a scrolled row is one contiguous slice.
@@ -38,7 +38,7 @@ public struct TestPatternPainter {
     }
 
     /// Paints frame number `frame` stamped with `wallClock` (seconds since 1970).
-    public mutating func paint(frame: Int, wallClock: Double) {
+    package mutating func paint(frame: Int, wallClock: Double) {
         let size = image.size
         let shift = (frame * max(2, size.width / 160)) % size.width
         Self.copyRows(from: barLuma, offset: shift, into: &image.luma, width: size.width, rows: size.height)

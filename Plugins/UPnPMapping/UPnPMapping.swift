@@ -6,38 +6,38 @@ import PorticoCore
 /// Nothing happens on the network until the first call: the gateway is found then (SSDP
 /// on `[mapping] interface`), kept for later calls, and searched for again when it stops
 /// answering. Every exchange is bounded by `[mapping] timeout`.
-public struct UPnPMapping: MappingBackend {
+package struct UPnPMapping: MappingBackend {
     let connection: GatewayConnection
 
     /// The most entries `mappings()` reads: the table is read one index at a time until the
     /// router says there are no more, and a broken router might never say so.
     static let maximumEntries = 1024
 
-    public init(settings: MappingSettings, logger: Logger = Logger(label: "portico.mapping.upnp")) {
+    package init(settings: MappingSettings, logger: Logger = Logger(label: "portico.mapping.upnp")) {
         connection = GatewayConnection(settings: settings, logger: logger)
     }
 
     /// The plugin entry for the registry: `[mapping] backend = "upnp"`, no keys of its own.
-    public static let plugin = Plugin<MappingSettings, any MappingBackend>(
+    package static let plugin = Plugin<MappingSettings, any MappingBackend>(
         name: "upnp",
         summary: "UPnP IGD (IGD:1/2, WANIPConnection:1/2, WANPPPConnection:1) over libupnp"
     ) { _, settings in
         UPnPMapping(settings: settings)
     }
 
-    public var canListMappings: Bool { true }
+    package var canListMappings: Bool { true }
 
     /// Each external port is its own entry, whatever it forwards to.
-    public var keepsSeveralMappingsPerHost: Bool { true }
+    package var keepsSeveralMappingsPerHost: Bool { true }
 
-    public var routerGeneration: Int { connection.generation }
+    package var routerGeneration: Int { connection.generation }
 
-    public func externalAddress() async throws(MappingError) -> String {
+    package func externalAddress() async throws(MappingError) -> String {
         let reply = try await connection.perform(IGDActions.getExternalIPAddress)
         return try IGDActions.externalAddress(from: reply)
     }
 
-    public func map(_ request: PortMappingRequest) async throws(MappingError) -> PortMapping {
+    package func map(_ request: PortMappingRequest) async throws(MappingError) -> PortMapping {
         _ = try await connection.perform(IGDActions.addPortMapping(request))
         let asked = PortMapping(
             externalPort: request.externalPort, internalAddress: request.internalAddress, internalPort: request.internalPort,
@@ -63,7 +63,7 @@ public struct UPnPMapping: MappingBackend {
     }
 
     /// One entry, by GetSpecificPortMappingEntry: one exchange, not a walk of the table.
-    public func mapping(externalPort: Int) async throws(MappingError) -> PortMapping? {
+    package func mapping(externalPort: Int) async throws(MappingError) -> PortMapping? {
         do throws(MappingError) {
             let reply = try await connection.perform(IGDActions.getSpecificPortMappingEntry(externalPort: externalPort))
             return try IGDActions.portMapping(from: reply, externalPort: externalPort)
@@ -73,7 +73,7 @@ public struct UPnPMapping: MappingBackend {
     }
 
     /// A mapping that is already gone counts as removed.
-    public func unmap(externalPort: Int) async throws(MappingError) {
+    package func unmap(externalPort: Int) async throws(MappingError) {
         do throws(MappingError) {
             _ = try await connection.perform(IGDActions.deletePortMapping(externalPort: externalPort))
         } catch where error.routerCode == 714 {
@@ -83,7 +83,7 @@ public struct UPnPMapping: MappingBackend {
 
     /// The router's TCP mappings. Entries are read by index, and indexes shift when the
     /// table changes meanwhile, so a port is listed once even if read twice.
-    public func mappings() async throws(MappingError) -> [PortMapping] {
+    package func mappings() async throws(MappingError) -> [PortMapping] {
         var entries: [PortMapping] = []
         var ports: Set<Int> = []
         for index in 0..<Self.maximumEntries {

@@ -10,12 +10,12 @@ import PorticoCore
 /// rate needs, and into the hub. When the camera is missing, busy, unplugged or silent,
 /// the stream goes on with a "NO SIGNAL" frame saying why, `/state` says it too, and
 /// the camera is tried again every second until it is back: no restart needed.
-public struct V4L2Camera: CameraSource {
+package struct V4L2Camera: CameraSource {
     let settings: V4L2Settings
     let camera: CameraSettings
 
     /// `[camera] source = "v4l2"`, with keys `device`, `format`, `input`, `encoders`, `buffers`.
-    public static let plugin = Plugin<CameraSettings, any CameraSource>(
+    package static let plugin = Plugin<CameraSettings, any CameraSource>(
         name: "v4l2",
         summary: "a V4L2 camera (USB, CSI, HDMI capture) through libv4l2; JPEG from the camera is passed through"
     ) { section, camera in
@@ -27,7 +27,7 @@ public struct V4L2Camera: CameraSource {
     /// How often the "NO SIGNAL" frame is sent while there is no picture.
     static let noSignalInterval: Duration = .milliseconds(500)
 
-    public func run(publishingInto hub: FrameHub, logger: Logger) async throws {
+    package func run(publishingInto hub: FrameHub, logger: Logger) async throws {
         let settings = self.settings, camera = self.camera
         logger.info("v4l2 camera", metadata: ["settings": "\(settings.summary)"])
         try await DedicatedThread.run(name: "v4l2-capture") { stop in
@@ -76,7 +76,7 @@ public struct V4L2Camera: CameraSource {
         }
     }
 
-    public func checkHardware() -> HardwareCheck? {
+    package func checkHardware() -> HardwareCheck? {
         let device: V4L2Device
         do {
             device = try V4L2Device(path: settings.device)

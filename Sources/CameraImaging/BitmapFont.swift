@@ -1,13 +1,13 @@
 /// A 5x7 pixel font for the few words Portico draws into frames (frame counter,
 /// clock, "NO SIGNAL"), so it needs no font files or rendering library on the board.
-public enum BitmapFont {
-    public static let width = 5
-    public static let height = 7
+package enum BitmapFont {
+    package static let width = 5
+    package static let height = 7
     /// Glyph width plus one column of spacing.
-    public static let advance = 6
+    package static let advance = 6
 
     /// Rows top to bottom; bit 4 is the leftmost pixel. Unknown characters draw as '?'.
-    public static func glyph(for character: Character) -> [UInt8] {
+    package static func glyph(for character: Character) -> [UInt8] {
         glyphs[character] ?? glyphs["?"]!
     }
 

@@ -3,10 +3,10 @@ import PorticoCore
 
 /// Reads JPEGs back: the header cheaply (is this a frame of the expected size?), or
 /// the whole picture (is it a picture at all?).
-public final class JPEGDecoder {
+package final class JPEGDecoder {
     private let handle: tjhandle
 
-    public init() throws(JPEGError) {
+    package init() throws(JPEGError) {
         guard let handle = tjInitDecompress() else {
             throw JPEGError(code: .initialisation, message: "libturbojpeg could not create a decompressor")
         }
@@ -18,12 +18,12 @@ public final class JPEGDecoder {
     }
 
     /// The picture size from the JPEG header, without decoding the picture (about a microsecond).
-    public func size(of jpeg: some Collection<UInt8>) throws(JPEGError) -> FrameSize {
+    package func size(of jpeg: some Collection<UInt8>) throws(JPEGError) -> FrameSize {
         try Array(jpeg).withUnsafeBufferPointer { bytes throws(JPEGError) in try size(ofJPEGAt: UnsafeRawBufferPointer(bytes)) }
     }
 
     /// The picture size from the header of a JPEG where it lies (a capture buffer), without copying it.
-    public func size(ofJPEGAt bytes: UnsafeRawBufferPointer) throws(JPEGError) -> FrameSize {
+    package func size(ofJPEGAt bytes: UnsafeRawBufferPointer) throws(JPEGError) -> FrameSize {
         var width: Int32 = 0, height: Int32 = 0, subsampling: Int32 = 0, colorspace: Int32 = 0
         let status = tjDecompressHeader3(
             handle, bytes.baseAddress?.assumingMemoryBound(to: UInt8.self), UInt(bytes.count),
@@ -35,7 +35,7 @@ public final class JPEGDecoder {
     }
 
     /// Decodes the whole picture to 8-bit grey, one byte per pixel, row by row.
-    public func decodeGray(_ jpeg: some Collection<UInt8>) throws(JPEGError) -> (size: FrameSize, pixels: [UInt8]) {
+    package func decodeGray(_ jpeg: some Collection<UInt8>) throws(JPEGError) -> (size: FrameSize, pixels: [UInt8]) {
         let bytes = Array(jpeg)
         let size = try self.size(of: bytes)
         var pixels = [UInt8](repeating: 0, count: size.pixelCount)

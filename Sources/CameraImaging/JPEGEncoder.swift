@@ -7,12 +7,12 @@ import PorticoCore
 /// One encoder per encoding thread: the libturbojpeg handle and the scratch buffer
 /// are reused for every frame, so a frame costs one encode and one copy of the
 /// compressed bytes into a buffer of exactly their size.
-public final class JPEGEncoder {
+package final class JPEGEncoder {
     private let handle: tjhandle
     private var scratch: [UInt8] = []
-    public let quality: Int
+    package let quality: Int
 
-    public init(quality: Int) throws(JPEGError) {
+    package init(quality: Int) throws(JPEGError) {
         guard let handle = tjInitCompress() else {
             throw JPEGError(code: .initialisation, message: "libturbojpeg could not create a compressor")
         }
@@ -25,7 +25,7 @@ public final class JPEGEncoder {
     }
 
     /// Encodes a 4:2:0 picture, returning a buffer holding the JPEG and nothing else.
-    public func encode(_ image: PlanarImage, allocator: ByteBufferAllocator = ByteBufferAllocator()) throws(JPEGError) -> ByteBuffer {
+    package func encode(_ image: PlanarImage, allocator: ByteBufferAllocator = ByteBufferAllocator()) throws(JPEGError) -> ByteBuffer {
         try image.luma.withUnsafeBufferPointer { y throws(JPEGError) in
             try image.blueDifference.withUnsafeBufferPointer { u throws(JPEGError) in
                 try image.redDifference.withUnsafeBufferPointer { v throws(JPEGError) in
@@ -41,7 +41,7 @@ public final class JPEGEncoder {
 
     /// Encodes planes that live elsewhere (a capture buffer, a converter's scratch), so
     /// a frame already in planar YUV is compressed where it lies, without a copy.
-    public func encode(planes: YUVPlanes, allocator: ByteBufferAllocator = ByteBufferAllocator()) throws(JPEGError) -> ByteBuffer {
+    package func encode(planes: YUVPlanes, allocator: ByteBufferAllocator = ByteBufferAllocator()) throws(JPEGError) -> ByteBuffer {
         let width = Int32(planes.size.width), height = Int32(planes.size.height)
         let subsampling = Int32(planes.subsampling.turboJPEG.rawValue)
         let bound = Int(tjBufSize(width, height, subsampling))
@@ -65,8 +65,8 @@ public final class JPEGEncoder {
 }
 
 /// Three planes of a YUV picture somewhere in memory, and how to walk them.
-public struct YUVPlanes {
-    public enum Subsampling: Sendable {
+package struct YUVPlanes {
+    package enum Subsampling: Sendable {
         /// Chroma halved both ways (I420).
         case yuv420
         /// Chroma halved across only (I422), as YUYV cameras deliver it.
@@ -75,16 +75,16 @@ public struct YUVPlanes {
         var turboJPEG: TJSAMP { self == .yuv420 ? TJSAMP_420 : TJSAMP_422 }
     }
 
-    public var size: FrameSize
-    public var subsampling: Subsampling
-    public var y: UnsafePointer<UInt8>
-    public var u: UnsafePointer<UInt8>
-    public var v: UnsafePointer<UInt8>
+    package var size: FrameSize
+    package var subsampling: Subsampling
+    package var y: UnsafePointer<UInt8>
+    package var u: UnsafePointer<UInt8>
+    package var v: UnsafePointer<UInt8>
     /// Bytes from one row to the next.
-    public var yStride: Int
-    public var chromaStride: Int
+    package var yStride: Int
+    package var chromaStride: Int
 
-    public init(
+    package init(
         size: FrameSize, subsampling: Subsampling, y: UnsafePointer<UInt8>, u: UnsafePointer<UInt8>,
         v: UnsafePointer<UInt8>, yStride: Int, chromaStride: Int
     ) {
@@ -99,21 +99,21 @@ public struct YUVPlanes {
 }
 
 /// A JPEG that could not be made or read.
-public struct JPEGError: Error, Sendable, CustomStringConvertible {
-    public struct Code: Hashable, Sendable {
-        public let name: String
-        public static let initialisation = Code(name: "initialisation")
-        public static let encode = Code(name: "encode")
-        public static let decode = Code(name: "decode")
+package struct JPEGError: Error, Sendable, CustomStringConvertible {
+    package struct Code: Hashable, Sendable {
+        package let name: String
+        package static let initialisation = Code(name: "initialisation")
+        package static let encode = Code(name: "encode")
+        package static let decode = Code(name: "decode")
     }
 
-    public var code: Code
-    public var message: String
+    package var code: Code
+    package var message: String
 
-    public init(code: Code, message: String) {
+    package init(code: Code, message: String) {
         self.code = code
         self.message = message
     }
 
-    public var description: String { message }
+    package var description: String { message }
 }

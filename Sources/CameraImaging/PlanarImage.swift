@@ -2,16 +2,16 @@ import PorticoCore
 
 /// A picture in planar YUV 4:2:0 (I420), the layout libturbojpeg encodes without
 /// converting: a full-size luma plane and two quarter-size chroma planes.
-public struct PlanarImage: Sendable {
-    public let size: FrameSize
-    public var luma: [UInt8]
-    public var blueDifference: [UInt8]
-    public var redDifference: [UInt8]
+package struct PlanarImage: Sendable {
+    package let size: FrameSize
+    package var luma: [UInt8]
+    package var blueDifference: [UInt8]
+    package var redDifference: [UInt8]
 
-    public var chromaWidth: Int { size.width / 2 }
-    public var chromaHeight: Int { size.height / 2 }
+    package var chromaWidth: Int { size.width / 2 }
+    package var chromaHeight: Int { size.height / 2 }
 
-    public init(size: FrameSize) {
+    package init(size: FrameSize) {
         precondition(size.width % 2 == 0 && size.height % 2 == 0, "4:2:0 needs even sides")
         self.size = size
         luma = [UInt8](repeating: 16, count: size.width * size.height)
@@ -20,7 +20,7 @@ public struct PlanarImage: Sendable {
     }
 
     /// Fills a rectangle (in luma pixels, clipped to the picture) with one colour.
-    public mutating func fill(x: Int, y: Int, width: Int, height: Int, color: YUVColor) {
+    package mutating func fill(x: Int, y: Int, width: Int, height: Int, color: YUVColor) {
         let x0 = max(0, x), y0 = max(0, y)
         let x1 = min(size.width, x + width), y1 = min(size.height, y + height)
         guard x0 < x1, y0 < y1 else { return }
@@ -42,7 +42,7 @@ public struct PlanarImage: Sendable {
     }
 
     /// Draws `text` with its top-left corner at (x, y), each font pixel `scale` pixels square.
-    public mutating func draw(_ text: String, x: Int, y: Int, scale: Int, color: YUVColor) {
+    package mutating func draw(_ text: String, x: Int, y: Int, scale: Int, color: YUVColor) {
         var cursor = x
         for character in text.uppercased() {
             let rows = BitmapFont.glyph(for: character)
@@ -56,24 +56,24 @@ public struct PlanarImage: Sendable {
     }
 
     /// The width `draw` will use for `text`.
-    public static func textWidth(_ text: String, scale: Int) -> Int {
+    package static func textWidth(_ text: String, scale: Int) -> Int {
         text.count * BitmapFont.advance * scale - scale
     }
 }
 
 /// A colour in limited-range BT.601 YCbCr, as JPEG stores it.
-public struct YUVColor: Sendable, Equatable {
-    public var y: UInt8
-    public var u: UInt8
-    public var v: UInt8
+package struct YUVColor: Sendable, Equatable {
+    package var y: UInt8
+    package var u: UInt8
+    package var v: UInt8
 
-    public init(y: UInt8, u: UInt8, v: UInt8) {
+    package init(y: UInt8, u: UInt8, v: UInt8) {
         self.y = y
         self.u = u
         self.v = v
     }
 
-    public init(red: Int, green: Int, blue: Int) {
+    package init(red: Int, green: Int, blue: Int) {
         let r = Double(red), g = Double(green), b = Double(blue)
         func clamp(_ value: Double) -> UInt8 { UInt8(max(0, min(255, value.rounded()))) }
         y = clamp(16 + 0.257 * r + 0.504 * g + 0.098 * b)
@@ -81,6 +81,6 @@ public struct YUVColor: Sendable, Equatable {
         v = clamp(128 + 0.439 * r - 0.368 * g - 0.071 * b)
     }
 
-    public static let white = YUVColor(red: 255, green: 255, blue: 255)
-    public static let black = YUVColor(red: 0, green: 0, blue: 0)
+    package static let white = YUVColor(red: 255, green: 255, blue: 255)
+    package static let black = YUVColor(red: 0, green: 0, blue: 0)
 }

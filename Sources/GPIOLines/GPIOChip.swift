@@ -11,15 +11,15 @@ import CGPIOD
 ///
 /// Not thread-safe: a chip and its requests belong to the one thread that drives them
 /// (the stepping thread, the switch's watcher).
-public final class GPIOChip: @unchecked Sendable {
+package final class GPIOChip: @unchecked Sendable {
     private let chip: OpaquePointer
     /// `gpiochip0`, as `gpiodetect` lists it.
-    public let name: String
-    public let label: String
-    public let lineCount: Int
+    package let name: String
+    package let label: String
+    package let lineCount: Int
 
     /// Opens a chip by name (`gpiochip0`), path (`/dev/gpiochip0`), number (`0`) or label.
-    public init(opening descriptor: String) throws(GPIOError) {
+    package init(opening descriptor: String) throws(GPIOError) {
         guard let chip = gpiod_chip_open_lookup(descriptor) else {
             let reason = errno == ENOENT || errno == ENODEV || errno == EINVAL ? "no such chip" : String(cString: strerror(errno))
             let present = Self.present()
@@ -39,7 +39,7 @@ public final class GPIOChip: @unchecked Sendable {
     }
 
     /// Every chip of the board, as `gpiodetect` shows them, for messages.
-    public static func present() -> [String] {
+    package static func present() -> [String] {
         var found: [String] = []
         for number in 0..<64 {
             guard let chip = gpiod_chip_open_lookup("\(number)") else { continue }
@@ -50,16 +50,16 @@ public final class GPIOChip: @unchecked Sendable {
     }
 
     /// What the kernel says of one line now.
-    public struct LineInfo: Sendable, Equatable {
-        public var offset: Int
+    package struct LineInfo: Sendable, Equatable {
+        package var offset: Int
         /// The line's name from the device tree or driver, if it has one.
-        public var name: String?
+        package var name: String?
         /// Who holds it; nil when it is free.
-        public var consumer: String?
-        public var isUsed: Bool
+        package var consumer: String?
+        package var isUsed: Bool
     }
 
-    public func info(ofLine offset: Int) throws(GPIOError) -> LineInfo {
+    package func info(ofLine offset: Int) throws(GPIOError) -> LineInfo {
         let line = try line(offset)
         _ = gpiod_line_update(line)
         let name = gpiod_line_name(line).map { String(cString: $0) }
@@ -70,7 +70,7 @@ public final class GPIOChip: @unchecked Sendable {
 
     /// Outputs driven together, in one request: an axis's coils change in one call, so
     /// no half-step pattern is ever visible on the lines. Every line starts low.
-    public func requestOutputs(_ offsets: [Int], consumer: String) throws(GPIOError) -> GPIOOutputs {
+    package func requestOutputs(_ offsets: [Int], consumer: String) throws(GPIOError) -> GPIOOutputs {
         var bulk = try bulk(of: offsets)
         let initial = [Int32](repeating: 0, count: offsets.count)
         let status = initial.withUnsafeBufferPointer { values in
@@ -81,7 +81,7 @@ public final class GPIOChip: @unchecked Sendable {
     }
 
     /// An input read on demand (a limit switch, checked before each step).
-    public func requestInput(_ offset: Int, activeLow: Bool, pull: GPIOPull, consumer: String) throws(GPIOError) -> GPIOInput {
+    package func requestInput(_ offset: Int, activeLow: Bool, pull: GPIOPull, consumer: String) throws(GPIOError) -> GPIOInput {
         let line = try line(offset)
         guard gpiod_line_request_input_flags(line, consumer, Self.flags(activeLow: activeLow, pull: pull)) == 0 else {
             throw requestFailure([offset], errno: errno)
@@ -90,7 +90,7 @@ public final class GPIOChip: @unchecked Sendable {
     }
 
     /// An input whose every edge the kernel reports (a button).
-    public func requestEdges(_ offset: Int, activeLow: Bool, pull: GPIOPull, consumer: String) throws(GPIOError) -> GPIOInput {
+    package func requestEdges(_ offset: Int, activeLow: Bool, pull: GPIOPull, consumer: String) throws(GPIOError) -> GPIOInput {
         let line = try line(offset)
         guard gpiod_line_request_both_edges_events_flags(line, consumer, Self.flags(activeLow: activeLow, pull: pull)) == 0 else {
             throw requestFailure([offset], errno: errno)
@@ -140,10 +140,10 @@ public final class GPIOChip: @unchecked Sendable {
 }
 
 /// Output lines requested together; released when this is released.
-public final class GPIOOutputs: @unchecked Sendable {
+package final class GPIOOutputs: @unchecked Sendable {
     private let chip: GPIOChip
     private var bulk: gpiod_line_bulk
-    public let offsets: [Int]
+    package let offsets: [Int]
 
     fileprivate init(chip: GPIOChip, bulk: gpiod_line_bulk, offsets: [Int]) {
         self.chip = chip
@@ -156,7 +156,7 @@ public final class GPIOOutputs: @unchecked Sendable {
     }
 
     /// Sets every line at once, in the order of `offsets`: 0 low, anything else high.
-    public func set(_ values: [Int32]) throws(GPIOError) {
+    package func set(_ values: [Int32]) throws(GPIOError) {
         let status = values.withUnsafeBufferPointer { gpiod_line_set_value_bulk(&bulk, $0.baseAddress) }
         guard status == 0 else {
             throw GPIOError(.failed, "cannot drive lines \(offsets) of \(chip.name): \(String(cString: strerror(errno)))")
@@ -166,10 +166,10 @@ public final class GPIOOutputs: @unchecked Sendable {
 
 /// One input line: read on demand (a limit switch, checked before each step), or, when
 /// requested with `requestEdges`, also waited on for edges (a button).
-public final class GPIOInput: @unchecked Sendable {
+package final class GPIOInput: @unchecked Sendable {
     private let chip: GPIOChip
     private let line: OpaquePointer
-    public let offset: Int
+    package let offset: Int
 
     fileprivate init(chip: GPIOChip, line: OpaquePointer, offset: Int) {
         self.chip = chip
@@ -182,7 +182,7 @@ public final class GPIOInput: @unchecked Sendable {
     }
 
     /// The line's logical value: true when active (after active-low is applied).
-    public func isActive() throws(GPIOError) -> Bool {
+    package func isActive() throws(GPIOError) -> Bool {
         let value = gpiod_line_get_value(line)
         guard value >= 0 else {
             throw GPIOError(.failed, "cannot read line \(offset) of \(chip.name): \(String(cString: strerror(errno)))")
@@ -192,7 +192,7 @@ public final class GPIOInput: @unchecked Sendable {
 
     /// Waits up to `timeout` for edges and returns the kernel's timestamps of those that
     /// came (CLOCK_MONOTONIC nanoseconds), oldest first; empty when none came in time.
-    public func edges(within timeout: Duration) throws(GPIOError) -> [UInt64] {
+    package func edges(within timeout: Duration) throws(GPIOError) -> [UInt64] {
         let (seconds, attoseconds) = max(timeout, .zero).components
         var wait = timespec(tv_sec: Int(seconds), tv_nsec: Int(attoseconds / 1_000_000_000))
         var stamps: [UInt64] = []

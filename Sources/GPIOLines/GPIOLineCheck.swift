@@ -3,22 +3,22 @@ import PorticoCore
 /// What `portico probe` says of a plugin's GPIO lines: the chip, then each line, free or
 /// held by whom; a missing chip or line, or one held by another program, is a problem
 /// at the profile key that names it, so `run` refuses to start with the same words.
-public enum GPIOLineCheck {
-    public struct Wanted: Sendable {
+package enum GPIOLineCheck {
+    package struct Wanted: Sendable {
         /// "pan coil A", "switch button".
-        public var role: String
+        package var role: String
         /// The profile key that names the line.
-        public var key: String
-        public var offset: Int
+        package var key: String
+        package var offset: Int
 
-        public init(role: String, key: String, offset: Int) {
+        package init(role: String, key: String, offset: Int) {
             self.role = role
             self.key = key
             self.offset = offset
         }
     }
 
-    public static func check(chip descriptor: String, lines: [Wanted], origin: ProfileOrigin) -> HardwareCheck {
+    package static func check(chip descriptor: String, lines: [Wanted], origin: ProfileOrigin) -> HardwareCheck {
         let chip: GPIOChip
         do {
             chip = try GPIOChip(opening: descriptor)

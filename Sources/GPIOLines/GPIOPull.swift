@@ -1,5 +1,5 @@
 /// The resistor the chip puts on an input line, for a switch wired without its own.
-public enum GPIOPull: String, Sendable, Equatable, CaseIterable {
+package enum GPIOPull: String, Sendable, Equatable, CaseIterable {
     case up
     case down
     /// Bias disabled: the board has its own resistor.

@@ -8,18 +8,18 @@ import ServiceLifecycle
 /// the hub when the camera stops for good (shutdown, the source gave up, the camera
 /// removed from the profile), which ends every `/stream` response, so the web server
 /// can shut down without waiting on streams that would otherwise never finish.
-public struct CameraService: Service {
+package struct CameraService: Service {
     let source: any CameraSource
     let hub: FrameHub
     let logger: Logger
 
-    public init(source: any CameraSource, hub: FrameHub, logger: Logger) {
+    package init(source: any CameraSource, hub: FrameHub, logger: Logger) {
         self.source = source
         self.hub = hub
         self.logger = logger
     }
 
-    public func run() async throws {
+    package func run() async throws {
         try await cancelWhenGracefulShutdown {
             try await source.run(publishingInto: hub, logger: logger)
         }

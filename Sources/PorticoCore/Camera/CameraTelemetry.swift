@@ -6,7 +6,7 @@ import Synchronization
 ///
 /// Written by the source's threads, read on request; every call is a short lock, so
 /// a capture loop can afford one per frame.
-public final class CameraTelemetry: Sendable {
+package final class CameraTelemetry: Sendable {
     private struct State {
         var captured = RateMeter()
         var encoded = RateMeter()
@@ -21,10 +21,10 @@ public final class CameraTelemetry: Sendable {
 
     private let state = Mutex(State())
 
-    public init() {}
+    package init() {}
 
     /// A frame arrived from the hardware (or was painted, for a generated source).
-    public func recordCapture(at now: ContinuousClock.Instant = .now) {
+    package func recordCapture(at now: ContinuousClock.Instant = .now) {
         state.withLock { state in
             state.captured.record(now)
             state.capturedTotal += 1
@@ -32,7 +32,7 @@ public final class CameraTelemetry: Sendable {
     }
 
     /// A frame left the encoder (or was passed through already compressed), after `duration` of work.
-    public func recordEncode(taking duration: Duration, at now: ContinuousClock.Instant = .now) {
+    package func recordEncode(taking duration: Duration, at now: ContinuousClock.Instant = .now) {
         state.withLock { state in
             state.encoded.record(now)
             state.encodedTotal += 1
@@ -43,23 +43,23 @@ public final class CameraTelemetry: Sendable {
 
     /// Frames the source received or should have received and never published: the
     /// encoders were all busy, a newer frame overtook it, or the driver skipped it.
-    public func recordDropped(_ count: Int = 1) {
+    package func recordDropped(_ count: Int = 1) {
         guard count > 0 else { return }
         state.withLock { $0.dropped += UInt64(count) }
     }
 
     /// How many encoder threads the source runs now.
-    public func setEncoderThreads(_ count: Int) {
+    package func setEncoderThreads(_ count: Int) {
         state.withLock { $0.encoderThreads = count }
     }
 
-    public func setSignal(_ signal: CameraSignal) {
+    package func setSignal(_ signal: CameraSignal) {
         state.withLock { $0.signal = signal }
     }
 
-    public var signal: CameraSignal { state.withLock { $0.signal } }
+    package var signal: CameraSignal { state.withLock { $0.signal } }
 
-    public var snapshot: Snapshot {
+    package var snapshot: Snapshot {
         let now = ContinuousClock.now
         return state.withLock { state in
             Snapshot(
@@ -70,28 +70,28 @@ public final class CameraTelemetry: Sendable {
         }
     }
 
-    public struct Snapshot: Sendable, Equatable {
+    package struct Snapshot: Sendable, Equatable {
         /// Over the last few seconds.
-        public var capturedFps: Double
-        public var encodedFps: Double
+        package var capturedFps: Double
+        package var encodedFps: Double
         /// Since start.
-        public var captured: UInt64
-        public var encoded: UInt64
-        public var dropped: UInt64
+        package var captured: UInt64
+        package var encoded: UInt64
+        package var dropped: UInt64
         /// Mean over the last few seconds; zero when nothing was encoded lately.
-        public var encodeMilliseconds: Double
-        public var encoderThreads: Int
-        public var signal: CameraSignal
+        package var encodeMilliseconds: Double
+        package var encoderThreads: Int
+        package var signal: CameraSignal
         /// Every encode since start, for `/metrics`.
-        public var encodeSeconds: Histogram
+        package var encodeSeconds: Histogram
     }
 }
 
 /// Whether the source has a picture, and if not, why: what a person looking at a
 /// "NO SIGNAL" frame needs to know to fix it.
-public enum CameraSignal: Sendable, Equatable {
+package enum CameraSignal: Sendable, Equatable {
     /// Every `name`, for `/metrics`.
-    public static let names = ["starting", "live", "no-signal"]
+    package static let names = ["starting", "live", "no-signal"]
 
     /// Not yet opened.
     case starting
@@ -100,7 +100,7 @@ public enum CameraSignal: Sendable, Equatable {
     /// No picture; the reason says why and what the source is doing about it.
     case lost(String)
 
-    public var name: String {
+    package var name: String {
         switch self {
         case .starting: "starting"
         case .live: "live"
@@ -108,7 +108,7 @@ public enum CameraSignal: Sendable, Equatable {
         }
     }
 
-    public var detail: String {
+    package var detail: String {
         switch self {
         case .starting: "the camera has not been opened yet"
         case .live(let detail), .lost(let detail): detail

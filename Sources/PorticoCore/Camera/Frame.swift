@@ -4,20 +4,20 @@ import NIOCore
 ///
 /// A class so that every stream writes the same bytes (a `ByteBuffer` shares its
 /// storage) and so the hub can tell when the last client has let go of an old frame.
-public final class Frame: Sendable {
+package final class Frame: Sendable {
     /// Counts from 1 in publishing order; clients ask for "the next after N".
-    public let sequence: UInt64
-    public let jpeg: ByteBuffer
-    public let size: FrameSize
+    package let sequence: UInt64
+    package let jpeg: ByteBuffer
+    package let size: FrameSize
     /// Wall-clock seconds since 1970 at capture, for ustreamer's `X-Timestamp` part header.
-    public let timestamp: Double
+    package let timestamp: Double
     /// How long encoding took (zero when unknown), and when the frame reached the hub
     /// (wall clock): ustreamer's `X-UStreamer-*` headers tell a viewer where a frame's
     /// delay came from.
-    public let encodeDuration: Duration
-    public let published: Double
+    package let encodeDuration: Duration
+    package let published: Double
 
-    public init(
+    package init(
         sequence: UInt64, jpeg: ByteBuffer, size: FrameSize, timestamp: Double, encodeDuration: Duration = .zero,
         published: Double = WallClock.now
     ) {

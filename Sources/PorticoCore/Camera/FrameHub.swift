@@ -7,7 +7,7 @@ import Synchronization
 /// last one it got and receives whatever is newest then, so a slow client skips
 /// frames instead of queueing them, never holds back the others, and costs at most
 /// the one frame it is still sending. Nothing is copied per client.
-public final class FrameHub: Sendable {
+package final class FrameHub: Sendable {
     private struct Waiter {
         var after: UInt64
         var continuation: CheckedContinuation<Frame?, Never>?
@@ -33,14 +33,14 @@ public final class FrameHub: Sendable {
 
     /// The source's own figures (capture, encode, drops, signal), kept beside the frames
     /// they describe so `/state` reads both from one place.
-    public let telemetry = CameraTelemetry()
+    package let telemetry = CameraTelemetry()
 
-    public init() {}
+    package init() {}
 
     /// Publishes a newly encoded frame and wakes every client waiting for one;
     /// `encoding` is how long the encoder took, when the source knows.
     @discardableResult
-    public func publish(
+    package func publish(
         jpeg: ByteBuffer, size: FrameSize, timestamp: Double, encoding: Duration = .zero, now: ContinuousClock.Instant = .now
     ) -> Frame {
         var ready: [CheckedContinuation<Frame?, Never>] = []
@@ -64,23 +64,23 @@ public final class FrameHub: Sendable {
     }
 
     /// The newest frame, if any was published.
-    public var latest: Frame? { state.withLock { $0.latest } }
+    package var latest: Frame? { state.withLock { $0.latest } }
 
     /// When the newest frame was published; nil before the first.
-    public var lastPublished: ContinuousClock.Instant? { state.withLock { $0.lastPublished } }
+    package var lastPublished: ContinuousClock.Instant? { state.withLock { $0.lastPublished } }
 
     /// Whether anybody wants frames now: a stream client, or a wait for the next frame (a
     /// snapshot asking for a fresh one). A camera with nobody watching may slow down.
-    public var isWatched: Bool { state.withLock { !$0.clients.isEmpty || !$0.waiters.isEmpty } }
+    package var isWatched: Bool { state.withLock { !$0.clients.isEmpty || !$0.waiters.isEmpty } }
 
     /// How old the newest frame may be for `/snapshot` to answer with it: older than a
     /// frame interval at any rate a stream is worth watching at means the camera idles.
-    public static let freshness: Duration = .milliseconds(250)
+    package static let freshness: Duration = .milliseconds(250)
 
     /// A frame published at most `maximumAge` ago: the newest if it is that recent,
     /// otherwise the next one, waited for up to `timeout` (the wait itself tells an idle
     /// camera to speed up). Nil when none came in time.
-    public func fresh(maximumAge: Duration, within timeout: Duration) async -> Frame? {
+    package func fresh(maximumAge: Duration, within timeout: Duration) async -> Frame? {
         let (latest, at) = state.withLock { ($0.latest, $0.lastPublished) }
         if let latest, let at, ContinuousClock.now - at <= maximumAge { return latest }
         let sequence = latest?.sequence ?? 0
@@ -98,7 +98,7 @@ public final class FrameHub: Sendable {
 
     /// The first frame newer than `sequence`: at once if there is one, else when it is
     /// published. Nil when the hub is closed or the calling task is cancelled.
-    public func next(after sequence: UInt64) async -> Frame? {
+    package func next(after sequence: UInt64) async -> Frame? {
         if let ready = state.withLock({ state -> Frame?? in
             if state.closed { return .some(nil) }
             if let latest = state.latest, latest.sequence > sequence { return .some(latest) }
@@ -145,7 +145,7 @@ public final class FrameHub: Sendable {
     }
 
     /// Waits up to `timeout` for a first frame, for `/snapshot` right after start.
-    public func firstFrame(within timeout: Duration) async -> Frame? {
+    package func firstFrame(within timeout: Duration) async -> Frame? {
         if let latest { return latest }
         return await withTaskGroup(of: Frame?.self) { group in
             group.addTask { await self.next(after: 0) }
@@ -160,7 +160,7 @@ public final class FrameHub: Sendable {
     }
 
     /// Ends every wait with nil; later waits end at once. Used when the camera stops.
-    public func close() {
+    package func close() {
         let waiting = state.withLock { state in
             state.closed = true
             let continuations = state.waiters.values.compactMap(\.continuation)
@@ -170,13 +170,13 @@ public final class FrameHub: Sendable {
         for continuation in waiting { continuation.resume(returning: nil) }
     }
 
-    public var isClosed: Bool { state.withLock { $0.closed } }
+    package var isClosed: Bool { state.withLock { $0.closed } }
 
     // MARK: - Clients, for /state
 
     /// Counts a stream client for as long as `body` runs; `body` reports each frame it
     /// sends to the `StreamClient` it is given, for the per-client figures of `/state`.
-    public func withClient<T>(_ body: (StreamClient) async throws -> T) async rethrows -> T {
+    package func withClient<T>(_ body: (StreamClient) async throws -> T) async rethrows -> T {
         let client = state.withLock { state in
             let client = StreamClient(id: state.nextClientID)
             state.nextClientID += 1
@@ -195,11 +195,11 @@ public final class FrameHub: Sendable {
     }
 
     /// Counts a stream client for as long as `body` runs.
-    public func withClient<T>(_ body: () async throws -> T) async rethrows -> T {
+    package func withClient<T>(_ body: () async throws -> T) async rethrows -> T {
         try await withClient { (_: StreamClient) in try await body() }
     }
 
-    public var statistics: Statistics {
+    package var statistics: Statistics {
         let now = ContinuousClock.now
         let (statistics, clients) = state.withLock { state in
             (Statistics(
@@ -218,19 +218,19 @@ public final class FrameHub: Sendable {
         return result
     }
 
-    public struct Statistics: Sendable, Equatable {
+    package struct Statistics: Sendable, Equatable {
         /// Frames published since start.
-        public var published: UInt64
+        package var published: UInt64
         /// Over the last few seconds.
-        public var framesPerSecond: Double
+        package var framesPerSecond: Double
         /// Stream clients connected now.
-        public var clients: Int
+        package var clients: Int
         /// Clients parked in `next(after:)`, waiting for the next frame.
-        public var waiting: Int
+        package var waiting: Int
         /// Each stream client, oldest first.
-        public var clientList: [StreamClient.Statistics]
+        package var clientList: [StreamClient.Statistics]
         /// Frames sent to and skipped by every stream client since start, those gone included.
-        public var delivered: UInt64
-        public var skipped: UInt64
+        package var delivered: UInt64
+        package var skipped: UInt64
     }
 }

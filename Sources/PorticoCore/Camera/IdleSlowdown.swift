@@ -8,19 +8,19 @@
 /// that sleeps between frames looks at `FrameHub.isWatched` while it sleeps.
 ///
 /// Pure: instants in, a decision out.
-public struct IdleSlowdown: Sendable {
+package struct IdleSlowdown: Sendable {
     /// Between published frames while nobody watches.
-    public static let idleInterval: Duration = .seconds(1)
+    package static let idleInterval: Duration = .seconds(1)
 
-    public let enabled: Bool
+    package let enabled: Bool
     private var lastAdmitted: ContinuousClock.Instant?
 
-    public init(enabled: Bool) {
+    package init(enabled: Bool) {
         self.enabled = enabled
     }
 
     /// Whether a frame captured at `now` is to be encoded and published.
-    public mutating func admit(at now: ContinuousClock.Instant, watched: Bool) -> Bool {
+    package mutating func admit(at now: ContinuousClock.Instant, watched: Bool) -> Bool {
         if enabled, !watched, let last = lastAdmitted, now - last < Self.idleInterval - .milliseconds(5) { return false }
         lastAdmitted = now
         return true
@@ -28,7 +28,7 @@ public struct IdleSlowdown: Sendable {
 
     /// When the next frame is due for a source that paints its own frames: `fullRate`
     /// when watched, a second after the last one otherwise.
-    public func nextDue(fullRate: ContinuousClock.Instant, watched: Bool) -> ContinuousClock.Instant {
+    package func nextDue(fullRate: ContinuousClock.Instant, watched: Bool) -> ContinuousClock.Instant {
         guard enabled, !watched, let lastAdmitted else { return fullRate }
         return max(fullRate, lastAdmitted + Self.idleInterval)
     }

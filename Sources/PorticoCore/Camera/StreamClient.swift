@@ -4,9 +4,9 @@ import Synchronization
 ///
 /// A slow client skips frames by design (it gets the newest, never a queue); counting
 /// the skips per client tells a slow viewer from a camera that delivers too few frames.
-public final class StreamClient: Sendable {
-    public let id: Int
-    public let connected: ContinuousClock.Instant
+package final class StreamClient: Sendable {
+    package let id: Int
+    package let connected: ContinuousClock.Instant
 
     private struct State {
         var delivered: UInt64 = 0
@@ -23,7 +23,7 @@ public final class StreamClient: Sendable {
     }
 
     /// Called once the frame's bytes were handed to the connection.
-    public func delivered(_ frame: Frame, at now: ContinuousClock.Instant = .now) {
+    package func delivered(_ frame: Frame, at now: ContinuousClock.Instant = .now) {
         state.withLock { state in
             if state.lastSequence > 0, frame.sequence > state.lastSequence + 1 {
                 state.skipped += frame.sequence - state.lastSequence - 1
@@ -34,7 +34,7 @@ public final class StreamClient: Sendable {
         }
     }
 
-    public func statistics(at now: ContinuousClock.Instant = .now) -> Statistics {
+    package func statistics(at now: ContinuousClock.Instant = .now) -> Statistics {
         state.withLock { state in
             Statistics(
                 id: id, deliveredFps: state.rate.perSecond(at: now), delivered: state.delivered,
@@ -42,20 +42,20 @@ public final class StreamClient: Sendable {
         }
     }
 
-    public struct Statistics: Sendable, Equatable {
-        public var id: Int
+    package struct Statistics: Sendable, Equatable {
+        package var id: Int
         /// Over the last few seconds.
-        public var deliveredFps: Double
-        public var delivered: UInt64
+        package var deliveredFps: Double
+        package var delivered: UInt64
         /// Frames published while this client was connected that it never got.
-        public var skipped: UInt64
-        public var connectedFor: Duration
+        package var skipped: UInt64
+        package var connectedFor: Duration
     }
 }
 
 extension Duration {
     /// Seconds as a floating-point number, for rates and reports.
-    public var secondsValue: Double {
+    package var secondsValue: Double {
         let (seconds, attoseconds) = components
         return Double(seconds) + Double(attoseconds) / 1e18
     }

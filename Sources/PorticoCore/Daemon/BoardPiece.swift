@@ -1,6 +1,6 @@
 /// A part of a running board that is started, stopped and replaced as one: what a
 /// reload restarts when the profile sections it is made from change.
-public enum BoardPiece: String, Sendable, CaseIterable, Comparable, CustomStringConvertible {
+package enum BoardPiece: String, Sendable, CaseIterable, Comparable, CustomStringConvertible {
     // In the order a reload replaces them: the camera and the hardware first, then the
     // web server (which serves the camera's frames), then the mapping (which forwards
     // to the web server's port).
@@ -11,7 +11,7 @@ public enum BoardPiece: String, Sendable, CaseIterable, Comparable, CustomString
     /// Registration with the router; with `[election]`, the camera's part in its site.
     case mapping
 
-    public var description: String {
+    package var description: String {
         switch self {
         case .camera: "camera"
         case .panTilt: "pan/tilt"
@@ -21,7 +21,7 @@ public enum BoardPiece: String, Sendable, CaseIterable, Comparable, CustomString
         }
     }
 
-    public static func < (lhs: BoardPiece, rhs: BoardPiece) -> Bool {
+    package static func < (lhs: BoardPiece, rhs: BoardPiece) -> Bool {
         allCases.firstIndex(of: lhs)! < allCases.firstIndex(of: rhs)!
     }
 }

@@ -3,12 +3,12 @@ import Synchronization
 /// The camera's name as shown on the directory: the profile's, until it is renamed
 /// through the API; a rename is kept in the state folder (written atomically) so it
 /// survives a restart.
-public final class CameraName: Sendable {
+package final class CameraName: Sendable {
     private let current: Mutex<String>
     private let file: String
 
     /// The stored rename if there is a valid one, else the profile's name.
-    public init(profileName: String, stateDirectory: String) {
+    package init(profileName: String, stateDirectory: String) {
         file = stateDirectory + "/name"
         var name = profileName
         if let stored = try? ProfileLoader.read(file) {
@@ -18,9 +18,9 @@ public final class CameraName: Sendable {
         current = Mutex(name)
     }
 
-    public var value: String { current.withLock { $0 } }
+    package var value: String { current.withLock { $0 } }
 
-    public func rename(to name: String) throws(WebActionError) {
+    package func rename(to name: String) throws(WebActionError) {
         guard ProfileLoader.isValidName(name) else {
             throw WebActionError("'\(name)' cannot be a camera name: use 1 to 63 letters, digits, '-' or '_'")
         }

@@ -5,23 +5,23 @@ import UnixSignals
 /// A running board: starts the pieces its profile names and nothing else, replaces the
 /// ones whose sections change when the profile is read again (SIGHUP), and stops them
 /// cleanly on SIGTERM or SIGINT.
-public struct Daemon: Sendable {
-    public struct Configuration: Sendable {
-        public var profile: Profile
+package struct Daemon: Sendable {
+    package struct Configuration: Sendable {
+        package var profile: Profile
         /// Overrides `[http] address`/`port` from the command line; port 0 picks a free port.
-        public var httpAddress: String?
-        public var httpPort: Int?
-        public var gracefulShutdownSignals: [UnixSignal]
+        package var httpAddress: String?
+        package var httpPort: Int?
+        package var gracefulShutdownSignals: [UnixSignal]
         /// After this the pieces still running are cancelled, so a stuck client or
         /// device can never keep the process alive past a service manager's patience.
-        public var shutdownLimit: Duration
+        package var shutdownLimit: Duration
         /// Where READY, STATUS, WATCHDOG and STOPPING go (systemd's `NOTIFY_SOCKET`).
-        public var serviceManager: ServiceManagerNotifier
+        package var serviceManager: ServiceManagerNotifier
         /// Reads the profile again, checked as at start, for a reload on SIGHUP; nil
         /// leaves SIGHUP alone.
-        public var readProfileAgain: (@Sendable () async -> Result<Profile, ProfileErrors>)?
+        package var readProfileAgain: (@Sendable () async -> Result<Profile, ProfileErrors>)?
 
-        public init(
+        package init(
             profile: Profile, httpAddress: String? = nil, httpPort: Int? = nil,
             gracefulShutdownSignals: [UnixSignal] = [.sigterm, .sigint], shutdownLimit: Duration = .milliseconds(1500),
             serviceManager: ServiceManagerNotifier = .fromProcess,
@@ -37,17 +37,17 @@ public struct Daemon: Sendable {
         }
     }
 
-    public let configuration: Configuration
+    package let configuration: Configuration
     let logger: Logger
 
-    public init(configuration: Configuration, logger: Logger) {
+    package init(configuration: Configuration, logger: Logger) {
         self.configuration = configuration
         self.logger = logger
     }
 
     /// Runs until a shutdown signal or cancellation. `onListening` gets the HTTP port
     /// each time the web server is bound (again after a reload that restarts it).
-    public func run(onListening: @escaping @Sendable (Int) async -> Void = { _ in }) async throws {
+    package func run(onListening: @escaping @Sendable (Int) async -> Void = { _ in }) async throws {
         let board = RunningBoard(profile: configuration.profile, logger: logger)
         let listening = StopFlag()
         let actions = WebActions(

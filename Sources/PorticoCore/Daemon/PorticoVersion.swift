@@ -1,3 +1,3 @@
-public enum PorticoVersion {
-    public static let current = "0.1.0"
+package enum PorticoVersion {
+    package static let current = "0.1.0"
 }

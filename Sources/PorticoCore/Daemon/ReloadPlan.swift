@@ -18,19 +18,19 @@
 /// Everything else runs on untouched: a camera section changed leaves every stream
 /// client connected (the camera's frames keep going to the same viewers), and the
 /// router's mapping is not given up for a new frame rate.
-public struct ReloadPlan: Sendable, Equatable {
+package struct ReloadPlan: Sendable, Equatable {
     /// Sorted; `""` stands for the keys above the first section.
-    public var changedSections: [String]
+    package var changedSections: [String]
     /// In the order they are replaced.
-    public var restarts: [BoardPiece]
+    package var restarts: [BoardPiece]
     /// The profile's `name` or `state_dir` changed: the camera's name is read again.
-    public var readsNameAgain: Bool
+    package var readsNameAgain: Bool
 
-    public var changesNothing: Bool { restarts.isEmpty && !readsNameAgain }
+    package var changesNothing: Bool { restarts.isEmpty && !readsNameAgain }
 
     /// `httpPortOverride` is the command line's `--http-port`, which stays in force over
     /// both profiles; with 0 every new web server listens on another free port.
-    public static func between(_ running: Profile, _ new: Profile, httpPortOverride: Int? = nil) -> ReloadPlan {
+    package static func between(_ running: Profile, _ new: Profile, httpPortOverride: Int? = nil) -> ReloadPlan {
         let changed = new.contents.changedSections(from: running.contents)
         var restarts: Set<BoardPiece> = []
         var readsNameAgain = false
@@ -66,7 +66,7 @@ public struct ReloadPlan: Sendable, Equatable {
     }
 
     /// For the log: "[camera], [http] changed: restarting camera, web server".
-    public var summary: String {
+    package var summary: String {
         if changesNothing { return "no section changed: nothing restarts" }
         let sections = changedSections.map { $0.isEmpty ? "the top-level keys" : "[\($0)]" }.joined(separator: ", ")
         let pieces = restarts.isEmpty ? "only the camera's name is read again" : "restarting \(restarts.map(\.description).joined(separator: ", "))"

@@ -13,7 +13,7 @@ import Synchronization
 ///
 /// A service that ends or fails by itself, not asked to, ends the daemon as it would
 /// without this place; one that fails while being replaced is logged and replaced.
-public final class ReplaceableService: Service, Sendable {
+package final class ReplaceableService: Service, Sendable {
     private struct Request: Sendable {
         let service: (any Service)?
         let done: CheckedContinuation<Void, Never>?
@@ -28,7 +28,7 @@ public final class ReplaceableService: Service, Sendable {
     /// Once, when the place itself stops: for what outlives each service but not the daemon.
     private let whenStopped: @Sendable () -> Void
 
-    public init(
+    package init(
         name: String, initial: (any Service)?, stopLimit: Duration, logger: Logger,
         whenStopped: @escaping @Sendable () -> Void = {}
     ) {
@@ -42,7 +42,7 @@ public final class ReplaceableService: Service, Sendable {
 
     /// Stops the service in place, starts `service` (nil leaves the place empty) and
     /// returns once it is started. Returns at once when the place has stopped.
-    public func replace(with service: (any Service)?) async {
+    package func replace(with service: (any Service)?) async {
         await withCheckedContinuation { (done: CheckedContinuation<Void, Never>) in
             if case .terminated = continuation.yield(Request(service: service, done: done)) { done.resume() }
         }
@@ -61,7 +61,7 @@ public final class ReplaceableService: Service, Sendable {
         }
     }
 
-    public func run() async throws {
+    package func run() async throws {
         defer { whenStopped() }
         let logger = logger, name = name
         try await withThrowingDiscardingTaskGroup { tasks in

@@ -3,13 +3,13 @@ import ServiceLifecycle
 
 /// Runs the board's registration switch: a short press registers, a long press
 /// withdraws, through the same actions as `portico register` and `/api/register`.
-public struct SwitchService: Service {
+package struct SwitchService: Service {
     let registrationSwitch: any RegistrationSwitch
     let actions: WebActions
     let light: @Sendable () -> StatusLight
     let logger: Logger
 
-    public init(
+    package init(
         registrationSwitch: any RegistrationSwitch, actions: WebActions, light: @escaping @Sendable () -> StatusLight, logger: Logger
     ) {
         self.registrationSwitch = registrationSwitch
@@ -18,7 +18,7 @@ public struct SwitchService: Service {
         self.logger = logger
     }
 
-    public func run() async throws {
+    package func run() async throws {
         let actions = actions
         let logger = logger
         try await cancelWhenGracefulShutdown {

@@ -6,25 +6,25 @@
 /// claim that failed) becomes an election event; a new port becomes a `notice`. The
 /// daemon runs this with real sockets and a real router, the simulation tests with
 /// thousands of randomized networks, and both run exactly this code.
-public struct CameraNode: Sendable {
-    public private(set) var registration: Registration
-    public private(set) var election: Election
+package struct CameraNode: Sendable {
+    package private(set) var registration: Registration
+    package private(set) var election: Election
     /// The router's table as last read (UPnP), for the directory; nil when unknown.
-    public private(set) var routerTable: [PortMapping]?
+    package private(set) var routerTable: [PortMapping]?
     /// Peers not heard from for this long leave the directory, unless the router still lists them.
-    public let ageOut: Duration
+    package let ageOut: Duration
     /// Where cameras of the site have sent authenticated messages from: only a router
     /// entry at one of these is listed, unless `listsUnverified`.
-    public private(set) var heard = HeardAddresses()
+    package private(set) var heard = HeardAddresses()
     /// Also list `portico:` entries of the router's table at addresses no camera of the
     /// site has spoken from, marked as unverified: for sites with cameras that take no
     /// part in the election. Any host on the LAN can add such an entry.
-    public let listsUnverified: Bool
+    package let listsUnverified: Bool
 
     private var heldFixedPort = false
     private var claimFailures = 0
 
-    public enum Event: Sendable, Equatable {
+    package enum Event: Sendable, Equatable {
         case start
         case backend(Registration.Event)
         case message(PeerMessage)
@@ -36,12 +36,12 @@ public struct CameraNode: Sendable {
         case addressChanged(String)
     }
 
-    public enum Action: Sendable, Equatable {
+    package enum Action: Sendable, Equatable {
         case backend(Registration.Action)
         case send(PeerMessage.Kind)
     }
 
-    public init(registration: Registration.Configuration, election: Election.Configuration, policy: any ElectionPolicy,
+    package init(registration: Registration.Configuration, election: Election.Configuration, policy: any ElectionPolicy,
                 me: CameraRecord, at now: Duration, listsUnverified: Bool = false) {
         self.registration = Registration(configuration: registration)
         self.election = Election(configuration: election, policy: policy, me: me, at: now)
@@ -52,12 +52,12 @@ public struct CameraNode: Sendable {
     /// When `advance(to:)` next has something to do. Not registered, the election is not
     /// advanced (see there), so its own wakeup does not count: a camera waiting for the
     /// switch that heard the site would otherwise be due at every instant.
-    public var wakeup: Duration {
+    package var wakeup: Duration {
         let times = [registration.wakeup, registration.phase == .idle ? nil : election.wakeup].compactMap { $0 }
         return times.min() ?? .seconds(1 << 40)
     }
 
-    public mutating func handle(_ event: Event, at now: Duration) -> [Action] {
+    package mutating func handle(_ event: Event, at now: Duration) -> [Action] {
         switch event {
         case .start:
             return registered(registration.handle(.start, at: now), at: now)
@@ -100,7 +100,7 @@ public struct CameraNode: Sendable {
         }
     }
 
-    public mutating func advance(to now: Duration) -> [Action] {
+    package mutating func advance(to now: Duration) -> [Action] {
         var actions = registered(registration.advance(to: now), at: now)
         // Not registered (waiting for the switch, or withdrawn): no part in elections.
         if registration.phase != .idle {
@@ -160,7 +160,7 @@ public struct CameraNode: Sendable {
     /// `portico:` mapping in the router's table at an address a camera of the site has
     /// spoken from (one that fell silent, or whose report was lost), by port. With
     /// `listsUnverified`, the table's other `portico:` mappings too (see `isVerified`).
-    public func directory() -> [CameraRecord] {
+    package func directory() -> [CameraRecord] {
         var records = [election.me]
         records += election.peers.values.map(\.record)
         for mapping in routerTable ?? [] {
@@ -178,7 +178,7 @@ public struct CameraNode: Sendable {
 
     /// Whether a record of `directory()` is this camera or at an address a camera of the
     /// site has sent an authenticated message from; only `listsUnverified` lists others.
-    public func isVerified(_ record: CameraRecord) -> Bool {
+    package func isVerified(_ record: CameraRecord) -> Bool {
         record.internalAddress == election.me.internalAddress || heard.contains(record.internalAddress)
             || election.peers.values.contains { $0.record.internalAddress == record.internalAddress }
     }

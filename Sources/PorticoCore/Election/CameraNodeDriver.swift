@@ -18,18 +18,18 @@
 /// - The router's answers and table reads reach the node at the next `turn`, in the order
 ///   they came, before the switch's and the API's requests; then a changed LAN address, a
 ///   router restart, and whatever time has made due.
-public struct CameraNodeDriver: Sendable {
-    public struct Configuration: Sendable {
+package struct CameraNodeDriver: Sendable {
+    package struct Configuration: Sendable {
         /// Each peer message is sent this many times (`[election] copies`); a bye, sent once
         /// in a camera's life and whose loss costs the site the whole silence limit, twice as many.
-        public var copies: Int
+        package var copies: Int
         /// Whether the representative reads the router's table (the backend can list it).
-        public var readsRouterTable: Bool
+        package var readsRouterTable: Bool
         /// The least sequence number the next message may carry; the daemon's is the wall
         /// clock in microseconds, so a restarted camera's messages are not taken for replays.
-        public var sequenceFloor: @Sendable () -> UInt64
+        package var sequenceFloor: @Sendable () -> UInt64
 
-        public init(copies: Int = 1, readsRouterTable: Bool = false, sequenceFloor: @escaping @Sendable () -> UInt64 = { 0 }) {
+        package init(copies: Int = 1, readsRouterTable: Bool = false, sequenceFloor: @escaping @Sendable () -> UInt64 = { 0 }) {
             self.copies = copies
             self.readsRouterTable = readsRouterTable
             self.sequenceFloor = sequenceFloor
@@ -38,12 +38,12 @@ public struct CameraNodeDriver: Sendable {
 
     /// One exchange with the router, and the claim of the fixed port it was made for (nil:
     /// none); a driver that checks between reading and deleting asks `activeClaim`.
-    public struct Exchange: Sendable, Equatable {
-        public var action: Registration.Action
-        public var claim: Int?
+    package struct Exchange: Sendable, Equatable {
+        package var action: Registration.Action
+        package var claim: Int?
     }
 
-    public enum Output: Sendable, Equatable {
+    package enum Output: Sendable, Equatable {
         /// One copy of a peer message.
         case send(PeerMessage)
         /// Start this exchange with the router now; report its end to `exchangeEnded`.
@@ -60,14 +60,14 @@ public struct CameraNodeDriver: Sendable {
         case table([PortMapping])
     }
 
-    public private(set) var node: CameraNode
-    public let configuration: Configuration
+    package private(set) var node: CameraNode
+    package let configuration: Configuration
     private var sequence: UInt64 = 0
     private var window = ReplayWindow()
     /// Exchanges waiting for the one under way to end, oldest first.
     private var waiting: [Exchange] = []
     /// Whether an exchange has been handed out and has not ended.
-    public private(set) var exchanging = false
+    package private(set) var exchanging = false
     private var returned: [Returned] = []
     /// The representative's reads of the router's table: whether one is out, when the last
     /// began, and how many mappings the last one listed.
@@ -75,22 +75,22 @@ public struct CameraNodeDriver: Sendable {
     private var lastTableRead: Duration?
     private var lastTableSize = 0
 
-    public init(node: CameraNode, configuration: Configuration = .init()) {
+    package init(node: CameraNode, configuration: Configuration = .init()) {
         self.node = node
         self.configuration = configuration
     }
 
     /// The claim of the fixed port under way, nil when none: an exchange of a claim that
     /// is no longer active must not delete what it read.
-    public var activeClaim: Int? { node.registration.activeClaim }
+    package var activeClaim: Int? { node.registration.activeClaim }
 
     /// When `turn` next has something to do (besides what comes back from the router).
-    public var wakeup: Duration { node.wakeup }
+    package var wakeup: Duration { node.wakeup }
 
     // MARK: - Inputs
 
     /// An event of the camera's own, handled at once: boot's start, the daemon leaving aside.
-    public mutating func handle(_ event: CameraNode.Event, at now: Duration) -> [Output] {
+    package mutating func handle(_ event: CameraNode.Event, at now: Duration) -> [Output] {
         var outputs: [Output] = []
         carryOut(node.handle(event, at: now), into: &outputs)
         return outputs
@@ -98,7 +98,7 @@ public struct CameraNodeDriver: Sendable {
 
     /// A peer's message, authenticated and decoded. Thrown: why it was dropped (seen
     /// before, a term out of reach), for the daemon's count; nothing else changes.
-    public mutating func receive(_ message: PeerMessage, at now: Duration) throws(PeerCodecError) -> [Output] {
+    package mutating func receive(_ message: PeerMessage, at now: Duration) throws(PeerCodecError) -> [Output] {
         guard message.sender != node.election.configuration.id else { return [] }
         guard window.accept(sender: message.sender, sequence: message.sequence) else {
             throw PeerCodecError(.replayed, "sequence \(message.sequence) from \(message.sender) seen before")
@@ -114,25 +114,25 @@ public struct CameraNodeDriver: Sendable {
     /// The exchange handed out last has ended, with `answer` (nil: the router's answer
     /// says nothing the node needs, or there was none). The answer reaches the node at the
     /// next `turn`; the next exchange, if one waits, is handed out now.
-    public mutating func exchangeEnded(answer: Registration.Event?) -> [Output] {
+    package mutating func exchangeEnded(answer: Registration.Event?) -> [Output] {
         exchanging = false
         if let answer { returned.append(.answer(answer)) }
         return nextExchange()
     }
 
     /// The table read asked for has ended: the table, or nil when it could not be read.
-    public mutating func tableRead(_ table: [PortMapping]?) {
+    package mutating func tableRead(_ table: [PortMapping]?) {
         readingTable = false
         if let table { returned.append(.table(table)) }
     }
 
     /// Whether something came back from the router that the next `turn` hands the node.
-    public var hasReturned: Bool { !returned.isEmpty }
+    package var hasReturned: Bool { !returned.isEmpty }
 
     /// One turn: what came back from the router, then `requests` (the switch's, the API's),
     /// then a changed LAN address and a router restart, then what time has made due; and a
     /// read of the router's table when the representative's is due.
-    public mutating func turn(at now: Duration, requests: [CameraNode.Event] = [], addressChanged address: String? = nil,
+    package mutating func turn(at now: Duration, requests: [CameraNode.Event] = [], addressChanged address: String? = nil,
                               routerRestarted: Bool = false) -> [Output] {
         var outputs: [Output] = []
         let events = returned.map { returned -> CameraNode.Event in
@@ -167,7 +167,7 @@ public struct CameraNodeDriver: Sendable {
     /// order: `exchanges` (the port back to the router) first, then `messages` (the bye),
     /// so the successor's first request for the fixed port finds it free and no late
     /// delete of ours can hit its new mapping.
-    public mutating func leave(at now: Duration) -> (exchanges: [Registration.Action], messages: [PeerMessage]) {
+    package mutating func leave(at now: Duration) -> (exchanges: [Registration.Action], messages: [PeerMessage]) {
         waiting.removeAll()
         var exchanges: [Registration.Action] = []
         var messages: [PeerMessage] = []

@@ -22,19 +22,19 @@
 /// claimant meanwhile asks the router for the fixed port but takes over a merely silent
 /// predecessor's mapping only on a later attempt, once a refutation could have arrived
 /// (after a `bye` it takes it over at once).
-public struct Election: Sendable {
-    public struct Configuration: Sendable {
+package struct Election: Sendable {
+    package struct Configuration: Sendable {
         /// This camera's sender id.
-        public var id: String
-        public var inquiryInterval: Duration
-        public var missed: Int
+        package var id: String
+        package var inquiryInterval: Duration
+        package var missed: Int
         /// How long a claim may take to win the fixed port from the router: the claimant
         /// gives up after it, and the others, having heard the claim, wait that long before
         /// they claim themselves. At least twice the silence limit; on a slow router, enough
         /// for two exchanges with it (the daemon passes twice `[mapping] timeout`).
-        public var claimTimeout: Duration
+        package var claimTimeout: Duration
 
-        public init(id: String, inquiryInterval: Duration, missed: Int, claimTimeout: Duration = .zero) {
+        package init(id: String, inquiryInterval: Duration, missed: Int, claimTimeout: Duration = .zero) {
             self.id = id
             self.inquiryInterval = inquiryInterval
             self.missed = missed
@@ -47,13 +47,13 @@ public struct Election: Sendable {
         /// Slack after an inquiry was due before probing (a twentieth of the interval): the
         /// representative's tick (20 ms) and the LAN delay it by a few milliseconds, and
         /// a probe too many only costs an answer.
-        public var probeGrace: Duration { inquiryInterval / 20 }
+        package var probeGrace: Duration { inquiryInterval / 20 }
         /// Between probes (a tenth of the interval): an answer crosses a LAN in a
         /// millisecond, and the representative answers in a turn of its loop; three probes
         /// end well within the last interval, so a crash is noticed at 1.35 intervals of
         /// silence (missed = 2), not 2.
-        public var probeInterval: Duration { inquiryInterval / 10 }
-        public var probesUnanswered: Int { 3 }
+        package var probeInterval: Duration { inquiryInterval / 10 }
+        package var probesUnanswered: Int { 3 }
 
         /// Silence after which probes start: all inquiries but the last missed, and the grace.
         var probeStart: Duration { min(silenceLimit - inquiryInterval + probeGrace, silenceLimit) }
@@ -62,14 +62,14 @@ public struct Election: Sendable {
         var probedLimit: Duration { min(probeStart + probeInterval * probesUnanswered, silenceLimit) }
     }
 
-    public enum Role: String, Sendable, Equatable, Codable, CaseIterable {
+    package enum Role: String, Sendable, Equatable, Codable, CaseIterable {
         case member
         /// Claimed the fixed port in the current term; waiting for the router.
         case claiming
         case representative
     }
 
-    public enum Event: Sendable, Equatable {
+    package enum Event: Sendable, Equatable {
         /// An authenticated, fresh message from another camera.
         case message(PeerMessage)
         /// Registration now holds the fixed port.
@@ -80,7 +80,7 @@ public struct Election: Sendable {
         case leave
     }
 
-    public enum Action: Sendable, Equatable {
+    package enum Action: Sendable, Equatable {
         /// Multicast a message of this kind, with the current term and this camera's record.
         case send(PeerMessage.Kind)
         case claimFixedPort
@@ -90,24 +90,24 @@ public struct Election: Sendable {
         case forgoTakeOver
     }
 
-    public let configuration: Configuration
-    public let policy: any ElectionPolicy
-    public private(set) var role: Role = .member
-    public private(set) var term: UInt64 = 0
+    package let configuration: Configuration
+    package let policy: any ElectionPolicy
+    package private(set) var role: Role = .member
+    package private(set) var term: UInt64 = 0
     /// The representative this camera follows; itself when representative.
-    public private(set) var representative: String?
+    package private(set) var representative: String?
     /// Every camera heard from, for the policies and the directory.
-    public private(set) var peers: [String: Peer] = [:]
+    package private(set) var peers: [String: Peer] = [:]
     /// When `advance(to:)` next has something to do.
-    public private(set) var wakeup: Duration
+    package private(set) var wakeup: Duration
     /// This camera's own record, as registration last reported it.
-    public private(set) var me: CameraRecord
+    package private(set) var me: CameraRecord
     /// The LAN address of the last representative followed: whose fixed-port mapping a
     /// claim may take over once it is gone.
-    public private(set) var predecessorAddress: String?
+    package private(set) var predecessorAddress: String?
     /// Whether that representative said bye (rather than only falling silent): its
     /// mapping may be taken over at once.
-    public private(set) var predecessorLeft = false
+    package private(set) var predecessorLeft = false
 
     private var lastHeard: Duration
     /// Probes sent in this silence; the next one is due at `nextProbe`.
@@ -119,12 +119,12 @@ public struct Election: Sendable {
     private var attempt = 0
     private var nextInquiry: Duration = .zero
 
-    public struct Peer: Sendable, Equatable {
-        public var record: CameraRecord
-        public var lastHeard: Duration
+    package struct Peer: Sendable, Equatable {
+        package var record: CameraRecord
+        package var lastHeard: Duration
     }
 
-    public init(configuration: Configuration, policy: any ElectionPolicy, me: CameraRecord, at now: Duration) {
+    package init(configuration: Configuration, policy: any ElectionPolicy, me: CameraRecord, at now: Duration) {
         self.configuration = configuration
         self.policy = policy
         self.me = me
@@ -135,7 +135,7 @@ public struct Election: Sendable {
 
     // MARK: - Inputs
 
-    public mutating func handle(_ event: Event, at now: Duration) -> [Action] {
+    package mutating func handle(_ event: Event, at now: Duration) -> [Action] {
         switch event {
         case .message(let message):
             return receive(message, at: now)
@@ -171,7 +171,7 @@ public struct Election: Sendable {
     }
 
     /// This camera's record changed (a port granted, a rename, a new LAN address): others learn it now.
-    public mutating func update(me record: CameraRecord) -> [Action] {
+    package mutating func update(me record: CameraRecord) -> [Action] {
         let gotPort = record.externalPort != nil && record.externalPort != me.externalPort
         let renamed = record.name != me.name
         let moved = record.internalAddress != me.internalAddress
@@ -179,7 +179,7 @@ public struct Election: Sendable {
         return gotPort || renamed || moved ? [.send(.notice)] : []
     }
 
-    public mutating func advance(to now: Duration) -> [Action] {
+    package mutating func advance(to now: Duration) -> [Action] {
         var actions: [Action] = []
         switch role {
         case .representative:
@@ -250,11 +250,11 @@ public struct Election: Sendable {
     /// (term 0) is refused only by a site that has held that many elections. A message that
     /// jumps further is refused, so no message, even under the site key, carries the site
     /// to the end of the term space: at this step that takes 2⁴⁰ accepted messages.
-    public static let maximumTermStep: UInt64 = 1 << 24
+    package static let maximumTermStep: UInt64 = 1 << 24
 
     /// Refuses a message whose term is further ahead than `maximumTermStep`; the site
     /// service counts it as a dropped datagram.
-    public func admit(_ message: PeerMessage) throws(PeerCodecError) {
+    package func admit(_ message: PeerMessage) throws(PeerCodecError) {
         guard message.term <= term.addingSaturating(Self.maximumTermStep) else {
             throw PeerCodecError(.termJump, "term \(message.term) from \(message.sender) is more than \(Self.maximumTermStep) above this camera's \(term)")
         }
@@ -405,7 +405,7 @@ public struct Election: Sendable {
 
     /// Drops peers not heard from for `age`, except those at an internal address in
     /// `keeping`; returns whom.
-    public mutating func forget(olderThan age: Duration, at now: Duration, keeping: Set<String> = []) -> [String] {
+    package mutating func forget(olderThan age: Duration, at now: Duration, keeping: Set<String> = []) -> [String] {
         let old = peers.filter { now - $0.value.lastHeard > age && !keeping.contains($0.value.record.internalAddress) }.map(\.key)
         for id in old { peers[id] = nil }
         return old

@@ -9,22 +9,22 @@
 /// Bounded: only holders of the site key add to it, but no input may grow memory without
 /// limit. Past `capacity` the address heard from longest ago goes first; it is aged out
 /// like the election's peers, so in practice it holds the site's cameras and no more.
-public struct HeardAddresses: Sendable {
-    public let capacity: Int
+package struct HeardAddresses: Sendable {
+    package let capacity: Int
     private var byAddress: [String: (sender: String, lastHeard: Duration)] = [:]
     /// The inverse of `byAddress`: each sender's one address.
     private var bySender: [String: String] = [:]
 
-    public init(capacity: Int = 256) {
+    package init(capacity: Int = 256) {
         self.capacity = max(1, capacity)
     }
 
-    public var count: Int { byAddress.count }
+    package var count: Int { byAddress.count }
 
-    public func contains(_ address: String) -> Bool { byAddress[address] != nil }
+    package func contains(_ address: String) -> Bool { byAddress[address] != nil }
 
     /// `sender` sent an authenticated message naming `address` as its own.
-    public mutating func heard(_ sender: String, at address: String, now: Duration) {
+    package mutating func heard(_ sender: String, at address: String, now: Duration) {
         if let previous = bySender[sender], previous != address { byAddress[previous] = nil }
         if let other = byAddress[address]?.sender, other != sender { bySender[other] = nil }
         byAddress[address] = (sender, now)
@@ -36,7 +36,7 @@ public struct HeardAddresses: Sendable {
 
     /// Drops addresses not heard from for `age`, except those in `keeping` (still mapped
     /// on the router: a camera that went silent stays listed until its mapping is gone).
-    public mutating func forget(olderThan age: Duration, at now: Duration, keeping: Set<String> = []) {
+    package mutating func forget(olderThan age: Duration, at now: Duration, keeping: Set<String> = []) {
         for (address, entry) in byAddress where now - entry.lastHeard > age && !keeping.contains(address) {
             remove(address)
         }

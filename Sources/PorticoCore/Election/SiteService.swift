@@ -13,15 +13,15 @@ import Synchronization
 /// task of their own, whose every end comes back into the loop; the representative's
 /// reads of the router's table run in a task of their own, so a long listing holds up
 /// no renewal.
-public final class SiteService: MappingService {
-    public struct Configuration: Sendable {
-        public var mapping: MappingSettings
-        public var election: ElectionSettings
-        public var cameraName: String
+package final class SiteService: MappingService {
+    package struct Configuration: Sendable {
+        package var mapping: MappingSettings
+        package var election: ElectionSettings
+        package var cameraName: String
         /// Longest a shutdown waits for the router to take the port back before it says bye.
-        public var leaveLimit: Duration
+        package var leaveLimit: Duration
 
-        public init(mapping: MappingSettings, election: ElectionSettings, cameraName: String, leaveLimit: Duration = .milliseconds(400)) {
+        package init(mapping: MappingSettings, election: ElectionSettings, cameraName: String, leaveLimit: Duration = .milliseconds(400)) {
             self.mapping = mapping
             self.election = election
             self.cameraName = cameraName
@@ -61,14 +61,14 @@ public final class SiteService: MappingService {
         var lastTurn: ContinuousClock.Instant?
     }
 
-    public init(configuration: Configuration, backend: any MappingBackend, policy: any ElectionPolicy, logger: Logger) {
+    package init(configuration: Configuration, backend: any MappingBackend, policy: any ElectionPolicy, logger: Logger) {
         self.configuration = configuration
         self.backend = backend
         self.policy = policy
         self.logger = logger
     }
 
-    public func webServerListening(on port: Int) { shared.withLock { $0.internalPort = port } }
+    package func webServerListening(on port: Int) { shared.withLock { $0.internalPort = port } }
 
     /// Whether the web server must also listen on a port for the fixed port's mapping
     /// alone. A representative keeps its own port mapped beside the fixed one, so links to
@@ -78,26 +78,26 @@ public final class SiteService: MappingService {
     /// neither moves nor gives back the own mapping, and the fixed port's mapping (made,
     /// lost and given back as the role moves) never deletes the other, since NAT-PMP
     /// deletes by internal port.
-    public var needsFixedPortListener: Bool { Self.needsFixedPortListener(backend: backend) }
+    package var needsFixedPortListener: Bool { Self.needsFixedPortListener(backend: backend) }
 
     /// The same, for a site that would map through `backend`: known before it starts.
-    public static func needsFixedPortListener(backend: any MappingBackend) -> Bool { !backend.keepsSeveralMappingsPerHost }
+    package static func needsFixedPortListener(backend: any MappingBackend) -> Bool { !backend.keepsSeveralMappingsPerHost }
 
-    public func fixedPortListening(on port: Int) { shared.withLock { $0.fixedInternalPort = port } }
+    package func fixedPortListening(on port: Int) { shared.withLock { $0.fixedInternalPort = port } }
 
-    public func register() { shared.withLock { $0.pending.append(.start) } }
+    package func register() { shared.withLock { $0.pending.append(.start) } }
 
-    public func withdraw() { shared.withLock { $0.pending.append(.leave) } }
+    package func withdraw() { shared.withLock { $0.pending.append(.leave) } }
 
-    public func rename(to name: String) { shared.withLock { $0.pending.append(.rename(name)) } }
+    package func rename(to name: String) { shared.withLock { $0.pending.append(.rename(name)) } }
 
-    public var registrationStatus: RegistrationStatus? { shared.withLock { $0.registration } }
+    package var registrationStatus: RegistrationStatus? { shared.withLock { $0.registration } }
 
-    public var siteStatus: SiteStatus? { shared.withLock { $0.site } }
+    package var siteStatus: SiteStatus? { shared.withLock { $0.site } }
 
-    public var lastTurn: ContinuousClock.Instant? { shared.withLock { $0.lastTurn } }
+    package var lastTurn: ContinuousClock.Instant? { shared.withLock { $0.lastTurn } }
 
-    public func run() async throws {
+    package func run() async throws {
         let interface = configuration.mapping.interface
         // The web server's port, and the fixed port's (the same where the router keeps
         // several mappings per host).

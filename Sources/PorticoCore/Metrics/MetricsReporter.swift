@@ -3,7 +3,7 @@
 ///
 /// Only the pieces the profile starts show up; a board without a camera has no frame
 /// metrics rather than zeros that look like a stuck camera.
-public struct MetricsReporter: Sendable {
+package struct MetricsReporter: Sendable {
     let hub: FrameHub?
     let registration: @Sendable () -> RegistrationStatus?
     let site: @Sendable () -> SiteStatus?
@@ -11,7 +11,7 @@ public struct MetricsReporter: Sendable {
     let exchanges: RouterExchanges?
     let admin: AdminGuard
 
-    public init(
+    package init(
         hub: FrameHub?, admin: AdminGuard, exchanges: RouterExchanges? = nil,
         registration: @escaping @Sendable () -> RegistrationStatus? = { nil },
         site: @escaping @Sendable () -> SiteStatus? = { nil }
@@ -23,7 +23,7 @@ public struct MetricsReporter: Sendable {
         self.site = site
     }
 
-    public func text() -> String {
+    package func text() -> String {
         var out = PrometheusText()
         out.family("portico_info", .gauge, "Always 1; the version in a label.")
         out.sample("portico_info", 1, labels: [("version", PorticoVersion.current)])

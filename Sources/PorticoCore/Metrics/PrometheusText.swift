@@ -5,47 +5,47 @@
 /// shows is already kept by the piece it describes, so there is no registry to keep
 /// in step. Label values come from the code (enum cases, error codes), never from a
 /// request, so a client cannot make the series grow.
-public struct PrometheusText: Sendable {
-    public enum Kind: String, Sendable {
+package struct PrometheusText: Sendable {
+    package enum Kind: String, Sendable {
         case counter, gauge, histogram
     }
 
-    public private(set) var text = ""
+    package private(set) var text = ""
 
-    public init() {}
+    package init() {}
 
     /// The `# HELP` and `# TYPE` lines that precede a metric's samples.
-    public mutating func family(_ name: String, _ kind: Kind, _ help: String) {
+    package mutating func family(_ name: String, _ kind: Kind, _ help: String) {
         text += "# HELP \(name) \(Self.escaped(help, quote: false))\n# TYPE \(name) \(kind.rawValue)\n"
     }
 
-    public mutating func sample(_ name: String, _ value: Double, labels: [(String, String)] = []) {
+    package mutating func sample(_ name: String, _ value: Double, labels: [(String, String)] = []) {
         text += name + Self.labelSet(labels) + " " + Self.number(value) + "\n"
     }
 
-    public mutating func sample(_ name: String, _ value: UInt64, labels: [(String, String)] = []) {
+    package mutating func sample(_ name: String, _ value: UInt64, labels: [(String, String)] = []) {
         text += name + Self.labelSet(labels) + " \(value)\n"
     }
 
-    public mutating func sample(_ name: String, _ value: Int, labels: [(String, String)] = []) {
+    package mutating func sample(_ name: String, _ value: Int, labels: [(String, String)] = []) {
         text += name + Self.labelSet(labels) + " \(value)\n"
     }
 
     /// A metric with one family line and one sample.
-    public mutating func single(_ name: String, _ kind: Kind, _ help: String, _ value: UInt64) {
+    package mutating func single(_ name: String, _ kind: Kind, _ help: String, _ value: UInt64) {
         family(name, kind, help)
         sample(name, value)
     }
 
     /// One 0-or-1 sample per possible state, the current one 1: Prometheus's way to show
     /// an enum, so a query can select a state and an alert can fire on a change.
-    public mutating func stateSet(_ name: String, _ help: String, label: String, states: [String], current: String?) {
+    package mutating func stateSet(_ name: String, _ help: String, label: String, states: [String], current: String?) {
         family(name, .gauge, help)
         for state in states { sample(name, state == current ? 1 : 0, labels: [(label, state)]) }
     }
 
     /// The buckets (cumulative), sum and count of a histogram; `labels` on each sample.
-    public mutating func histogram(_ name: String, _ histogram: Histogram, labels: [(String, String)] = []) {
+    package mutating func histogram(_ name: String, _ histogram: Histogram, labels: [(String, String)] = []) {
         var cumulative: UInt64 = 0
         for (bound, count) in zip(histogram.bounds, histogram.counts) {
             cumulative &+= count
@@ -57,7 +57,7 @@ public struct PrometheusText: Sendable {
     }
 
     /// The content type Prometheus expects for this format.
-    public static let contentType = "text/plain; version=0.0.4; charset=utf-8"
+    package static let contentType = "text/plain; version=0.0.4; charset=utf-8"
 
     static func labelSet(_ labels: [(String, String)]) -> String {
         guard !labels.isEmpty else { return "" }

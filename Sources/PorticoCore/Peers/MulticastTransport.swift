@@ -8,17 +8,17 @@ import Glibc
 /// otherwise follow the route to the group. `IP_MULTICAST_ALL` is off so a socket only
 /// gets the group it joined; loop-back is off so a camera does not hear itself; TTL 1
 /// keeps everything on the LAN (the router never forwards it to the internet).
-public final class MulticastTransport: Sendable {
-    public let group: String
-    public let port: Int
+package final class MulticastTransport: Sendable {
+    package let group: String
+    package let port: Int
     private let fd: Int32
     private let interfaceIndex: Int32
 
-    public struct Failure: Error, CustomStringConvertible {
-        public let description: String
+    package struct Failure: Error, CustomStringConvertible {
+        package let description: String
     }
 
-    public init(interface: String, group: String, port: Int) throws(Failure) {
+    package init(interface: String, group: String, port: Int) throws(Failure) {
         self.group = group
         self.port = port
         let index = Int32(if_nametoindex(interface))
@@ -67,7 +67,7 @@ public final class MulticastTransport: Sendable {
     /// address and messages are sent from it. The old source address is no longer the
     /// board's, so sends from it would fail; the group is joined anew so the kernel
     /// announces the membership (IGMP) from the new address to snooping switches.
-    public func follow(address: String) throws(Failure) {
+    package func follow(address: String) throws(Failure) {
         var membership = ip_mreqn()
         membership.imr_multiaddr.s_addr = inet_addr(group)
         membership.imr_ifindex = interfaceIndex
@@ -81,7 +81,7 @@ public final class MulticastTransport: Sendable {
         }
     }
 
-    public func send(_ datagram: [UInt8]) {
+    package func send(_ datagram: [UInt8]) {
         var address = sockaddr_in()
         address.sin_family = sa_family_t(AF_INET)
         address.sin_port = in_port_t(UInt16(port).bigEndian)
@@ -96,7 +96,7 @@ public final class MulticastTransport: Sendable {
     }
 
     /// Waits up to `timeout` for one datagram; nil when none came. Blocking: call it on a dedicated thread.
-    public func receive(timeout: Duration) -> [UInt8]? {
+    package func receive(timeout: Duration) -> [UInt8]? {
         var descriptor = pollfd(fd: fd, events: Int16(POLLIN), revents: 0)
         let milliseconds = Int32(timeout.components.seconds * 1000 + timeout.components.attoseconds / 1_000_000_000_000_000)
         guard poll(&descriptor, 1, milliseconds) > 0 else { return nil }

@@ -11,27 +11,27 @@ import Crypto
 ///     "PTCO" version:u8 kind:u8 sequence:u64 term:u64
 ///     sender:str name:str address:str internalPort:u16 externalPort:u16 (0 = none) serverValue:str
 ///     hmac:32            (str = length:u8 + UTF-8 bytes; integers big-endian)
-public struct PeerCodec: Sendable {
-    public static let magic: [UInt8] = Array("PTCO".utf8)
-    public static let version: UInt8 = 1
+package struct PeerCodec: Sendable {
+    package static let magic: [UInt8] = Array("PTCO".utf8)
+    package static let version: UInt8 = 1
     /// Far above a real message (≈200 bytes), far below what could hurt.
-    public static let maximumSize = 512
-    public static let macSize = 32
+    package static let maximumSize = 512
+    package static let macSize = 32
     /// A site key shorter than this is refused: it could be guessed.
-    public static let minimumKeySize = 16
+    package static let minimumKeySize = 16
 
     /// Kept as bytes: `SymmetricKey` is not `Sendable`, and making one is cheap.
     private let keyBytes: [UInt8]
     private var key: SymmetricKey { SymmetricKey(data: keyBytes) }
 
-    public init(siteKey: [UInt8]) throws(PeerCodecError) {
+    package init(siteKey: [UInt8]) throws(PeerCodecError) {
         guard siteKey.count >= Self.minimumKeySize else {
             throw PeerCodecError(.shortKey, "the site key has \(siteKey.count) bytes; it needs at least \(Self.minimumKeySize)")
         }
         keyBytes = siteKey
     }
 
-    public func encode(_ message: PeerMessage) throws(PeerCodecError) -> [UInt8] {
+    package func encode(_ message: PeerMessage) throws(PeerCodecError) -> [UInt8] {
         var out = Self.magic
         out.append(Self.version)
         out.append(message.kind.rawValue)
@@ -50,7 +50,7 @@ public struct PeerCodec: Sendable {
         return out
     }
 
-    public func decode(_ datagram: [UInt8]) throws(PeerCodecError) -> PeerMessage {
+    package func decode(_ datagram: [UInt8]) throws(PeerCodecError) -> PeerMessage {
         guard datagram.count <= Self.maximumSize else { throw PeerCodecError(.oversized, "\(datagram.count) bytes") }
         guard datagram.count >= Self.magic.count + 2 + Self.macSize else { throw PeerCodecError(.truncated, "\(datagram.count) bytes") }
         guard Array(datagram[0..<4]) == Self.magic else { throw PeerCodecError(.notPortico, "no Portico magic") }
@@ -131,8 +131,8 @@ public struct PeerCodec: Sendable {
 }
 
 /// Why a datagram was dropped; `/state` counts them by code.
-public struct PeerCodecError: Error, Sendable, Equatable, CustomStringConvertible {
-    public enum Code: String, Sendable, Equatable, CaseIterable, Codable {
+package struct PeerCodecError: Error, Sendable, Equatable, CustomStringConvertible {
+    package enum Code: String, Sendable, Equatable, CaseIterable, Codable {
         case shortKey = "short_key"
         case oversized
         case truncated
@@ -147,13 +147,13 @@ public struct PeerCodecError: Error, Sendable, Equatable, CustomStringConvertibl
         case invalidField = "invalid_field"
     }
 
-    public var code: Code
-    public var message: String
+    package var code: Code
+    package var message: String
 
-    public init(_ code: Code, _ message: String) {
+    package init(_ code: Code, _ message: String) {
         self.code = code
         self.message = message
     }
 
-    public var description: String { "\(code.rawValue): \(message)" }
+    package var description: String { "\(code.rawValue): \(message)" }
 }

@@ -3,9 +3,9 @@
 /// name no profile allows into the directory page, `/state` or the logs. So a peer's
 /// fields obey the rules a camera's own profile does, and a message breaking one is
 /// dropped (and counted) before anything in it is stored or served.
-public enum PeerFieldRules {
+package enum PeerFieldRules {
     /// Why no camera would send `message`; nil when every field is one a camera sends.
-    public static func problem(in message: PeerMessage) -> String? {
+    package static func problem(in message: PeerMessage) -> String? {
         if !isValidSender(message.sender) {
             return "sender '\(shown(message.sender))' is not 1 to 255 visible ASCII characters"
         }
@@ -29,12 +29,12 @@ public enum PeerFieldRules {
     }
 
     /// The interface's MAC address or `name@address`: visible ASCII, no spaces.
-    public static func isValidSender(_ text: String) -> Bool {
+    package static func isValidSender(_ text: String) -> Bool {
         (1...255).contains(text.utf8.count) && text.utf8.allSatisfy { (0x21...0x7E).contains($0) }
     }
 
     /// A serial number or MAC address as a profile writes it: printable ASCII.
-    public static func isValidServerValue(_ text: String) -> Bool {
+    package static func isValidServerValue(_ text: String) -> Bool {
         text.utf8.count <= 255 && text.utf8.allSatisfy { (0x20...0x7E).contains($0) }
     }
 

@@ -1,8 +1,8 @@
 /// What cameras on one LAN say to each other (claims 4–7 and 10–16, docs/claims.md): the
 /// representative's heartbeat and the answers to it, a camera's news, and the messages
 /// of an election.
-public struct PeerMessage: Sendable, Equatable {
-    public enum Kind: UInt8, Sendable, Equatable, CaseIterable {
+package struct PeerMessage: Sendable, Equatable {
+    package enum Kind: UInt8, Sendable, Equatable, CaseIterable {
         /// The representative's periodic question "who is there?"; also its heartbeat.
         case inquiry = 1
         /// A camera's answer to an inquiry: its record.
@@ -21,18 +21,18 @@ public struct PeerMessage: Sendable, Equatable {
         case alive = 8
     }
 
-    public var kind: Kind
+    package var kind: Kind
     /// A stable identifier of the sending camera (its name is not enough: two boards
     /// could be given the same name).
-    public var sender: String
+    package var sender: String
     /// Increases with every message of a sender, across restarts: the replay window.
-    public var sequence: UInt64
+    package var sequence: UInt64
     /// The election term the sender knows. A higher term always wins.
-    public var term: UInt64
+    package var term: UInt64
     /// The sender's record; every message carries it, so any message keeps the directory fresh.
-    public var camera: CameraRecord
+    package var camera: CameraRecord
 
-    public init(kind: Kind, sender: String, sequence: UInt64, term: UInt64, camera: CameraRecord) {
+    package init(kind: Kind, sender: String, sequence: UInt64, term: UInt64, camera: CameraRecord) {
         self.kind = kind
         self.sender = sender
         self.sequence = sequence
@@ -42,17 +42,17 @@ public struct PeerMessage: Sendable, Equatable {
 }
 
 /// One camera as the directory lists it.
-public struct CameraRecord: Sendable, Equatable, Codable {
+package struct CameraRecord: Sendable, Equatable, Codable {
     /// The host name shown on the directory page.
-    public var name: String
-    public var internalAddress: String
-    public var internalPort: Int
+    package var name: String
+    package var internalAddress: String
+    package var internalPort: Int
     /// Its port on the router's external address; nil while it has none.
-    public var externalPort: Int?
+    package var externalPort: Int?
     /// A value unique to the hardware (MAC address, serial), for the server-value election policy.
-    public var serverValue: String
+    package var serverValue: String
 
-    public init(name: String, internalAddress: String, internalPort: Int, externalPort: Int?, serverValue: String) {
+    package init(name: String, internalAddress: String, internalPort: Int, externalPort: Int?, serverValue: String) {
         self.name = name
         self.internalAddress = internalAddress
         self.internalPort = internalPort

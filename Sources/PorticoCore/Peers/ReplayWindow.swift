@@ -5,17 +5,17 @@
 /// keep increasing across a sender's restarts. Memory is bounded: past `capacity`
 /// senders (far more cameras than a LAN holds) the least recently heard is forgotten.
 /// Clocks of different cameras are not compared: a board without NTP must still join.
-public struct ReplayWindow: Sendable {
+package struct ReplayWindow: Sendable {
     private var latest: [String: UInt64] = [:]
     private var order: [String] = []
-    public let capacity: Int
+    package let capacity: Int
 
-    public init(capacity: Int = 256) {
+    package init(capacity: Int = 256) {
         self.capacity = capacity
     }
 
     /// True, and remembered, when `sequence` is newer than anything `sender` sent before.
-    public mutating func accept(sender: String, sequence: UInt64) -> Bool {
+    package mutating func accept(sender: String, sequence: UInt64) -> Bool {
         if let last = latest[sender], sequence <= last { return false }
         if latest[sender] != nil { order.removeAll { $0 == sender } }
         latest[sender] = sequence

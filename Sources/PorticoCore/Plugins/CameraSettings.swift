@@ -1,24 +1,24 @@
 /// The `[camera]` keys every camera source shares.
-public struct CameraSettings: Sendable, Equatable, CustomStringConvertible {
-    public var size: FrameSize
-    public var fps: Int
+package struct CameraSettings: Sendable, Equatable, CustomStringConvertible {
+    package var size: FrameSize
+    package var fps: Int
     /// JPEG quality, 1–100.
-    public var quality: Int
+    package var quality: Int
     /// With nobody watching, publish a frame a second instead of `fps` (`IdleSlowdown`).
-    public var slowdown: Bool
+    package var slowdown: Bool
 
-    public static let sides = 16...8192
-    public static let fpsRange = 1...120
-    public static let qualityRange = 1...100
+    package static let sides = 16...8192
+    package static let fpsRange = 1...120
+    package static let qualityRange = 1...100
 
-    public init(size: FrameSize = FrameSize(width: 640, height: 480), fps: Int = 15, quality: Int = 80, slowdown: Bool = true) {
+    package init(size: FrameSize = FrameSize(width: 640, height: 480), fps: Int = 15, quality: Int = 80, slowdown: Bool = true) {
         self.size = size
         self.fps = fps
         self.quality = quality
         self.slowdown = slowdown
     }
 
-    public init(reading section: inout ProfileSection) {
+    package init(reading section: inout ProfileSection) {
         let defaults = CameraSettings()
         self.size = section.size("size", sides: Self.sides, default: defaults.size) ?? defaults.size
         self.fps = section.integer("fps", in: Self.fpsRange, default: defaults.fps) ?? defaults.fps
@@ -26,5 +26,5 @@ public struct CameraSettings: Sendable, Equatable, CustomStringConvertible {
         self.slowdown = section.boolean("slowdown", default: defaults.slowdown) ?? defaults.slowdown
     }
 
-    public var description: String { "\(size) at \(fps) fps, JPEG quality \(quality)\(slowdown ? "" : ", no idle slowdown")" }
+    package var description: String { "\(size) at \(fps) fps, JPEG quality \(quality)\(slowdown ? "" : ", no idle slowdown")" }
 }

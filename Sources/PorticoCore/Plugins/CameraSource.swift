@@ -6,7 +6,7 @@ import Logging
 /// already JPEG-encoded, into the hub; it never knows who watches. It reports how it
 /// is doing (capture and encode rates, drops, whether it has a picture) in the hub's
 /// `telemetry`.
-public protocol CameraSource: Sendable {
+package protocol CameraSource: Sendable {
     /// Captures until the task is cancelled, then releases the device and returns.
     /// Throws only for a failure the daemon cannot ride out.
     func run(publishingInto hub: FrameHub, logger: Logger) async throws
@@ -21,5 +21,5 @@ public protocol CameraSource: Sendable {
 }
 
 extension CameraSource {
-    public func checkHardware() -> HardwareCheck? { nil }
+    package func checkHardware() -> HardwareCheck? { nil }
 }

@@ -4,7 +4,7 @@
 /// Policies only compute; the election state machine sends the claims, compares terms
 /// and asks the router, so every policy converges the same way and differs only in
 /// how fast and how quietly.
-public protocol ElectionPolicy: Sendable {
+package protocol ElectionPolicy: Sendable {
     /// The wait before claiming, given this camera and the others it knows of.
     /// `attempt` counts this camera's claims since the last representative, for back-off.
     func claimDelay(for candidate: ElectionCandidate, among peers: [ElectionCandidate], attempt: Int) -> Duration
@@ -20,19 +20,19 @@ public protocol ElectionPolicy: Sendable {
 
 extension ElectionPolicy {
     /// Lower id stays: any strict order will do, and ids are unique.
-    public func prefers(_ other: ElectionCandidate, over me: ElectionCandidate) -> Bool {
+    package func prefers(_ other: ElectionCandidate, over me: ElectionCandidate) -> Bool {
         other.id < me.id
     }
 }
 
 /// What an election policy may know about a camera.
-public struct ElectionCandidate: Sendable, Equatable {
-    public var id: String
-    public var externalPort: Int?
+package struct ElectionCandidate: Sendable, Equatable {
+    package var id: String
+    package var externalPort: Int?
     /// A value unique to the hardware (MAC address, serial), for the server-value policy.
-    public var serverValue: String
+    package var serverValue: String
 
-    public init(id: String, externalPort: Int?, serverValue: String) {
+    package init(id: String, externalPort: Int?, serverValue: String) {
         self.id = id
         self.externalPort = externalPort
         self.serverValue = serverValue

@@ -4,29 +4,29 @@ import Glibc
 
 /// The `[election]` keys every election policy shares: the heartbeat, the site key and
 /// where cameras talk.
-public struct ElectionSettings: Sendable, Equatable, CustomStringConvertible {
+package struct ElectionSettings: Sendable, Equatable, CustomStringConvertible {
     /// How often the representative sends its inquiry, the heartbeat the others watch.
-    public var inquiry: Duration
+    package var inquiry: Duration
     /// Inquiries missed in a row before the representative counts as gone.
-    public var missed: Int
+    package var missed: Int
     /// Shared by every camera of the site; messages under another key are dropped.
-    public var siteKey: [UInt8]
-    public var keyFile: String
-    public var group: String
-    public var port: Int
+    package var siteKey: [UInt8]
+    package var keyFile: String
+    package var group: String
+    package var port: Int
     /// Unique to this board, for the server-value policy; empty: the interface's MAC address.
-    public var serverValue: String
+    package var serverValue: String
     /// Each message is sent this many times (each its own sequence number): on a lossy LAN a
     /// heartbeat lost twice in a row would otherwise start a needless election. A message
     /// crosses two switch ports, so at 20% loss per port one copy in three is lost, and
     /// all three copies of one in twenty; the copies of one inquiry get one report.
-    public var copies: Int
+    package var copies: Int
     /// The representative also lists the router's `portico:` mappings at addresses no
     /// camera of the site has spoken from, marked unverified: for sites with cameras that
     /// take no part in the election. Off by default, since any LAN host can add such a mapping.
-    public var listsUnverified: Bool
+    package var listsUnverified: Bool
 
-    public init(reading section: inout ProfileSection) {
+    package init(reading section: inout ProfileSection) {
         inquiry = section.duration("inquiry", in: .milliseconds(100) ... .seconds(3600), default: .seconds(1)) ?? .seconds(1)
         missed = section.integer("missed", in: 2...10, default: 2) ?? 2
         group = section.string("group", default: "239.255.42.42") ?? "239.255.42.42"
@@ -61,7 +61,7 @@ public struct ElectionSettings: Sendable, Equatable, CustomStringConvertible {
         }
     }
 
-    public var description: String {
+    package var description: String {
         "inquiry every \(ProfileDuration.format(inquiry)), gone after \(missed) missed, on \(group):\(port), key from \(keyFile)\(listsUnverified ? ", unverified router entries listed" : "")"
     }
 }

@@ -4,7 +4,7 @@
 /// `MappingError`; the registration state machine decides what to ask for and when.
 /// Calls may block on the network for up to the profile's `[mapping] timeout`; a
 /// backend runs its C library off the concurrency pool.
-public protocol MappingBackend: Sendable {
+package protocol MappingBackend: Sendable {
     /// Whether the router's mapping table can be read (UPnP can, NAT-PMP cannot); without
     /// it the directory is built from peer reports alone.
     var canListMappings: Bool { get }
@@ -35,24 +35,24 @@ public protocol MappingBackend: Sendable {
 
 extension MappingBackend {
     /// By default no: the safe assumption, a port given up before another is asked for.
-    public var keepsSeveralMappingsPerHost: Bool { false }
+    package var keepsSeveralMappingsPerHost: Bool { false }
 
-    public func mapping(externalPort: Int) async throws(MappingError) -> PortMapping? {
+    package func mapping(externalPort: Int) async throws(MappingError) -> PortMapping? {
         try await mappings().first { $0.externalPort == externalPort }
     }
 }
 
-public struct PortMappingRequest: Sendable, Equatable {
-    public var externalPort: Int
+package struct PortMappingRequest: Sendable, Equatable {
+    package var externalPort: Int
     /// This camera's LAN address, where the router forwards to.
-    public var internalAddress: String
-    public var internalPort: Int
+    package var internalAddress: String
+    package var internalPort: Int
     /// Zero asks for a permanent mapping.
-    public var lease: Duration
+    package var lease: Duration
     /// `portico:<camera name>`, how the representative recognises cameras in the router's table.
-    public var description: String
+    package var description: String
 
-    public init(externalPort: Int, internalAddress: String, internalPort: Int, lease: Duration, description: String) {
+    package init(externalPort: Int, internalAddress: String, internalPort: Int, lease: Duration, description: String) {
         self.externalPort = externalPort
         self.internalAddress = internalAddress
         self.internalPort = internalPort
@@ -62,15 +62,15 @@ public struct PortMappingRequest: Sendable, Equatable {
 }
 
 /// One TCP port forwarding on the router.
-public struct PortMapping: Sendable, Equatable, Codable {
-    public var externalPort: Int
-    public var internalAddress: String
-    public var internalPort: Int
+package struct PortMapping: Sendable, Equatable, Codable {
+    package var externalPort: Int
+    package var internalAddress: String
+    package var internalPort: Int
     /// Zero for a permanent mapping.
-    public var lease: Duration
-    public var description: String
+    package var lease: Duration
+    package var description: String
 
-    public init(externalPort: Int, internalAddress: String, internalPort: Int, lease: Duration, description: String) {
+    package init(externalPort: Int, internalAddress: String, internalPort: Int, lease: Duration, description: String) {
         self.externalPort = externalPort
         self.internalAddress = internalAddress
         self.internalPort = internalPort

@@ -1,39 +1,39 @@
 /// The `[mapping]` keys every mapping backend shares.
-public struct MappingSettings: Sendable, Equatable, CustomStringConvertible {
+package struct MappingSettings: Sendable, Equatable, CustomStringConvertible {
     /// The LAN interface the router is reached through; the mapping forwards to its address.
-    public var interface: String
+    package var interface: String
     /// The external port the representative holds, the one address viewers use.
-    public var fixedPort: Int
+    package var fixedPort: Int
     /// Ports the other cameras ask for, in order, when the fixed port is taken.
-    public var ports: PortRange
+    package var ports: PortRange
     /// Lease asked for; renewed at half-life. Short, so a new representative can take over
     /// the fixed port when the router will not let it delete the old mapping.
-    public var lease: Duration
+    package var lease: Duration
     /// Lease of the fixed port, renewed at a third: short, so a new representative takes the
     /// fixed port soon even where the router will not let it delete its predecessor's (the
     /// default of miniupnpd and OpenWrt: `secure_mode`). 3 s: a crash then costs at most
     /// that; a router counting whole seconds may end it a second early, so the renewal
     /// every second still has a second to spare on a lossy link. Once a takeover is seen
     /// to delete a predecessor's mapping, `fixedLeaseWhereDeletable`.
-    public var fixedLease: Duration
+    package var fixedLease: Duration
     /// The fixed port's lease on a router seen to let a successor delete its predecessor's
     /// mapping: the lease no longer decides a failover, and fewer renewals reach the router.
-    public static let fixedLeaseWhereDeletable: Duration = .seconds(10)
+    package static let fixedLeaseWhereDeletable: Duration = .seconds(10)
     /// How long one exchange with the router may take before it counts as unreachable.
     /// The default, 5 s, rides out TCP's retransmissions of a lost SYN (after 1 s, then
     /// 3 s more) on a lossy LAN.
-    public var timeout: Duration
+    package var timeout: Duration
     /// When registration starts: at boot, or only when the registration switch is pressed.
-    public var register: Start
+    package var register: Start
 
-    public enum Start: String, Sendable, Equatable, CaseIterable {
+    package enum Start: String, Sendable, Equatable, CaseIterable {
         case boot
         case `switch`
     }
 
-    public static let portRange = 1...65535
+    package static let portRange = 1...65535
 
-    public init(
+    package init(
         interface: String = "eth0", fixedPort: Int = 8080, ports: PortRange = PortRange(8081, 8099),
         lease: Duration = .seconds(3600), fixedLease: Duration = .seconds(3), timeout: Duration = .seconds(5),
         register: Start = .boot
@@ -47,7 +47,7 @@ public struct MappingSettings: Sendable, Equatable, CustomStringConvertible {
         self.register = register
     }
 
-    public init(reading section: inout ProfileSection) {
+    package init(reading section: inout ProfileSection) {
         let defaults = MappingSettings()
         interface = section.string("interface", default: defaults.interface) ?? defaults.interface
         fixedPort = section.integer("fixed_port", in: Self.portRange, default: defaults.fixedPort) ?? defaults.fixedPort
@@ -63,7 +63,7 @@ public struct MappingSettings: Sendable, Equatable, CustomStringConvertible {
         }
     }
 
-    public var description: String {
+    package var description: String {
         "on \(interface): fixed port \(fixedPort), others from \(ports), lease \(ProfileDuration.format(lease)), registers at \(register.rawValue)"
     }
 }

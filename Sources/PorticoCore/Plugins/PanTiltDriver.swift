@@ -1,7 +1,7 @@
 import Logging
 
 /// Moves the camera: two axes driven by motors the plugin owns.
-public protocol PanTiltDriver: Sendable {
+package protocol PanTiltDriver: Sendable {
     /// Holds the motor lines until the task is cancelled, then de-energises them.
     /// `stateDirectory` is where the position is kept across restarts.
     /// Throws when the motors cannot be driven at all (a line another program holds).
@@ -18,7 +18,7 @@ public protocol PanTiltDriver: Sendable {
     func checkHardware() -> HardwareCheck?
 }
 
-public enum PanTiltCommand: Sendable, Equatable {
+package enum PanTiltCommand: Sendable, Equatable {
     /// To degrees from home.
     case absolute(pan: Double?, tilt: Double?)
     /// By degrees from where the camera points (or from the target of the move in flight).
@@ -32,11 +32,11 @@ public enum PanTiltCommand: Sendable, Equatable {
 }
 
 /// Degrees from the home position.
-public struct PanTiltPosition: Sendable, Equatable, Codable {
-    public var pan: Double
-    public var tilt: Double
+package struct PanTiltPosition: Sendable, Equatable, Codable {
+    package var pan: Double
+    package var tilt: Double
 
-    public init(pan: Double, tilt: Double) {
+    package init(pan: Double, tilt: Double) {
         self.pan = pan
         self.tilt = tilt
     }

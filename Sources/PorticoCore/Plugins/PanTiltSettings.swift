@@ -1,13 +1,13 @@
 /// The `[pan_tilt]` keys every pan/tilt driver shares: the soft limits that keep the
 /// camera off its end stops whichever motors move it, and the named positions the
 /// page offers as buttons.
-public struct PanTiltSettings: Sendable, Equatable, CustomStringConvertible {
-    public var panLimits: ClosedRange<Double>
-    public var tiltLimits: ClosedRange<Double>
+package struct PanTiltSettings: Sendable, Equatable, CustomStringConvertible {
+    package var panLimits: ClosedRange<Double>
+    package var tiltLimits: ClosedRange<Double>
     /// `presets = ["door=30,-5", "drive=-90,10"]`: name, pan and tilt in degrees.
-    public var presets: [(name: String, position: PanTiltPosition)]
+    package var presets: [(name: String, position: PanTiltPosition)]
 
-    public init(reading section: inout ProfileSection) {
+    package init(reading section: inout ProfileSection) {
         let pan = section.integers("pan_limits", in: -360...360, count: 2...2, default: [-170, 170]) ?? [-170, 170]
         let tilt = section.integers("tilt_limits", in: -180...180, count: 2...2, default: [-45, 90]) ?? [-45, 90]
         if pan[0] >= pan[1] { section.reject("pan_limits", .invalidValue, "lower limit is not below the upper", validChoices: ["[LOW, HIGH] with LOW < HIGH"]) }
@@ -46,11 +46,11 @@ public struct PanTiltSettings: Sendable, Equatable, CustomStringConvertible {
         "\(Int(range.lowerBound))…\(Int(range.upperBound))°"
     }
 
-    public var description: String {
+    package var description: String {
         "pan \(Self.format(panLimits)), tilt \(Self.format(tiltLimits))" + (presets.isEmpty ? "" : ", presets \(presets.map(\.name).joined(separator: ", "))")
     }
 
-    public static func == (left: Self, right: Self) -> Bool {
+    package static func == (left: Self, right: Self) -> Bool {
         left.panLimits == right.panLimits && left.tiltLimits == right.tiltLimits
             && left.presets.map(\.name) == right.presets.map(\.name) && left.presets.map(\.position) == right.presets.map(\.position)
     }

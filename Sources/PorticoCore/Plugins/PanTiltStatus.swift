@@ -1,27 +1,27 @@
 /// What the motors are doing, as `/state` and the camera's page show it.
 ///
 /// Field names are snake_case and stable: bring-up scripts read them.
-public struct PanTiltStatus: Sendable, Equatable, Codable {
+package struct PanTiltStatus: Sendable, Equatable, Codable {
     /// Degrees from home; nil when the driver does not know (see `position_detail`).
-    public var position: PanTiltPosition?
+    package var position: PanTiltPosition?
     /// Why the position is not known ("never homed", "a move was cut off"), or how it is.
-    public var position_detail: String
+    package var position_detail: String
     /// Where the move in flight ends; nil when idle or homing.
-    public var target: PanTiltPosition?
-    public var moving: Bool
+    package var target: PanTiltPosition?
+    package var moving: Bool
     /// "idle", "moving", "homing: fast approach", "homing: back off", "homing: slow approach".
-    public var activity: String
+    package var activity: String
     /// Steps from home per axis, the driver's own count.
-    public var pan_steps: Int?
-    public var tilt_steps: Int?
-    public var pan_limits: [Double]
-    public var tilt_limits: [Double]
+    package var pan_steps: Int?
+    package var tilt_steps: Int?
+    package var pan_limits: [Double]
+    package var tilt_limits: [Double]
     /// Named positions from the profile, for the page's preset buttons.
-    public var presets: [String: PanTiltPosition]
+    package var presets: [String: PanTiltPosition]
     /// The last failure (homing found no switch, a line could not be driven).
-    public var last_error: String?
+    package var last_error: String?
 
-    public init(
+    package init(
         position: PanTiltPosition?, position_detail: String, target: PanTiltPosition? = nil, moving: Bool = false,
         activity: String = "idle", pan_steps: Int? = nil, tilt_steps: Int? = nil, pan_limits: [Double], tilt_limits: [Double],
         presets: [String: PanTiltPosition] = [:], last_error: String? = nil

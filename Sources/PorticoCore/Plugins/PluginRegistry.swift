@@ -2,14 +2,14 @@
 ///
 /// The core never names a concrete plugin; the executable fills one of these in a
 /// single place (its list of compiled-in plugins) and hands it to the profile loader.
-public struct PluginRegistry: Sendable {
-    public var cameraSources: [Plugin<CameraSettings, any CameraSource>]
-    public var mappingBackends: [Plugin<MappingSettings, any MappingBackend>]
-    public var electionPolicies: [Plugin<ElectionSettings, any ElectionPolicy>]
-    public var panTiltDrivers: [Plugin<PanTiltSettings, any PanTiltDriver>]
-    public var registrationSwitches: [Plugin<SwitchSettings, any RegistrationSwitch>]
+package struct PluginRegistry: Sendable {
+    package var cameraSources: [Plugin<CameraSettings, any CameraSource>]
+    package var mappingBackends: [Plugin<MappingSettings, any MappingBackend>]
+    package var electionPolicies: [Plugin<ElectionSettings, any ElectionPolicy>]
+    package var panTiltDrivers: [Plugin<PanTiltSettings, any PanTiltDriver>]
+    package var registrationSwitches: [Plugin<SwitchSettings, any RegistrationSwitch>]
 
-    public init(
+    package init(
         cameraSources: [Plugin<CameraSettings, any CameraSource>] = [],
         mappingBackends: [Plugin<MappingSettings, any MappingBackend>] = [],
         electionPolicies: [Plugin<ElectionSettings, any ElectionPolicy>] = [],

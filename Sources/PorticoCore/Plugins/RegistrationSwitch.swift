@@ -3,7 +3,7 @@ import Logging
 /// A hardware button that starts registration (short press) or withdraws the camera
 /// (long press), through the same path as `portico register`, and optionally a light
 /// that shows how registration is going.
-public protocol RegistrationSwitch: Sendable {
+package protocol RegistrationSwitch: Sendable {
     /// Watches the input until the task is cancelled, calling `onPress` once per
     /// debounced press, and shows `light()` on the status LED if there is one.
     /// Throws when the switch cannot be watched at all (a line another program holds).
@@ -18,7 +18,7 @@ public protocol RegistrationSwitch: Sendable {
     func checkHardware() -> HardwareCheck?
 }
 
-public enum SwitchPress: String, Sendable, Equatable, Codable {
+package enum SwitchPress: String, Sendable, Equatable, Codable {
     case short
     case long
 }

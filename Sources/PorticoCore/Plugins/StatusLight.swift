@@ -1,6 +1,6 @@
 /// What a board's status LED says, from registration and the site: one look at the
 /// camera tells whether pressing its switch did anything.
-public enum StatusLight: String, Sendable, Equatable, Codable, CaseIterable {
+package enum StatusLight: String, Sendable, Equatable, Codable, CaseIterable {
     /// Not registered: waiting for the switch, or withdrawn.
     case idle
     /// Asking the router for a port.
@@ -15,7 +15,7 @@ public enum StatusLight: String, Sendable, Equatable, Codable, CaseIterable {
     /// On or off at `time` since the pattern began. Patterns differ in rhythm, not only
     /// in rate, so they can be told apart at a glance: off; slow blink; steady; steady
     /// with a short gap each second; fast blink.
-    public func isOn(at time: Duration) -> Bool {
+    package func isOn(at time: Duration) -> Bool {
         let milliseconds = Int((time.components.seconds * 1000) + time.components.attoseconds / 1_000_000_000_000_000)
         switch self {
         case .idle: return false
@@ -27,7 +27,7 @@ public enum StatusLight: String, Sendable, Equatable, Codable, CaseIterable {
     }
 
     /// The name of the pattern, for `/state` and the README.
-    public var pattern: String {
+    package var pattern: String {
         switch self {
         case .idle: "off"
         case .registering: "blinking once a second"

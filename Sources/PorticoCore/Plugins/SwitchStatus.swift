@@ -1,20 +1,20 @@
 /// The registration switch, as `/state` shows it.
-public struct SwitchStatus: Sendable, Equatable, Codable {
+package struct SwitchStatus: Sendable, Equatable, Codable {
     /// Debounced short presses since start: each one asked to register.
-    public var presses: Int
+    package var presses: Int
     /// Long presses since start: each one withdrew the camera.
-    public var long_presses: Int
+    package var long_presses: Int
     /// Edges the debounce threw away as contact bounce.
-    public var bounces: Int
-    public var last_press: SwitchPress?
+    package var bounces: Int
+    package var last_press: SwitchPress?
     /// Whether the button is held now.
-    public var held: Bool
+    package var held: Bool
     /// What the status LED shows; nil when the board has none.
-    public var light: StatusLight?
+    package var light: StatusLight?
     /// The last failure reading the line.
-    public var last_error: String?
+    package var last_error: String?
 
-    public init(
+    package init(
         presses: Int = 0, long_presses: Int = 0, bounces: Int = 0, last_press: SwitchPress? = nil, held: Bool = false,
         light: StatusLight? = nil, last_error: String? = nil
     ) {

@@ -1,21 +1,21 @@
 /// The `[http]` section: where the camera's own web server listens.
-public struct HTTPSettings: Sendable, Equatable {
-    public var address: String
-    public var port: Int
+package struct HTTPSettings: Sendable, Equatable {
+    package var address: String
+    package var port: Int
     /// The admin credential (`portico passwd` writes it). Without the file every change
     /// is refused: a camera never ships with a default password.
-    public var adminFile: String
+    package var adminFile: String
     /// Who may look: everyone (the default; a directory is meant to be opened from a
     /// phone), or only with the admin password.
-    public var views: Views
+    package var views: Views
     /// Who may log in and change the camera: only clients on its LAN (the default), or
     /// anyone who has the password.
-    public var adminFrom: AdminFrom
+    package var adminFrom: AdminFrom
     /// The IPv4 address of a reverse proxy that terminates HTTPS in front of the camera:
     /// its `X-Forwarded-For` and `X-Forwarded-Proto` are believed (`RequestClient`).
-    public var tlsProxy: String?
+    package var tlsProxy: String?
 
-    public enum AdminFrom: String, Sendable, Equatable, CaseIterable {
+    package enum AdminFrom: String, Sendable, Equatable, CaseIterable {
         case lan
         /// The LAN, and anyone who comes through `tls_proxy` over HTTPS: the password
         /// never crosses the internet in clear text, while plain HTTP from outside (the
@@ -24,12 +24,12 @@ public struct HTTPSettings: Sendable, Equatable {
         case anywhere
     }
 
-    public enum Views: String, Sendable, Equatable, CaseIterable {
+    package enum Views: String, Sendable, Equatable, CaseIterable {
         case open
         case admin
     }
 
-    public init(
+    package init(
         address: String = "0.0.0.0", port: Int = 8080, adminFile: String = "/etc/portico/admin", views: Views = .open,
         adminFrom: AdminFrom = .lan, tlsProxy: String? = nil
     ) {
@@ -42,7 +42,7 @@ public struct HTTPSettings: Sendable, Equatable {
     }
 
     /// `configurationDirectory` holds the admin file unless the section names another.
-    public init(reading section: inout ProfileSection, configurationDirectory: String = ProfileLoader.configurationDirectory) {
+    package init(reading section: inout ProfileSection, configurationDirectory: String = ProfileLoader.configurationDirectory) {
         let defaults = HTTPSettings(adminFile: configurationDirectory + "/admin")
         address = section.string("address", default: defaults.address) ?? defaults.address
         port = section.integer("port", in: 1...65535, default: defaults.port) ?? defaults.port
@@ -70,8 +70,8 @@ public struct HTTPSettings: Sendable, Equatable {
     }
 }
 
-public enum IPv4 {
-    public static func isDottedQuad(_ text: String) -> Bool {
+package enum IPv4 {
+    package static func isDottedQuad(_ text: String) -> Bool {
         let parts = text.split(separator: ".", omittingEmptySubsequences: false)
         return parts.count == 4 && parts.allSatisfy { part in
             !part.isEmpty && part.count <= 3 && part.allSatisfy(\.isNumber) && (Int(part) ?? 256) <= 255

@@ -1,14 +1,14 @@
 /// An inclusive range of TCP/UDP ports, written `8081-8099` (or a single `8081`).
-public struct PortRange: Sendable, Hashable, CustomStringConvertible {
-    public var lower: Int
-    public var upper: Int
+package struct PortRange: Sendable, Hashable, CustomStringConvertible {
+    package var lower: Int
+    package var upper: Int
 
-    public init(_ lower: Int, _ upper: Int) {
+    package init(_ lower: Int, _ upper: Int) {
         self.lower = lower
         self.upper = upper
     }
 
-    public init?(parsing text: String) {
+    package init?(parsing text: String) {
         let parts = text.split(separator: "-", omittingEmptySubsequences: false)
         guard (1...2).contains(parts.count),
               parts.allSatisfy({ !$0.isEmpty && $0.allSatisfy(\.isNumber) }),
@@ -17,8 +17,8 @@ public struct PortRange: Sendable, Hashable, CustomStringConvertible {
         self.init(lower, upper)
     }
 
-    public var description: String { lower == upper ? "\(lower)" : "\(lower)-\(upper)" }
+    package var description: String { lower == upper ? "\(lower)" : "\(lower)-\(upper)" }
 
     /// Never traps, even for a range written backwards (which the profile refuses).
-    public func contains(_ port: Int) -> Bool { lower <= port && port <= upper }
+    package func contains(_ port: Int) -> Bool { lower <= port && port <= upper }
 }

@@ -2,11 +2,11 @@
 /// lines and the order of keys are left out, so a profile edited without changing
 /// what it asks for compares equal to the one before. A reload compares these to know
 /// which pieces of a running board to restart.
-public struct ProfileContents: Sendable, Equatable {
+package struct ProfileContents: Sendable, Equatable {
     /// Keyed by section name; `""` holds the keys above the first section.
-    public private(set) var sections: [String: [String: ProfileValue.Kind]]
+    package private(set) var sections: [String: [String: ProfileValue.Kind]]
 
-    public init(_ document: ProfileDocument) {
+    package init(_ document: ProfileDocument) {
         sections = [:]
         for table in [document.root] + document.sections {
             var values: [String: ProfileValue.Kind] = [:]
@@ -18,7 +18,7 @@ public struct ProfileContents: Sendable, Equatable {
 
     /// The names of the sections that differ between `self` and `other`, an added or a
     /// removed one included, sorted; `""` stands for the keys above the first section.
-    public func changedSections(from other: ProfileContents) -> [String] {
+    package func changedSections(from other: ProfileContents) -> [String] {
         Set(sections.keys).union(other.sections.keys).filter { sections[$0] != other.sections[$0] }.sorted()
     }
 

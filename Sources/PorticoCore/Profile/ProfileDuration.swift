@@ -1,10 +1,10 @@
 /// Durations as profiles write them: `500ms`, `2s`, `1.5s`, `5m`, `1h`.
-public enum ProfileDuration {
+package enum ProfileDuration {
     static let units: [(suffix: String, seconds: Double)] = [
         ("ms", 0.001), ("s", 1), ("m", 60), ("h", 3600),
     ]
 
-    public static func parse(_ text: String) -> Duration? {
+    package static func parse(_ text: String) -> Duration? {
         for unit in units where text.hasSuffix(unit.suffix) {
             let number = text.dropLast(unit.suffix.count)
             // "5ms" also ends in "s": take the longest suffix that leaves a plain number.
@@ -19,7 +19,7 @@ public enum ProfileDuration {
     }
 
     /// The shortest way to write `duration` in a profile, for messages.
-    public static func format(_ duration: Duration) -> String {
+    package static func format(_ duration: Duration) -> String {
         let (seconds, attoseconds) = duration.components
         let milliseconds = seconds * 1000 + attoseconds / 1_000_000_000_000_000
         if milliseconds % 3_600_000 == 0 && milliseconds > 0 { return "\(milliseconds / 3_600_000)h" }

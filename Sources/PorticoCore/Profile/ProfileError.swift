@@ -3,40 +3,40 @@
 /// Board engineers fix profiles from the message alone, as they would a Klipper
 /// config: the message names the file, line and column, the section and key,
 /// what is wrong, and what would be accepted instead.
-public struct ProfileError: Error, Sendable, Equatable, CustomStringConvertible {
+package struct ProfileError: Error, Sendable, Equatable, CustomStringConvertible {
     /// What kind of problem this is; tests and tools match on it, people read `message`.
-    public struct Code: Hashable, Sendable, CustomStringConvertible {
-        public let name: String
-        public var description: String { name }
+    package struct Code: Hashable, Sendable, CustomStringConvertible {
+        package let name: String
+        package var description: String { name }
 
-        public static let syntax = Code(name: "syntax")
-        public static let unsupportedSyntax = Code(name: "unsupported-syntax")
-        public static let duplicateKey = Code(name: "duplicate-key")
-        public static let duplicateSection = Code(name: "duplicate-section")
-        public static let unknownSection = Code(name: "unknown-section")
-        public static let unknownKey = Code(name: "unknown-key")
-        public static let missingKey = Code(name: "missing-key")
-        public static let wrongType = Code(name: "wrong-type")
-        public static let outOfRange = Code(name: "out-of-range")
-        public static let invalidValue = Code(name: "invalid-value")
-        public static let unknownPlugin = Code(name: "unknown-plugin")
-        public static let unreadable = Code(name: "unreadable")
+        package static let syntax = Code(name: "syntax")
+        package static let unsupportedSyntax = Code(name: "unsupported-syntax")
+        package static let duplicateKey = Code(name: "duplicate-key")
+        package static let duplicateSection = Code(name: "duplicate-section")
+        package static let unknownSection = Code(name: "unknown-section")
+        package static let unknownKey = Code(name: "unknown-key")
+        package static let missingKey = Code(name: "missing-key")
+        package static let wrongType = Code(name: "wrong-type")
+        package static let outOfRange = Code(name: "out-of-range")
+        package static let invalidValue = Code(name: "invalid-value")
+        package static let unknownPlugin = Code(name: "unknown-plugin")
+        package static let unreadable = Code(name: "unreadable")
     }
 
-    public var code: Code
+    package var code: Code
     /// The file as the user named it, so the message can be pasted into an editor.
-    public var file: String
+    package var file: String
     /// 1-based; 0 when the problem is the file as a whole (unreadable, missing key in a section that is absent).
-    public var line: Int
+    package var line: Int
     /// 1-based; 0 when not known.
-    public var column: Int
+    package var column: Int
     /// `section.key`, `section` or the top-level key name; empty for syntax errors.
-    public var key: String
-    public var message: String
+    package var key: String
+    package var message: String
     /// What would be accepted instead, already phrased for the reader.
-    public var validChoices: [String]
+    package var validChoices: [String]
 
-    public init(
+    package init(
         _ code: Code, file: String, line: Int, column: Int = 0, key: String = "",
         message: String, validChoices: [String] = []
     ) {
@@ -52,7 +52,7 @@ public struct ProfileError: Error, Sendable, Equatable, CustomStringConvertible 
     /// A value as a message quotes it: at most `limit` characters, the rest elided, with
     /// control characters shown as '?'. A value of a kilobyte would push the key and the
     /// valid choices out of a terminal line, and a control character could rewrite it.
-    public static func shortened(_ text: String, limit: Int = 40) -> String {
+    package static func shortened(_ text: String, limit: Int = 40) -> String {
         var out = ""
         var count = 0
         for character in text {
@@ -63,7 +63,7 @@ public struct ProfileError: Error, Sendable, Equatable, CustomStringConvertible 
         return out
     }
 
-    public var description: String {
+    package var description: String {
         var place = file
         if line > 0 { place += ":\(line)" }
         if line > 0 && column > 0 { place += ":\(column)" }
@@ -76,14 +76,14 @@ public struct ProfileError: Error, Sendable, Equatable, CustomStringConvertible 
 }
 
 /// Every problem found in one profile: it is validated as a whole, so one run lists them all.
-public struct ProfileErrors: Error, Sendable, CustomStringConvertible {
-    public var errors: [ProfileError]
+package struct ProfileErrors: Error, Sendable, CustomStringConvertible {
+    package var errors: [ProfileError]
 
-    public init(_ errors: [ProfileError]) {
+    package init(_ errors: [ProfileError]) {
         self.errors = errors
     }
 
-    public var description: String {
+    package var description: String {
         errors.map(\.description).joined(separator: "\n")
     }
 }

@@ -7,24 +7,24 @@ import Darwin
 #endif
 
 /// Turns a profile file into a `Profile`, or into the complete list of what is wrong with it.
-public struct ProfileLoader: Sendable {
-    public let registry: PluginRegistry
+package struct ProfileLoader: Sendable {
+    package let registry: PluginRegistry
     /// Where the board's settings live: the admin file's default place.
-    public let configurationDirectory: String
+    package let configurationDirectory: String
 
     /// The board's settings folder, as the service unit names it (`ConfigurationDirectory=`).
-    public static let configurationDirectory = "/etc/portico"
+    package static let configurationDirectory = "/etc/portico"
 
-    public init(registry: PluginRegistry, configurationDirectory: String = ProfileLoader.configurationDirectory) {
+    package init(registry: PluginRegistry, configurationDirectory: String = ProfileLoader.configurationDirectory) {
         self.registry = registry
         self.configurationDirectory = configurationDirectory
     }
 
     /// Profiles are small; anything larger than this is not a profile.
-    public static let maximumSize = 256 * 1024
+    package static let maximumSize = 256 * 1024
 
     /// Loads `path`, a profile file or a board folder holding `profile.toml`.
-    public func load(path: String) throws(ProfileErrors) -> Profile {
+    package func load(path: String) throws(ProfileErrors) -> Profile {
         let file = Self.resolve(path)
         let text: String
         do {
@@ -35,7 +35,7 @@ public struct ProfileLoader: Sendable {
         return try load(text: text, file: file)
     }
 
-    public func load(text: String, file: String) throws(ProfileErrors) -> Profile {
+    package func load(text: String, file: String) throws(ProfileErrors) -> Profile {
         let document = try ProfileParser.parse(text, file: file)
         var errors: [ProfileError] = []
 
@@ -123,7 +123,7 @@ public struct ProfileLoader: Sendable {
     }
 
     /// A board folder stands for the `profile.toml` inside it.
-    public static func resolve(_ path: String) -> String {
+    package static func resolve(_ path: String) -> String {
         var info = stat()
         if stat(path, &info) == 0 && (info.st_mode & S_IFMT) == S_IFDIR {
             return path.hasSuffix("/") ? path + "profile.toml" : path + "/profile.toml"
@@ -132,7 +132,7 @@ public struct ProfileLoader: Sendable {
     }
 
     /// The text of `file`; `what` names it in the message ("the profile", "the site key").
-    public static func read(_ file: String, what: String = "the profile") throws(ProfileError) -> String {
+    package static func read(_ file: String, what: String = "the profile") throws(ProfileError) -> String {
         let fd = open(file, O_RDONLY | O_CLOEXEC)
         guard fd >= 0 else {
             let reason = String(cString: strerror(errno))

@@ -1,13 +1,13 @@
 /// The file and the positions of some keys of one section, kept by a plugin so that a
 /// problem found later on the hardware (a size the camera lacks, a GPIO line another
 /// program holds) points at the profile line that asked for it.
-public struct ProfileOrigin: Sendable, Equatable {
-    public var file: String
-    public var section: String
-    public var header: SourcePosition
-    public var positions: [String: SourcePosition]
+package struct ProfileOrigin: Sendable, Equatable {
+    package var file: String
+    package var section: String
+    package var header: SourcePosition
+    package var positions: [String: SourcePosition]
 
-    public init(section: ProfileSection, keys: [String]) {
+    package init(section: ProfileSection, keys: [String]) {
         file = section.file
         self.section = section.name
         header = section.headerPosition
@@ -19,7 +19,7 @@ public struct ProfileOrigin: Sendable, Equatable {
 
     /// A problem with `key` found on the hardware, as a profile error at the key's value
     /// (or at the section header when the key was left to its default).
-    public func problem(_ key: String, _ message: String, valid: [String] = []) -> ProfileError {
+    package func problem(_ key: String, _ message: String, valid: [String] = []) -> ProfileError {
         let position = positions[key] ?? header
         return ProfileError(
             .invalidValue, file: file, line: position.line, column: position.column,

@@ -9,7 +9,7 @@
 /// Parsing carries on past a bad line, so one run lists every syntax problem. Nothing in
 /// a file can trap or exhaust it: arrays are one level deep, numbers are read with
 /// overflow checked, and values quoted back in messages are shortened.
-public struct ProfileParser {
+package struct ProfileParser {
     private let file: String
     private let bytes: [UInt8]
     private var index = 0
@@ -23,7 +23,7 @@ public struct ProfileParser {
     }
 
     /// Parses `text`, naming `file` in positions and errors.
-    public static func parse(_ text: String, file: String) throws(ProfileErrors) -> ProfileDocument {
+    package static func parse(_ text: String, file: String) throws(ProfileErrors) -> ProfileDocument {
         var parser = ProfileParser(file: file, text: text)
         let document = parser.document()
         if !parser.errors.isEmpty { throw ProfileErrors(parser.errors) }

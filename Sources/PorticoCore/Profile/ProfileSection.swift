@@ -5,17 +5,17 @@
 /// So the valid keys of a section are exactly those its family and its plugin read,
 /// and the "unknown key" message can list them without a second list to keep in step.
 /// A bad value is recorded and reading goes on, so one run reports every problem.
-public struct ProfileSection: Sendable {
+package struct ProfileSection: Sendable {
     /// Empty for the top of the file.
-    public let name: String
-    public let file: String
+    package let name: String
+    package let file: String
     /// Where `[name]` is written; missing keys are reported there.
-    public let headerPosition: SourcePosition
+    package let headerPosition: SourcePosition
     private let entries: [ProfileEntry]
     private var known: [String] = []
-    public private(set) var errors: [ProfileError] = []
+    package private(set) var errors: [ProfileError] = []
 
-    public init(_ table: ProfileTable, file: String) {
+    package init(_ table: ProfileTable, file: String) {
         self.name = table.name
         self.file = file
         self.headerPosition = table.headerPosition
@@ -23,24 +23,24 @@ public struct ProfileSection: Sendable {
     }
 
     /// The key as messages show it: `camera.fps`, or `name` at the top of the file.
-    public func qualified(_ key: String) -> String {
+    package func qualified(_ key: String) -> String {
         name.isEmpty ? key : "\(name).\(key)"
     }
 
-    public func contains(_ key: String) -> Bool {
+    package func contains(_ key: String) -> Bool {
         entries.contains { $0.key == key }
     }
 
     /// Where the value of `key` is written, for messages about it found later (a device
     /// that does not offer the size the profile asks for).
-    public func position(of key: String) -> SourcePosition? {
+    package func position(of key: String) -> SourcePosition? {
         entries.first { $0.key == key }?.value.position
     }
 
     // MARK: - Typed reads
 
     /// A string; `default: nil` makes the key required.
-    public mutating func string(_ key: String, default fallback: String? = nil) -> String? {
+    package mutating func string(_ key: String, default fallback: String? = nil) -> String? {
         read(key, default: fallback, expected: "a string in quotes") { value in
             if case .string(let text) = value.kind { return .success(text) }
             return .wrongType
@@ -48,7 +48,7 @@ public struct ProfileSection: Sendable {
     }
 
     /// A string that must be one of `choices`.
-    public mutating func choice(_ key: String, from choices: [String], default fallback: String? = nil) -> String? {
+    package mutating func choice(_ key: String, from choices: [String], default fallback: String? = nil) -> String? {
         read(key, default: fallback, expected: "a string in quotes") { value in
             guard case .string(let text) = value.kind else { return .wrongType }
             return choices.contains(text)
@@ -57,7 +57,7 @@ public struct ProfileSection: Sendable {
         }
     }
 
-    public mutating func integer(_ key: String, in range: ClosedRange<Int>, default fallback: Int? = nil) -> Int? {
+    package mutating func integer(_ key: String, in range: ClosedRange<Int>, default fallback: Int? = nil) -> Int? {
         read(key, default: fallback, expected: "an integer") { value in
             guard case .integer(let number) = value.kind else { return .wrongType }
             return range.contains(number)
@@ -66,7 +66,7 @@ public struct ProfileSection: Sendable {
         }
     }
 
-    public mutating func boolean(_ key: String, default fallback: Bool? = nil) -> Bool? {
+    package mutating func boolean(_ key: String, default fallback: Bool? = nil) -> Bool? {
         read(key, default: fallback, expected: "true or false") { value in
             if case .boolean(let flag) = value.kind { return .success(flag) }
             return .wrongType
@@ -74,7 +74,7 @@ public struct ProfileSection: Sendable {
     }
 
     /// A picture size `WIDTHxHEIGHT`, each side within `sides` and even (4:2:0 chroma needs pairs of pixels).
-    public mutating func size(_ key: String, sides: ClosedRange<Int>, default fallback: FrameSize? = nil) -> FrameSize? {
+    package mutating func size(_ key: String, sides: ClosedRange<Int>, default fallback: FrameSize? = nil) -> FrameSize? {
         read(key, default: fallback, expected: "a size in quotes like \"1280x720\"") { value in
             guard case .string(let text) = value.kind else { return .wrongType }
             guard let size = FrameSize(parsing: text) else {
@@ -91,7 +91,7 @@ public struct ProfileSection: Sendable {
         }
     }
 
-    public mutating func duration(_ key: String, in range: ClosedRange<Duration>, default fallback: Duration? = nil) -> Duration? {
+    package mutating func duration(_ key: String, in range: ClosedRange<Duration>, default fallback: Duration? = nil) -> Duration? {
         read(key, default: fallback, expected: "a duration in quotes like \"500ms\", \"2s\" or \"1h\"") { value in
             guard case .string(let text) = value.kind else { return .wrongType }
             guard let duration = ProfileDuration.parse(text) else {
@@ -107,7 +107,7 @@ public struct ProfileSection: Sendable {
     }
 
     /// A port range `"8081-8099"`, each end within `ports`.
-    public mutating func portRange(_ key: String, within ports: ClosedRange<Int>, default fallback: PortRange? = nil) -> PortRange? {
+    package mutating func portRange(_ key: String, within ports: ClosedRange<Int>, default fallback: PortRange? = nil) -> PortRange? {
         read(key, default: fallback, expected: "a port range in quotes like \"8081-8099\"") { value in
             guard case .string(let text) = value.kind else { return .wrongType }
             guard let range = PortRange(parsing: text), range.lower <= range.upper else {
@@ -121,7 +121,7 @@ public struct ProfileSection: Sendable {
     }
 
     /// An array of integers, each within `range`, with a length within `count`.
-    public mutating func integers(
+    package mutating func integers(
         _ key: String, in range: ClosedRange<Int>, count: ClosedRange<Int>, default fallback: [Int]? = nil
     ) -> [Int]? {
         read(key, default: fallback, expected: "an array of integers like [17, 18, 27, 22]") { value in
@@ -143,7 +143,7 @@ public struct ProfileSection: Sendable {
     }
 
     /// An array of strings, with a length within `count`.
-    public mutating func strings(_ key: String, count: ClosedRange<Int>, default fallback: [String]? = nil) -> [String]? {
+    package mutating func strings(_ key: String, count: ClosedRange<Int>, default fallback: [String]? = nil) -> [String]? {
         read(key, default: fallback, expected: "an array of strings like [\"door=30,-5\"]") { value in
             guard case .array(let elements) = value.kind else { return .wrongType }
             var texts: [String] = []
@@ -159,14 +159,14 @@ public struct ProfileSection: Sendable {
     }
 
     /// Records a problem with `key` found by the caller (a plugin's own check), pointing at its value.
-    public mutating func reject(_ key: String, _ code: ProfileError.Code, _ message: String, validChoices: [String] = []) {
+    package mutating func reject(_ key: String, _ code: ProfileError.Code, _ message: String, validChoices: [String] = []) {
         let position = position(of: key) ?? headerPosition
         errors.append(ProfileError(code, file: file, line: position.line, column: position.column,
                                    key: qualified(key), message: message, validChoices: validChoices))
     }
 
     /// Reports every key nobody read, listing the ones that were, and returns all errors of the section.
-    public mutating func finish() -> [ProfileError] {
+    package mutating func finish() -> [ProfileError] {
         for entry in entries where !known.contains(entry.key) {
             let where_ = name.isEmpty ? "at the top of the profile" : "in [\(name)]"
             errors.append(ProfileError(

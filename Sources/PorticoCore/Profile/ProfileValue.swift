@@ -1,17 +1,17 @@
 /// A place in a profile file.
-public struct SourcePosition: Sendable, Equatable {
-    public var line: Int
-    public var column: Int
+package struct SourcePosition: Sendable, Equatable {
+    package var line: Int
+    package var column: Int
 
-    public init(line: Int, column: Int) {
+    package init(line: Int, column: Int) {
         self.line = line
         self.column = column
     }
 }
 
 /// A value as written in the profile, with where it was written.
-public struct ProfileValue: Sendable, Equatable {
-    public enum Kind: Sendable, Equatable {
+package struct ProfileValue: Sendable, Equatable {
+    package enum Kind: Sendable, Equatable {
         case string(String)
         case integer(Int)
         case float(Double)
@@ -19,16 +19,16 @@ public struct ProfileValue: Sendable, Equatable {
         case array([ProfileValue])
     }
 
-    public var kind: Kind
-    public var position: SourcePosition
+    package var kind: Kind
+    package var position: SourcePosition
 
-    public init(_ kind: Kind, at position: SourcePosition) {
+    package init(_ kind: Kind, at position: SourcePosition) {
         self.kind = kind
         self.position = position
     }
 
     /// The TOML type name, as used in "expected X, found Y" messages.
-    public var typeName: String {
+    package var typeName: String {
         switch kind {
         case .string: "string"
         case .integer: "integer"
@@ -40,25 +40,25 @@ public struct ProfileValue: Sendable, Equatable {
 }
 
 /// One `key = value` line.
-public struct ProfileEntry: Sendable, Equatable {
-    public var key: String
+package struct ProfileEntry: Sendable, Equatable {
+    package var key: String
     /// Where the key starts: errors about the key itself (unknown, duplicate) point here.
-    public var keyPosition: SourcePosition
-    public var value: ProfileValue
+    package var keyPosition: SourcePosition
+    package var value: ProfileValue
 }
 
 /// The keys of one `[section]`, or of the top of the file before any section.
-public struct ProfileTable: Sendable, Equatable {
+package struct ProfileTable: Sendable, Equatable {
     /// Empty for the top of the file.
-    public var name: String
+    package var name: String
     /// Where the `[section]` header is; line 0 for the top of the file.
-    public var headerPosition: SourcePosition
-    public var entries: [ProfileEntry]
+    package var headerPosition: SourcePosition
+    package var entries: [ProfileEntry]
 }
 
 /// A parsed profile file: its tables in file order, each entry with its position.
-public struct ProfileDocument: Sendable, Equatable {
-    public var file: String
-    public var root: ProfileTable
-    public var sections: [ProfileTable]
+package struct ProfileDocument: Sendable, Equatable {
+    package var file: String
+    package var root: ProfileTable
+    package var sections: [ProfileTable]
 }

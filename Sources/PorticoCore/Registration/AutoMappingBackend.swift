@@ -6,42 +6,42 @@ import Synchronization
 /// The order is the registry's: UPnP first, because only it can list the router's
 /// table, which the representative's directory wants. The choice is kept until the
 /// chosen backend finds the router unreachable; then the next call asks them all again.
-public final class AutoMappingBackend: MappingBackend {
+package final class AutoMappingBackend: MappingBackend {
     private let candidates: [(name: String, backend: any MappingBackend)]
     private let timeout: Duration
     private let chosen = Mutex<Int?>(nil)
 
-    public init(candidates: [(name: String, backend: any MappingBackend)], timeout: Duration) {
+    package init(candidates: [(name: String, backend: any MappingBackend)], timeout: Duration) {
         self.candidates = candidates
         self.timeout = timeout
     }
 
     /// The name of the backend in use, nil before the first exchange.
-    public var chosenName: String? { chosen.withLock { $0 }.map { candidates[$0].name } }
+    package var chosenName: String? { chosen.withLock { $0 }.map { candidates[$0].name } }
 
-    public var canListMappings: Bool {
+    package var canListMappings: Bool {
         chosen.withLock { $0 }.map { candidates[$0].backend.canListMappings } ?? candidates.contains { $0.backend.canListMappings }
     }
 
-    public var routerGeneration: Int { candidates.reduce(0) { $0 + $1.backend.routerGeneration } }
+    package var routerGeneration: Int { candidates.reduce(0) { $0 + $1.backend.routerGeneration } }
 
-    public func externalAddress() async throws(MappingError) -> String {
+    package func externalAddress() async throws(MappingError) -> String {
         try await using { (backend) async throws(MappingError) in try await backend.externalAddress() }
     }
 
-    public func map(_ request: PortMappingRequest) async throws(MappingError) -> PortMapping {
+    package func map(_ request: PortMappingRequest) async throws(MappingError) -> PortMapping {
         try await using { (backend) async throws(MappingError) in try await backend.map(request) }
     }
 
-    public func unmap(externalPort: Int) async throws(MappingError) {
+    package func unmap(externalPort: Int) async throws(MappingError) {
         try await using { (backend) async throws(MappingError) in try await backend.unmap(externalPort: externalPort) }
     }
 
-    public func mappings() async throws(MappingError) -> [PortMapping] {
+    package func mappings() async throws(MappingError) -> [PortMapping] {
         try await using { (backend) async throws(MappingError) in try await backend.mappings() }
     }
 
-    public func mapping(externalPort: Int) async throws(MappingError) -> PortMapping? {
+    package func mapping(externalPort: Int) async throws(MappingError) -> PortMapping? {
         try await using { (backend) async throws(MappingError) in try await backend.mapping(externalPort: externalPort) }
     }
 
@@ -94,7 +94,7 @@ public final class AutoMappingBackend: MappingBackend {
 extension AutoMappingBackend {
     /// The `auto` plugin over `plugins`, in order of preference; each reads its own keys
     /// from the same `[mapping]` section.
-    public static func plugin(choosingAmong plugins: [Plugin<MappingSettings, any MappingBackend>]) -> Plugin<MappingSettings, any MappingBackend> {
+    package static func plugin(choosingAmong plugins: [Plugin<MappingSettings, any MappingBackend>]) -> Plugin<MappingSettings, any MappingBackend> {
         Plugin(name: "auto", summary: "asks \(plugins.map(\.name).joined(separator: " and ")) at once and uses the first that answers, in that order") { section, settings in
             var built: [(name: String, backend: any MappingBackend)] = []
             for plugin in plugins {

@@ -3,8 +3,8 @@
 /// A router whose "external" address is private, shared (CGNAT) or reserved is itself
 /// behind another NAT: mappings on it do not reach the internet, and the camera says so
 /// instead of handing out URLs that cannot work.
-public enum ExternalAddress {
-    public enum Kind: String, Sendable, Equatable, Codable {
+package enum ExternalAddress {
+    package enum Kind: String, Sendable, Equatable, Codable {
         case `public`
         case `private`
         case sharedCGNAT = "cgnat"
@@ -12,7 +12,7 @@ public enum ExternalAddress {
         case invalid
     }
 
-    public static func classify(_ address: String) -> Kind {
+    package static func classify(_ address: String) -> Kind {
         let parts = address.split(separator: ".", omittingEmptySubsequences: false).map { Int($0) }
         guard parts.count == 4, parts.allSatisfy({ $0 != nil && (0...255).contains($0!) }) else { return .invalid }
         let a = parts[0]!, b = parts[1]!, c = parts[2]!
@@ -27,7 +27,7 @@ public enum ExternalAddress {
     }
 
     /// True when mappings on this router cannot be reached from the internet.
-    public static func isBehindAnotherNAT(_ address: String) -> Bool {
+    package static func isBehindAnotherNAT(_ address: String) -> Bool {
         classify(address) != .public
     }
 }

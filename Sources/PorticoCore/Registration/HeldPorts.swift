@@ -7,7 +7,7 @@
 /// fixed port's, so a crash leaves nothing mapped for long), and both end together
 /// when the camera leaves; so they are one value, and no state can hold the own port
 /// without the fixed one beside it.
-public enum HeldPorts: Sendable, Equatable {
+package enum HeldPorts: Sendable, Equatable {
     case nothing
     /// One port: the fixed one, or one of the range (also while that camera claims the
     /// fixed port, where it can hold two).
@@ -16,19 +16,19 @@ public enum HeldPorts: Sendable, Equatable {
     /// asked for again at `ownRenewal`.
     case fixedAndOwn(fixed: Lease, own: Lease, ownRenewal: Duration)
 
-    public struct Lease: Sendable, Equatable {
-        public var mapping: PortMapping
+    package struct Lease: Sendable, Equatable {
+        package var mapping: PortMapping
         /// Nil for a permanent mapping (lease 0).
-        public var expires: Duration?
+        package var expires: Duration?
 
-        public init(_ mapping: PortMapping, grantedAt now: Duration) {
+        package init(_ mapping: PortMapping, grantedAt now: Duration) {
             self.mapping = mapping
             self.expires = mapping.lease == .zero ? nil : now + mapping.lease
         }
     }
 
     /// The port the election and the status go by: the fixed one where held.
-    public var main: Lease? {
+    package var main: Lease? {
         switch self {
         case .nothing: nil
         case .one(let lease): lease
@@ -37,13 +37,13 @@ public enum HeldPorts: Sendable, Equatable {
     }
 
     /// The own port kept beside the fixed one, if any.
-    public var own: Lease? {
+    package var own: Lease? {
         if case .fixedAndOwn(_, let own, _) = self { return own }
         return nil
     }
 
     /// Every external port held, the fixed one first: the order they are given back in.
-    public var ports: [Int] {
+    package var ports: [Int] {
         switch self {
         case .nothing: []
         case .one(let lease): [lease.mapping.externalPort]

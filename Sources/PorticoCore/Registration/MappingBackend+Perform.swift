@@ -7,7 +7,7 @@ extension MappingBackend {
     /// mapping, when it could tell). `stillWanted` is asked between reading an entry and deleting it in a
     /// takeover: a claim that ended meanwhile (a rival won and may have just mapped the
     /// port) must not delete what it read.
-    public func perform(_ action: Registration.Action, logger: Logger,
+    package func perform(_ action: Registration.Action, logger: Logger,
                         stillWanted: @Sendable () -> Bool = { true }) async -> Registration.Event? {
         switch action {
         case .queryExternalAddress:

@@ -2,39 +2,39 @@
 ///
 /// The registration state machine decides on the code alone: UPnP's numeric errors
 /// and NAT-PMP's result codes are translated by the backends into these.
-public struct MappingError: Error, Sendable, Equatable, CustomStringConvertible {
-    public struct Code: Hashable, Sendable, CustomStringConvertible {
-        public let name: String
-        public var description: String { name }
+package struct MappingError: Error, Sendable, Equatable, CustomStringConvertible {
+    package struct Code: Hashable, Sendable, CustomStringConvertible {
+        package let name: String
+        package var description: String { name }
 
         /// The external port is mapped to another host (UPnP 718).
-        public static let conflict = Code(name: "conflict")
+        package static let conflict = Code(name: "conflict")
         /// The router only grants permanent mappings (UPnP 725): ask again with lease 0.
-        public static let onlyPermanentLeases = Code(name: "only-permanent-leases")
+        package static let onlyPermanentLeases = Code(name: "only-permanent-leases")
         /// The router refuses this client or port (UPnP 606, NAT-PMP 2).
-        public static let notAuthorized = Code(name: "not-authorized")
+        package static let notAuthorized = Code(name: "not-authorized")
         /// No gateway answered, or it stopped answering.
-        public static let unreachable = Code(name: "unreachable")
+        package static let unreachable = Code(name: "unreachable")
         /// The gateway answered with something the backend could not read.
-        public static let malformedReply = Code(name: "malformed-reply")
+        package static let malformedReply = Code(name: "malformed-reply")
         /// The backend's protocol cannot do this (NAT-PMP cannot list mappings).
-        public static let unsupported = Code(name: "unsupported")
+        package static let unsupported = Code(name: "unsupported")
         /// Any other refusal; `routerCode` says which.
-        public static let refused = Code(name: "refused")
+        package static let refused = Code(name: "refused")
     }
 
-    public var code: Code
+    package var code: Code
     /// The router's own error number (UPnP error code, NAT-PMP result code), when it gave one.
-    public var routerCode: Int?
-    public var message: String
+    package var routerCode: Int?
+    package var message: String
 
-    public init(_ code: Code, routerCode: Int? = nil, message: String) {
+    package init(_ code: Code, routerCode: Int? = nil, message: String) {
         self.code = code
         self.routerCode = routerCode
         self.message = message
     }
 
-    public var description: String {
+    package var description: String {
         routerCode.map { "\(message) (router error \($0))" } ?? message
     }
 }

@@ -4,7 +4,7 @@ import ServiceLifecycle
 /// (`RegistrationService`, `[mapping]`) or a camera of a site (`SiteService`, `[mapping]`
 /// and `[election]`), which registers through the site's election. The daemon, the web
 /// server, the switch and the service manager ask the same of both and never which runs.
-public protocol MappingService: Service, Sendable {
+package protocol MappingService: Service, Sendable {
     /// The web server's port, once bound: what the mapping forwards to.
     func webServerListening(on port: Int)
     /// The web server's second port, for the fixed port's mapping alone where the router

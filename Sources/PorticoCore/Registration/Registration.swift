@@ -16,44 +16,44 @@
 /// answer to a request that a newer one has replaced changes nothing, and a port it
 /// granted that is no longer wanted is given back; except the fixed port granted to a
 /// claim that ended meanwhile, which is kept (see `keep(lateFixedPort:at:)`).
-public struct Registration: Sendable {
-    public struct Configuration: Sendable, Equatable {
-        public var fixedPort: Int
-        public var ports: PortRange
+package struct Registration: Sendable {
+    package struct Configuration: Sendable, Equatable {
+        package var fixedPort: Int
+        package var ports: PortRange
         /// Lease asked for; renewed at half of it.
-        public var lease: Duration
-        public var internalAddress: String
-        public var internalPort: Int
+        package var lease: Duration
+        package var internalAddress: String
+        package var internalPort: Int
         /// `portico:<camera name>`.
-        public var description: String
+        package var description: String
         /// First pause after a failure that is not a refusal of the port; doubles up to `maximumRetryDelay`.
-        public var retryDelay: Duration
-        public var maximumRetryDelay: Duration
+        package var retryDelay: Duration
+        package var maximumRetryDelay: Duration
         /// How often a permanent mapping (lease 0) is asked for again, to notice that it is gone.
-        public var permanentRefresh: Duration
+        package var permanentRefresh: Duration
         /// Lease of the fixed port: short, so when the router will not let a new representative
         /// delete its predecessor's mapping, that mapping lapses soon. Renewed at a third.
         /// Used until the router is seen to let a successor delete it (see `fixedLeaseWhereDeletable`).
-        public var fixedLease: Duration
+        package var fixedLease: Duration
         /// Lease of the fixed port once a takeover has deleted a predecessor's mapping: a
         /// successor no longer waits for the lease, so a longer one costs the router fewer
         /// renewals. Back to `fixedLease` as soon as a takeover is refused.
-        public var fixedLeaseWhereDeletable: Duration
+        package var fixedLeaseWhereDeletable: Duration
         /// Least time between two questions for the external address: the fixed port's short
         /// lease is renewed every second or so, and asking the address with each renewal
         /// would double the representative's exchanges with the router. By default the
         /// renewal interval of the lease asked for, at most 10 s: a representative sees a
         /// changed address as soon as any camera of the site would, and its public page
         /// is wrong for no longer than that.
-        public var addressRefresh: Duration
+        package var addressRefresh: Duration
         /// Pause between attempts on the fixed port while claiming it.
-        public var claimRetry: Duration
+        package var claimRetry: Duration
         /// Pause between attempts once the router has refused a takeover and the predecessor's
         /// mapping may lapse any moment: routers count leases in whole seconds, so it lapses
         /// within the second before the time the router said (or, from NAT-PMP, at a time it
         /// cannot say), and miniupnpd removes a lapsed mapping only when its loop next runs,
         /// which an attempt that it refuses sets going: the next attempt, soon, gets the port.
-        public var lapsePoll: Duration
+        package var lapsePoll: Duration
         /// How long after a claim a merely silent predecessor's mapping is taken over: by
         /// then a predecessor that is still there has refuted the claim (a LAN crossing
         /// each way and a turn of its loop: milliseconds; the rest is for a busy board).
@@ -62,22 +62,22 @@ public struct Registration: Sendable {
         /// 50 ms. Were a refutation later still, the only cost is a needless rotation (the
         /// router gives the port to the claimant; the old representative's table read then
         /// finds it gone and its request refused, and it steps down).
-        public var takeOverWait: Duration
+        package var takeOverWait: Duration
         /// Whether this camera can hold its own port beside the fixed one: the router keeps
         /// several mappings per host (UPnP), or the fixed port forwards to an internal port
         /// of its own (`fixedInternalPort`; NAT-PMP keeps one mapping per internal port).
         /// Then a claimant keeps its own port while it claims, so it stays listed and no
         /// exchange lies before the takeover; and as representative it keeps it, so that
         /// links to it stay valid (see `HeldPorts`), until it leaves.
-        public var keepsOwnPort: Bool
+        package var keepsOwnPort: Bool
         /// The internal port the fixed port forwards to: `internalPort` unless the web
         /// server also listens on a second port for it (see `keepsOwnPort`).
-        public var fixedInternalPort: Int
+        package var fixedInternalPort: Int
         /// Whether the router keeps a description per mapping (UPnP; NAT-PMP has none):
         /// then a rename makes the mapping again under the new one.
-        public var describesMappings: Bool
+        package var describesMappings: Bool
 
-        public init(
+        package init(
             fixedPort: Int, ports: PortRange, lease: Duration, internalAddress: String, internalPort: Int,
             description: String, retryDelay: Duration = .seconds(2), maximumRetryDelay: Duration = .seconds(60),
             permanentRefresh: Duration = .seconds(300), fixedLease: Duration? = nil, fixedLeaseWhereDeletable: Duration? = nil,
@@ -106,7 +106,7 @@ public struct Registration: Sendable {
         }
     }
 
-    public enum Event: Sendable, Equatable {
+    package enum Event: Sendable, Equatable {
         /// Boot, or the registration switch.
         case start
         /// The long press, or shutdown: give the port back.
@@ -148,7 +148,7 @@ public struct Registration: Sendable {
         case takeOverRefused(leaseLeft: Duration?)
     }
 
-    public enum Action: Sendable, Equatable {
+    package enum Action: Sendable, Equatable {
         case map(PortMappingRequest)
         case unmap(externalPort: Int)
         /// Delete the mapping of `externalPort` only if it still forwards to `from` (the
@@ -163,7 +163,7 @@ public struct Registration: Sendable {
         case queryExternalAddress
     }
 
-    public enum Phase: String, Sendable, Equatable, Codable, CaseIterable {
+    package enum Phase: String, Sendable, Equatable, Codable, CaseIterable {
         /// Not registered: before the switch, or after withdrawing.
         case idle
         /// A map request is out; `requestedPort` says for which port.
@@ -175,34 +175,34 @@ public struct Registration: Sendable {
     }
 
     /// Fixed but for `internalAddress`, which follows the board's (`addressChanged`).
-    public private(set) var configuration: Configuration
-    public private(set) var phase: Phase = .idle
+    package private(set) var configuration: Configuration
+    package private(set) var phase: Phase = .idle
     /// The port of the request in flight, or of the next attempt.
-    public private(set) var requestedPort: Int
+    package private(set) var requestedPort: Int
     /// What the router granted; kept through a failed renewal until its lease runs out.
-    public private(set) var held: HeldPorts = .nothing
+    package private(set) var held: HeldPorts = .nothing
     /// The port the election goes by: the fixed one where held, else this camera's own.
-    public var mapping: PortMapping? { held.main?.mapping }
-    public private(set) var externalAddress: String?
+    package var mapping: PortMapping? { held.main?.mapping }
+    package private(set) var externalAddress: String?
     /// When `advance(to:)` next has something to do; nil when nothing is scheduled.
-    public var wakeup: Duration? {
+    package var wakeup: Duration? {
         guard case .fixedAndOwn(_, let own, let renewal) = held else { return nextStep }
         return [nextStep, renewal, own.expires].compactMap { $0 }.min()
     }
     /// The next step of the main port's line (requests, renewals, retries, the claim).
     private var nextStep: Duration?
-    public private(set) var lastError: MappingError?
+    package private(set) var lastError: MappingError?
     /// Times the router's external address was seen to change.
-    public private(set) var addressChanges = 0
+    package private(set) var addressChanges = 0
     /// Times registration was started (at boot, by the switch, `portico register` or the API)
     /// while not registered: a bring-up script sees that one press registered once.
-    public private(set) var starts = 0
+    package private(set) var starts = 0
     /// Times the router extended the lease of the port already held.
-    public private(set) var renewals = 0
+    package private(set) var renewals = 0
     /// Times a claim of the fixed port ended without it (another camera held on to it).
-    public private(set) var claimFailures = 0
+    package private(set) var claimFailures = 0
     /// Claims of the fixed port begun so far; while claiming, the current one's number.
-    public private(set) var claims = 0
+    package private(set) var claims = 0
     /// The claim of the fixed port under way, nil when none: all that lasts exactly as
     /// long as a claim, so a claim that ends leaves nothing of it behind.
     private var claim: Claim?
@@ -225,19 +225,19 @@ public struct Registration: Sendable {
         let at: Duration
     }
     /// While claiming the fixed port: until then the predecessor's lease must have lapsed.
-    public var claimDeadline: Duration? { claim?.deadline }
+    package var claimDeadline: Duration? { claim?.deadline }
     /// The current claim's number, nil when not claiming: a driver that queues exchanges
     /// drops those of a claim that has ended before they are sent.
     ///
     /// Not inlined: inlined into `CameraNodeDriver`'s queue, Swift 6.3.1's release
     /// optimiser fails its own ownership check on the optional claim and aborts the build.
-    public var activeClaim: Int? {
+    package var activeClaim: Int? {
         @inline(never) get { claim?.number }
     }
 
     /// The claim `action` is made for, if it is one of a claim's exchanges (asking for the
     /// fixed port, taking over its mapping) and a claim is on; nil otherwise.
-    public func claim(makingAction action: Action) -> Int? {
+    package func claim(makingAction action: Action) -> Int? {
         switch action {
         case .map(let asked) where asked.externalPort == configuration.fixedPort: activeClaim
         case .takeOver: activeClaim
@@ -248,7 +248,7 @@ public struct Registration: Sendable {
     /// The answer a driver feeds back for a claim's exchange it dropped because the claim
     /// ended before the exchange's turn came: a request is answered all the same (as
     /// refused), so the count of answers stays right; a takeover needs none.
-    public static func answer(droppingClaimExchange action: Action) -> Event? {
+    package static func answer(droppingClaimExchange action: Action) -> Event? {
         guard case .map(let asked) = action else { return nil }
         return .mapFailed(MappingError(.refused, message: "port \(asked.externalPort) not asked for: the claim it was for has ended"))
     }
@@ -280,14 +280,14 @@ public struct Registration: Sendable {
     private var permanentOnly = false
     private var failures = 0
 
-    public init(configuration: Configuration) {
+    package init(configuration: Configuration) {
         self.configuration = configuration
         self.requestedPort = configuration.fixedPort
     }
 
     // MARK: - Inputs
 
-    public mutating func handle(_ event: Event, at now: Duration) -> [Action] {
+    package mutating func handle(_ event: Event, at now: Duration) -> [Action] {
         switch event {
         case .start:
             guard phase == .idle else { return [] }
@@ -473,7 +473,7 @@ public struct Registration: Sendable {
     }
 
     /// Carries out what is due at `now`: renewals, retries, a lease running out.
-    public mutating func advance(to now: Duration) -> [Action] {
+    package mutating func advance(to now: Duration) -> [Action] {
         let main = advanceMain(to: now)
         return main + advanceOwn(to: now)
     }
@@ -549,14 +549,14 @@ public struct Registration: Sendable {
     /// The lease the fixed port is asked for: short unless a successor was seen to be able
     /// to delete a predecessor's mapping. Not knowing counts as not able: the first crash
     /// of a representative must not cost a long lease on a router that refuses.
-    public var fixedLease: Duration {
+    package var fixedLease: Duration {
         successorsCanDelete ? configuration.fixedLeaseWhereDeletable : configuration.fixedLease
     }
 
     /// Whether this camera holds the fixed port: the one that may become representative.
-    public var holdsFixedPort: Bool { mapping?.externalPort == configuration.fixedPort }
+    package var holdsFixedPort: Bool { mapping?.externalPort == configuration.fixedPort }
 
-    public var status: RegistrationStatus {
+    package var status: RegistrationStatus {
         let port = mapping?.externalPort
         var url: String?
         if let port, let externalAddress { url = "http://\(externalAddress):\(port)/" }

@@ -3,14 +3,14 @@ import Logging
 /// Carries out what the registration state machine asks, one exchange with the router
 /// at a time, and feeds each answer back in: the one place where `Registration` meets
 /// a real `MappingBackend`. Used by the daemon's service and by `portico map`.
-public struct RegistrationDriver: Sendable {
-    public private(set) var machine: Registration
-    public let backend: any MappingBackend
+package struct RegistrationDriver: Sendable {
+    package private(set) var machine: Registration
+    package let backend: any MappingBackend
     let logger: Logger
     private let origin: ContinuousClock.Instant
     private var generation: Int
 
-    public init(configuration: Registration.Configuration, backend: any MappingBackend, logger: Logger) {
+    package init(configuration: Registration.Configuration, backend: any MappingBackend, logger: Logger) {
         self.machine = Registration(configuration: configuration)
         self.backend = backend
         self.logger = logger
@@ -19,17 +19,17 @@ public struct RegistrationDriver: Sendable {
     }
 
     /// Time on the machine's clock.
-    public var now: Duration { ContinuousClock.now - origin }
+    package var now: Duration { ContinuousClock.now - origin }
 
     /// When the machine next wants `advance`, on the real clock.
-    public var wakeup: ContinuousClock.Instant? { machine.wakeup.map { origin + $0 } }
+    package var wakeup: ContinuousClock.Instant? { machine.wakeup.map { origin + $0 } }
 
-    public mutating func handle(_ event: Registration.Event) async {
+    package mutating func handle(_ event: Registration.Event) async {
         await carryOut(machine.handle(event, at: now))
     }
 
     /// Does what is due, and notices a router restart the backend saw since last time.
-    public mutating func advance() async {
+    package mutating func advance() async {
         let current = backend.routerGeneration
         if current != generation {
             generation = current

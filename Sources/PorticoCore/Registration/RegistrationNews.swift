@@ -8,11 +8,11 @@ import Logging
 /// said once, until it changes or registration succeeds again.
 ///
 /// Pure: two statuses in, the lines to log out.
-public struct RegistrationNews: Sendable, Equatable {
-    public var message: String
-    public var metadata: [String: String]
+package struct RegistrationNews: Sendable, Equatable {
+    package var message: String
+    package var metadata: [String: String]
 
-    public static func between(_ old: RegistrationStatus?, _ new: RegistrationStatus) -> [RegistrationNews] {
+    package static func between(_ old: RegistrationStatus?, _ new: RegistrationStatus) -> [RegistrationNews] {
         var news: [RegistrationNews] = []
         if new.externalPort != old?.externalPort {
             if let port = new.externalPort {
@@ -36,7 +36,7 @@ public struct RegistrationNews: Sendable, Equatable {
     }
 
     /// Each at notice.
-    public static func log(_ news: [RegistrationNews], to logger: Logger) {
+    package static func log(_ news: [RegistrationNews], to logger: Logger) {
         for item in news {
             logger.notice("\(item.message)", metadata: item.metadata.mapValues { .string($0) })
         }

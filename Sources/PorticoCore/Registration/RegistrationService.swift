@@ -4,15 +4,15 @@ import Synchronization
 
 /// Keeps the camera registered with the router for the life of the daemon, and gives
 /// its port back on shutdown so the router's table lists only running cameras.
-public final class RegistrationService: MappingService {
-    public struct Configuration: Sendable {
-        public var settings: MappingSettings
+package final class RegistrationService: MappingService {
+    package struct Configuration: Sendable {
+        package var settings: MappingSettings
         /// `portico:<camera name>`.
-        public var description: String
+        package var description: String
         /// Longest a shutdown waits for the router to take the mapping back.
-        public var withdrawLimit: Duration
+        package var withdrawLimit: Duration
 
-        public init(settings: MappingSettings, cameraName: String, withdrawLimit: Duration = .milliseconds(800)) {
+        package init(settings: MappingSettings, cameraName: String, withdrawLimit: Duration = .milliseconds(800)) {
             self.settings = settings
             self.description = MappingDescription.of(camera: cameraName)
             self.withdrawLimit = withdrawLimit
@@ -30,35 +30,35 @@ public final class RegistrationService: MappingService {
         var pending: [Registration.Event] = []
     }
 
-    public init(configuration: Configuration, backend: any MappingBackend, logger: Logger) {
+    package init(configuration: Configuration, backend: any MappingBackend, logger: Logger) {
         self.configuration = configuration
         self.backend = backend
         self.logger = logger
     }
 
-    public func webServerListening(on port: Int) {
+    package func webServerListening(on port: Int) {
         state.withLock { $0.internalPort = port }
     }
 
     /// One port is enough: nothing else is mapped beside the camera's own.
-    public func fixedPortListening(on port: Int) {}
+    package func fixedPortListening(on port: Int) {}
 
-    public func register() { state.withLock { $0.pending.append(.start) } }
+    package func register() { state.withLock { $0.pending.append(.start) } }
 
-    public func withdraw() { state.withLock { $0.pending.append(.withdraw) } }
+    package func withdraw() { state.withLock { $0.pending.append(.withdraw) } }
 
-    public func rename(to name: String) {
+    package func rename(to name: String) {
         state.withLock { $0.pending.append(.renamed(description: MappingDescription.of(camera: name))) }
     }
 
-    public var registrationStatus: RegistrationStatus? { state.withLock { $0.status } }
+    package var registrationStatus: RegistrationStatus? { state.withLock { $0.status } }
 
     /// A camera on its own is of no site.
-    public var siteStatus: SiteStatus? { nil }
+    package var siteStatus: SiteStatus? { nil }
 
-    public var lastTurn: ContinuousClock.Instant? { nil }
+    package var lastTurn: ContinuousClock.Instant? { nil }
 
-    public func run() async throws {
+    package func run() async throws {
         let settings = configuration.settings
         let interface = settings.interface
         guard let (address, port) = await AddressWatch.waitForAddress(of: interface, logger: logger, ports: {

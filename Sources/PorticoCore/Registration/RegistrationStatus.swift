@@ -1,26 +1,26 @@
 /// The outcome of registration, as `/state` shows it.
-public struct RegistrationStatus: Sendable, Equatable, Codable {
-    public var phase: Registration.Phase
-    public var externalAddress: String?
-    public var externalPort: Int?
+package struct RegistrationStatus: Sendable, Equatable, Codable {
+    package var phase: Registration.Phase
+    package var externalAddress: String?
+    package var externalPort: Int?
     /// The LAN address the mapping forwards to: the board's, followed when it changes.
     /// Nil in what a viewer on the internet gets (`seen(from:)`).
-    public var internalAddress: String?
+    package var internalAddress: String?
     /// Holds the fixed port: this camera is the representative candidate.
-    public var holdsFixedPort: Bool
+    package var holdsFixedPort: Bool
     /// Where the internet reaches this camera, once mapped and the address is known.
-    public var externalURL: String?
+    package var externalURL: String?
     /// The representative's own port, kept beside the fixed one so that links to it stay valid.
-    public var ownPort: Int?
-    public var addressKind: ExternalAddress.Kind?
+    package var ownPort: Int?
+    package var addressKind: ExternalAddress.Kind?
     /// The router's external address is private, CGNAT or reserved: the URL may not work from the internet.
-    public var behindAnotherNAT: Bool
-    public var lastError: String?
-    public var addressChanges: Int
+    package var behindAnotherNAT: Bool
+    package var lastError: String?
+    package var addressChanges: Int
     /// Times registration was started while not registered.
-    public var starts: Int
+    package var starts: Int
     /// Times the router extended the lease of the port held, since start.
-    public var renewals: Int
+    package var renewals: Int
 
     enum CodingKeys: String, CodingKey {
         case phase

@@ -3,14 +3,14 @@
 /// site loop that hangs gets the process restarted instead of a board that looks alive.
 ///
 /// Pure: instants in, a verdict out.
-public struct Liveness: Sendable, Equatable {
+package struct Liveness: Sendable, Equatable {
     /// A camera publishes at least twice a second (a NO SIGNAL frame when it has no
     /// picture), so this much silence means its pipeline is stuck, not idle.
-    public static let cameraLimit: Duration = .seconds(10)
+    package static let cameraLimit: Duration = .seconds(10)
     /// The site loop turns every 20 ms.
-    public static let siteLimit: Duration = .seconds(10)
+    package static let siteLimit: Duration = .seconds(10)
 
-    public enum Verdict: Sendable, Equatable {
+    package enum Verdict: Sendable, Equatable {
         case alive
         case stuck(String)
     }
@@ -18,7 +18,7 @@ public struct Liveness: Sendable, Equatable {
     /// `cameraSince`: how long since the camera last published, or since the daemon
     /// started if it never has; nil on a board without a camera. `siteSince` likewise for
     /// the site loop's last turn.
-    public static func verdict(cameraSince: Duration?, siteSince: Duration?) -> Verdict {
+    package static func verdict(cameraSince: Duration?, siteSince: Duration?) -> Verdict {
         if let cameraSince, cameraSince > cameraLimit {
             return .stuck("the camera has published no frame for \(ProfileDuration.format(cameraSince))")
         }

@@ -10,13 +10,13 @@ import Musl
 /// The protocol is small and stable, so it is spoken here directly rather than through
 /// libsystemd: one library fewer on the board. Without `NOTIFY_SOCKET` (a terminal, a
 /// test, another init system) every notification is dropped without a word.
-public struct ServiceManagerNotifier: Sendable {
+package struct ServiceManagerNotifier: Sendable {
     /// The socket's path; a leading `@` names an abstract socket.
-    public let socketPath: String?
+    package let socketPath: String?
     /// How often systemd expects `WATCHDOG=1`, when it asked for it (`WatchdogSec=`).
-    public let watchdogInterval: Duration?
+    package let watchdogInterval: Duration?
 
-    public init(environment: [String: String]) {
+    package init(environment: [String: String]) {
         let path = environment["NOTIFY_SOCKET"].flatMap { $0.isEmpty ? nil : $0 }
         socketPath = path
         // WATCHDOG_PID, when set, says which process the watchdog is meant for.
@@ -27,7 +27,7 @@ public struct ServiceManagerNotifier: Sendable {
     }
 
     /// The process environment's settings.
-    public static var fromProcess: ServiceManagerNotifier {
+    package static var fromProcess: ServiceManagerNotifier {
         var environment: [String: String] = [:]
         for name in ["NOTIFY_SOCKET", "WATCHDOG_USEC", "WATCHDOG_PID"] {
             if let value = getenv(name) { environment[name] = String(cString: value) }
@@ -35,12 +35,12 @@ public struct ServiceManagerNotifier: Sendable {
         return ServiceManagerNotifier(environment: environment)
     }
 
-    public var isActive: Bool { socketPath != nil }
+    package var isActive: Bool { socketPath != nil }
 
     /// Sends `lines` (`READY=1`, `STATUS=…`) as one notification. Returns false when it
     /// could not be delivered; the daemon runs on either way.
     @discardableResult
-    public func notify(_ lines: [String]) -> Bool {
+    package func notify(_ lines: [String]) -> Bool {
         guard let socketPath else { return false }
         var address = sockaddr_un()
         address.sun_family = sa_family_t(AF_UNIX)

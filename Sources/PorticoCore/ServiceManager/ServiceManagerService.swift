@@ -6,7 +6,7 @@ import ServiceLifecycle
 /// not), a `STATUS=` line a person reads in `systemctl status`, `WATCHDOG=1` only while
 /// `Liveness` finds every part making progress, and `STOPPING=1` the moment a shutdown
 /// begins, so systemd shows "deactivating" instead of a service that stopped answering.
-public struct ServiceManagerService: Service {
+package struct ServiceManagerService: Service {
     let notifier: ServiceManagerNotifier
     /// Set once the web server listens.
     let listening: StopFlag
@@ -17,7 +17,7 @@ public struct ServiceManagerService: Service {
     let status: @Sendable () -> String
     let logger: Logger
 
-    public init(notifier: ServiceManagerNotifier, listening: StopFlag, hub: @escaping @Sendable () -> FrameHub?,
+    package init(notifier: ServiceManagerNotifier, listening: StopFlag, hub: @escaping @Sendable () -> FrameHub?,
                 siteTurned: @escaping @Sendable () -> ContinuousClock.Instant?, status: @escaping @Sendable () -> String, logger: Logger) {
         self.notifier = notifier
         self.listening = listening
@@ -30,7 +30,7 @@ public struct ServiceManagerService: Service {
     /// How often the status line is refreshed when no watchdog asks for more.
     static let statusInterval: Duration = .seconds(5)
 
-    public func run() async throws {
+    package func run() async throws {
         guard notifier.isActive else {
             // Nobody to tell; a service that returned would end the group.
             try? await gracefulShutdown()
@@ -78,7 +78,7 @@ public struct ServiceManagerService: Service {
     }
 
     /// The status line: role, where the internet reaches the camera, and its frame rate.
-    public static func status(of report: StateReport) -> String {
+    package static func status(of report: StateReport) -> String {
         var parts: [String] = []
         if let site = report.site {
             parts.append(site.role == .representative ? "representative of \(site.directory.cameras.count) cameras" : site.role.rawValue)

@@ -9,14 +9,14 @@ import ServiceLifecycle
 /// A poll every couple of seconds is plenty: an address changes rarely, reading the
 /// interface's addresses costs microseconds, and the mapping is only wrong for as long
 /// as the change goes unnoticed (well within a renewal interval).
-public struct AddressWatch: Sendable {
-    public let interface: String
-    public let interval: Duration
+package struct AddressWatch: Sendable {
+    package let interface: String
+    package let interval: Duration
     /// The address last seen, which the machines were told.
-    public private(set) var address: String
+    package private(set) var address: String
     private var lastLook: Duration
 
-    public init(interface: String, address: String, interval: Duration = .seconds(2), at now: Duration) {
+    package init(interface: String, address: String, interval: Duration = .seconds(2), at now: Duration) {
         self.interface = interface
         self.address = address
         self.interval = interval
@@ -26,7 +26,7 @@ public struct AddressWatch: Sendable {
     /// The interface's new address when it changed since the last look; nil otherwise,
     /// and while it has none (a lease lost is not a new address: the mapping stays until
     /// one comes).
-    public mutating func poll(at now: Duration) -> String? {
+    package mutating func poll(at now: Duration) -> String? {
         guard now - lastLook >= interval else { return nil }
         lastLook = now
         guard let current = NetworkInterface.ipv4Address(of: interface), current != address else { return nil }
@@ -37,7 +37,7 @@ public struct AddressWatch: Sendable {
     /// The interface's address once it has one and `ports` (the web server's) are known;
     /// nil when the task ends first. The interface may still be coming up (DHCP) when the
     /// daemon starts; the wait is said once, when the ports are there and the address is not.
-    public static func waitForAddress<Ports: Sendable>(
+    package static func waitForAddress<Ports: Sendable>(
         of interface: String, logger: Logger, ports: () -> Ports?
     ) async -> (address: String, ports: Ports)? {
         var warned = false

@@ -5,16 +5,16 @@ import Glibc
 /// Writes a file so that a reader, or the board after a power cut, sees either the old
 /// contents or the new, never half of either: a temporary file beside it, flushed to
 /// disk, then renamed over it.
-public enum AtomicFile {
-    public struct Failure: Error, CustomStringConvertible {
-        public let description: String
+package enum AtomicFile {
+    package struct Failure: Error, CustomStringConvertible {
+        package let description: String
 
-        public init(description: String) {
+        package init(description: String) {
             self.description = description
         }
     }
 
-    public static func write(_ bytes: [UInt8], to path: String, mode: mode_t = 0o644) throws(Failure) {
+    package static func write(_ bytes: [UInt8], to path: String, mode: mode_t = 0o644) throws(Failure) {
         let temporary = path + ".tmp-\(getpid())"
         let fd = open(temporary, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, mode)
         guard fd >= 0 else { throw Failure(description: "cannot write \(path): \(String(cString: strerror(errno)))") }

@@ -14,24 +14,24 @@ import Synchronization
 /// task whose cancellation asks the thread to stop; and `start`, joined by its owner,
 /// for threads that must be gone before what they read is (encoders before the capture
 /// buffers are unmapped).
-public final class DedicatedThread: @unchecked Sendable {
+package final class DedicatedThread: @unchecked Sendable {
     private let thread: pthread_t
 
     private init(thread: pthread_t) { self.thread = thread }
 
     /// Starts `body` on a new thread named `name`; `join` waits for it to return.
-    public static func start(name: String, _ body: @escaping @Sendable () -> Void) throws(ThreadError) -> DedicatedThread {
+    package static func start(name: String, _ body: @escaping @Sendable () -> Void) throws(ThreadError) -> DedicatedThread {
         DedicatedThread(thread: try spawn(name: name, body))
     }
 
     /// Waits for the thread's body to return. Call once.
-    public func join() { pthread_join(thread, nil) }
+    package func join() { pthread_join(thread, nil) }
 
     /// Runs `body` on a new thread named `name` and returns its result.
     ///
     /// Cancelling the calling task sets `stop`; `body` is expected to check it often
     /// (at least every 100 ms) and return.
-    public static func run<T: Sendable>(
+    package static func run<T: Sendable>(
         name: String,
         _ body: @escaping @Sendable (_ stop: StopFlag) throws -> T
     ) async throws -> T {
@@ -87,28 +87,28 @@ public final class DedicatedThread: @unchecked Sendable {
         }
     }
 
-    public struct ThreadError: Error, CustomStringConvertible {
-        public let status: Int32
-        public let name: String
-        public var description: String {
+    package struct ThreadError: Error, CustomStringConvertible {
+        package let status: Int32
+        package let name: String
+        package var description: String {
             "could not start thread '\(name)': \(String(cString: strerror(status))); the board may be out of memory or threads"
         }
     }
 }
 
 /// Set once, from any thread, when a dedicated thread should finish.
-public final class StopFlag: Sendable {
+package final class StopFlag: Sendable {
     private let flag = Atomic<Bool>(false)
 
-    public init() {}
+    package init() {}
 
-    public func set() { flag.store(true, ordering: .releasing) }
+    package func set() { flag.store(true, ordering: .releasing) }
 
-    public var isSet: Bool { flag.load(ordering: .acquiring) }
+    package var isSet: Bool { flag.load(ordering: .acquiring) }
 
     /// Sleeps until `deadline` on the monotonic clock, waking early when the flag is set.
     /// Returns false when stopped.
-    public func sleep(until deadline: ContinuousClock.Instant) -> Bool {
+    package func sleep(until deadline: ContinuousClock.Instant) -> Bool {
         let slice: Duration = .milliseconds(50)
         while !isSet {
             let now = ContinuousClock.now

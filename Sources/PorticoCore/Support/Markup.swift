@@ -1,8 +1,8 @@
 /// Text made safe inside HTML and XML alike: the camera's pages and the SOAP requests
 /// sent to the router escape names and descriptions the same way (`&#39;` is a
 /// character reference in both).
-public enum Markup {
-    public static func escape(_ text: String) -> String {
+package enum Markup {
+    package static func escape(_ text: String) -> String {
         var out = ""
         for character in text {
             switch character {

@@ -5,9 +5,9 @@ import Musl
 #endif
 
 /// This board's network interfaces, as the kernel reports them.
-public enum NetworkInterface {
+package enum NetworkInterface {
     /// The first IPv4 address of `name`, or nil when it has none (not up yet, no DHCP lease).
-    public static func ipv4Address(of name: String) -> String? {
+    package static func ipv4Address(of name: String) -> String? {
         var list: UnsafeMutablePointer<ifaddrs>?
         guard getifaddrs(&list) == 0, let first = list else { return nil }
         defer { freeifaddrs(list) }
@@ -27,13 +27,13 @@ public enum NetworkInterface {
 
     /// The IPv4 subnet of `name` (its first IPv4 address with that address's netmask), or
     /// nil when it has none: the pages ask it whether a viewer is on the camera's LAN.
-    public static func subnet(of name: String) -> IPv4Subnet? {
+    package static func subnet(of name: String) -> IPv4Subnet? {
         ipv4Subnets(of: name).first
     }
 
     /// The IPv4 networks of `name` (address and netmask), or of every interface when
     /// `name` is nil: who counts as being on the camera's LAN.
-    public static func ipv4Subnets(of name: String? = nil) -> [IPv4Subnet] {
+    package static func ipv4Subnets(of name: String? = nil) -> [IPv4Subnet] {
         var list: UnsafeMutablePointer<ifaddrs>?
         guard getifaddrs(&list) == 0, let first = list else { return [] }
         defer { freeifaddrs(list) }
@@ -54,7 +54,7 @@ public enum NetworkInterface {
     }
 
     /// Every interface the kernel lists, in its order, whether up or not.
-    public static func names() -> [String] {
+    package static func names() -> [String] {
         var list: UnsafeMutablePointer<ifaddrs>?
         guard getifaddrs(&list) == 0, let first = list else { return [] }
         defer { freeifaddrs(list) }
@@ -70,7 +70,7 @@ public enum NetworkInterface {
 
     /// The gateway of `name`'s default route (the router every packet to the internet
     /// goes through), from the kernel's routing table; nil without one.
-    public static func defaultGateway(of name: String) -> String? {
+    package static func defaultGateway(of name: String) -> String? {
         guard let text = try? ProfileLoader.read("/proc/net/route") else { return nil }
         return defaultGateway(of: name, routeTable: text)
     }

@@ -10,11 +10,11 @@ import Musl
 /// (NTP's first answer after boot) neither cuts a wait short nor stretches it.
 ///
 /// The one wrapper of pthread's mutex and condition: `ThreadSignal` is built on it.
-public final class ThreadCondition: @unchecked Sendable {
+package final class ThreadCondition: @unchecked Sendable {
     private let mutex: UnsafeMutablePointer<pthread_mutex_t>
     private let condition: UnsafeMutablePointer<pthread_cond_t>
 
-    public init() {
+    package init() {
         mutex = .allocate(capacity: 1)
         condition = .allocate(capacity: 1)
         pthread_mutex_init(mutex, nil)
@@ -32,28 +32,28 @@ public final class ThreadCondition: @unchecked Sendable {
         mutex.deallocate()
     }
 
-    public func lock() { pthread_mutex_lock(mutex) }
+    package func lock() { pthread_mutex_lock(mutex) }
 
-    public func unlock() { pthread_mutex_unlock(mutex) }
+    package func unlock() { pthread_mutex_unlock(mutex) }
 
     /// Waits for a signal; call with the lock held. May wake without one: check what
     /// was waited for again.
-    public func wait() { pthread_cond_wait(condition, mutex) }
+    package func wait() { pthread_cond_wait(condition, mutex) }
 
     /// Waits for a signal until `deadline` (CLOCK_MONOTONIC nanoseconds); call with the
     /// lock held. Returns false when the deadline passed.
-    public func wait(untilMonotonic deadline: UInt64) -> Bool {
+    package func wait(untilMonotonic deadline: UInt64) -> Bool {
         var until = timespec(tv_sec: Int(deadline / 1_000_000_000), tv_nsec: Int(deadline % 1_000_000_000))
         return pthread_cond_timedwait(condition, mutex, &until) != ETIMEDOUT
     }
 
-    public func signal() { pthread_cond_signal(condition) }
+    package func signal() { pthread_cond_signal(condition) }
 
-    public func broadcast() { pthread_cond_broadcast(condition) }
+    package func broadcast() { pthread_cond_broadcast(condition) }
 
     /// CLOCK_MONOTONIC now, in nanoseconds: the clock of `wait(untilMonotonic:)` and of
     /// GPIO edge stamps.
-    public static func monotonicNow() -> UInt64 {
+    package static func monotonicNow() -> UInt64 {
         var now = timespec()
         clock_gettime(CLOCK_MONOTONIC, &now)
         return UInt64(now.tv_sec) * 1_000_000_000 + UInt64(now.tv_nsec)

@@ -1,14 +1,14 @@
 /// Wakes a dedicated thread that sleeps until a deadline on the monotonic clock: the
 /// stepping thread sleeps to its next step and wakes at once for a new command, so a
 /// `stop` halts the motors within one step and an idle thread costs no wake-ups.
-public final class ThreadSignal: @unchecked Sendable {
+package final class ThreadSignal: @unchecked Sendable {
     private let condition = ThreadCondition()
     /// Guarded by `condition`.
     private var signalled = false
 
-    public init() {}
+    package init() {}
 
-    public func signal() {
+    package func signal() {
         condition.lock()
         signalled = true
         condition.signal()
@@ -19,7 +19,7 @@ public final class ThreadSignal: @unchecked Sendable {
     /// first. Returns true when woken by a signal; a signal sent while nobody waited
     /// wakes the next wait at once.
     @discardableResult
-    public func wait(untilMonotonic deadline: UInt64) -> Bool {
+    package func wait(untilMonotonic deadline: UInt64) -> Bool {
         condition.lock()
         defer { condition.unlock() }
         while !signalled {

@@ -9,15 +9,15 @@ import Musl
 /// own clock to see how late a frame is; and the floor of the peer messages' sequence
 /// numbers, which must keep rising across a restart of the camera, when every steady
 /// clock starts again from zero.
-public enum WallClock {
+package enum WallClock {
     /// Seconds since 1970.
-    public static var now: Double {
+    package static var now: Double {
         let time = read()
         return Double(time.tv_sec) + Double(time.tv_nsec) / 1e9
     }
 
     /// Microseconds since 1970; zero before 1970, which no clock set by NTP shows.
-    public static var microseconds: UInt64 {
+    package static var microseconds: UInt64 {
         let time = read()
         guard time.tv_sec >= 0 else { return 0 }
         return UInt64(time.tv_sec) * 1_000_000 + UInt64(time.tv_nsec / 1000)

@@ -10,26 +10,26 @@ import Glibc
 ///
 /// There is no default: a camera without this file refuses every change until
 /// `portico passwd` sets one at bring-up.
-public struct AdminCredential: Sendable, Equatable {
-    public let iterations: Int
-    public let salt: [UInt8]
-    public let hash: [UInt8]
+package struct AdminCredential: Sendable, Equatable {
+    package let iterations: Int
+    package let salt: [UInt8]
+    package let hash: [UInt8]
 
-    public static let defaultIterations = 60_000
-    public static let minimumPasswordLength = 8
+    package static let defaultIterations = 60_000
+    package static let minimumPasswordLength = 8
     /// In UTF-8 bytes. A longer guess is refused without hashing: PBKDF2 hashes the
     /// password into its key once, but a 58 KB password still cost seconds before.
-    public static let maximumPasswordLength = 128
+    package static let maximumPasswordLength = 128
     /// What a stored line may ask for. The top is ten times the default, so a tampered
     /// or mistyped file cannot make each guess cost the camera seconds of CPU.
-    public static let acceptedIterations = 1_000...600_000
+    package static let acceptedIterations = 1_000...600_000
 
-    public struct Failure: Error, Sendable, Equatable, CustomStringConvertible {
-        public let description: String
+    package struct Failure: Error, Sendable, Equatable, CustomStringConvertible {
+        package let description: String
     }
 
     /// A new credential for `password`, with a fresh random salt.
-    public init(password: String, iterations: Int = defaultIterations) throws(Failure) {
+    package init(password: String, iterations: Int = defaultIterations) throws(Failure) {
         guard password.count >= Self.minimumPasswordLength else {
             throw Failure(description: "the password is shorter than \(Self.minimumPasswordLength) characters")
         }
@@ -46,7 +46,7 @@ public struct AdminCredential: Sendable, Equatable {
     }
 
     /// Parses the stored line.
-    public init(parsing line: String) throws(Failure) {
+    package init(parsing line: String) throws(Failure) {
         let parts = line.split(separator: "$")
         guard parts.count == 4, parts[0] == "pbkdf2-sha256", let iterations = Int(parts[1]), Self.acceptedIterations.contains(iterations),
               let salt = Self.bytes(hex: parts[2]), salt.count >= 8, let hash = Self.bytes(hex: parts[3]), hash.count == 32
@@ -59,7 +59,7 @@ public struct AdminCredential: Sendable, Equatable {
     }
 
     /// Reads the credential file; nil when there is none (no password set yet).
-    public static func load(from path: String) throws(Failure) -> AdminCredential? {
+    package static func load(from path: String) throws(Failure) -> AdminCredential? {
         guard access(path, F_OK) == 0 else { return nil }
         do {
             let text = try ProfileLoader.read(path)
@@ -71,17 +71,17 @@ public struct AdminCredential: Sendable, Equatable {
         }
     }
 
-    public func save(to path: String) throws(AtomicFile.Failure) {
+    package func save(to path: String) throws(AtomicFile.Failure) {
         try AtomicFile.write(Array((line + "\n").utf8), to: path, mode: 0o600)
     }
 
-    public var line: String {
+    package var line: String {
         "pbkdf2-sha256$\(iterations)$\(Self.hex(salt))$\(Self.hex(hash))"
     }
 
     /// Compares in constant time, so the answer's timing tells nothing. A password
     /// over `maximumPasswordLength` is wrong without being hashed.
-    public func verifies(_ password: String) -> Bool {
+    package func verifies(_ password: String) -> Bool {
         let bytes = Array(password.utf8)
         guard bytes.count <= Self.maximumPasswordLength else { return false }
         let candidate = Self.pbkdf2(password: bytes, salt: salt, iterations: iterations)

@@ -13,8 +13,8 @@ import Glibc
 /// hashed and how long a wrong one waits for its answer, and the hash runs on a
 /// thread of its own at low priority, never on an event loop or the concurrency
 /// pool that serves the stream.
-public final class AdminGuard: Sendable {
-    public enum Verdict: Sendable, Equatable {
+package final class AdminGuard: Sendable {
+    package enum Verdict: Sendable, Equatable {
         case allowed
         /// Wrong or missing credentials (a wrong one has waited out its delay): answer 401.
         case refused
@@ -37,33 +37,33 @@ public final class AdminGuard: Sendable {
 
     /// Logins that failed since start, for `/metrics`: a guessing campaign shows as a
     /// rising count long before anyone reads the log.
-    public struct LoginFailures: Sendable, Equatable {
+    package struct LoginFailures: Sendable, Equatable {
         /// A password was checked and was wrong.
-        public var wrongPassword: UInt64 = 0
+        package var wrongPassword: UInt64 = 0
         /// Turned away unchecked: too many attempts from the client or the camera.
-        public var throttled: UInt64 = 0
+        package var throttled: UInt64 = 0
     }
 
-    public var loginFailures: LoginFailures { failures.withLock { $0 } }
+    package var loginFailures: LoginFailures { failures.withLock { $0 } }
 
     init(credentialFile: String?, limits: LoginThrottle<String>.Limits) {
         self.credentialFile = credentialFile
         throttle = Mutex(LoginThrottle(limits: limits))
     }
 
-    public convenience init(credentialFile: String?) {
+    package convenience init(credentialFile: String?) {
         self.init(credentialFile: credentialFile, limits: .init())
     }
 
     private var now: Duration { ContinuousClock.now - origin }
 
     /// `authorization` is the request's Authorization header; `client` its remote address.
-    public func check(authorization: String?, client: String) async -> Verdict {
+    package func check(authorization: String?, client: String) async -> Verdict {
         await check(password: Self.basicPassword(authorization), client: client)
     }
 
     /// A password from the login form or a Basic header, rationed the same way.
-    public func check(password: String?, client: String) async -> Verdict {
+    package func check(password: String?, client: String) async -> Verdict {
         guard let credentialFile, let credential = try? AdminCredential.load(from: credentialFile) else { return .noCredential }
         // No password offered, nothing guessed: refused at once, and not held against the
         // client (a browser asks without credentials first).

@@ -7,9 +7,9 @@ import Musl
 /// Whether the web server can listen where it is told, asked before anything starts: a
 /// port another program holds is a setting to change, said in words at once, rather
 /// than a socket error after the camera and the router have been set going.
-public enum ListenCheck {
+package enum ListenCheck {
     /// Nil when `address:port` can be bound now (port 0 always can); otherwise what to say.
-    public static func problem(address: String, port: Int) -> String? {
+    package static func problem(address: String, port: Int) -> String? {
         guard port != 0 else { return nil }
         var socketAddress = sockaddr_in()
         socketAddress.sin_family = sa_family_t(AF_INET)

@@ -5,13 +5,13 @@ import NIOCore
 /// parameters ask for them (see `StreamOptions`), byte for byte as ustreamer 4.9 writes them.
 extension MJPEGStream {
     /// What the `X-UStreamer-*` headers say besides the frame itself.
-    public struct Extras: Sendable {
+    package struct Extras: Sendable {
         /// The source has a picture (the frame is not a NO SIGNAL frame).
-        public var online: Bool
+        package var online: Bool
         /// The viewer's frames in the last second.
-        public var clientFps: Int
+        package var clientFps: Int
         /// Now, wall clock.
-        public var sent: Double
+        package var sent: Double
     }
 
     /// The part headers before a frame's bytes: with `Content-Length` (zero with
@@ -21,7 +21,7 @@ extension MJPEGStream {
     /// as the frame reaches the hub, and exposing (ustreamer's hand-over to its HTTP
     /// thread) is that same moment. ustreamer's `Dropped` counts frames it left out for
     /// being the same as the one before; Portico sends every frame, so it is 0.
-    public static func partHeader(for frame: Frame, options: StreamOptions, extras: Extras) -> ByteBuffer {
+    package static func partHeader(for frame: Frame, options: StreamOptions, extras: Extras) -> ByteBuffer {
         var text = "Content-Type: image/jpeg\r\nContent-Length: \(options.zeroData ? 0 : frame.jpeg.readableBytes)\r\nX-Timestamp: \(timestamp(frame.timestamp))\r\n"
         if options.extraHeaders {
             let encodeEnd = frame.published
@@ -45,12 +45,12 @@ extension MJPEGStream {
 
     /// With `advance_headers`, the next part's headers, sent right after the boundary:
     /// the frame they announce is not known yet, so there is no length.
-    public static func advanceHeader(sent: Double) -> ByteBuffer {
+    package static func advanceHeader(sent: Double) -> ByteBuffer {
         ByteBuffer(string: "Content-Type: image/jpeg\r\nX-Timestamp: \(timestamp(sent))\r\n\r\n")
     }
 
     /// The `X-UStreamer-*` headers of ustreamer's `/snapshot`.
-    public static func snapshotHeaders(for frame: Frame, online: Bool, into fields: inout HTTPFields) {
+    package static func snapshotHeaders(for frame: Frame, online: Bool, into fields: inout HTTPFields) {
         let exposed = timestamp(frame.published)
         let values: [(String, String)] = [
             ("X-UStreamer-Online", "\(online)"),

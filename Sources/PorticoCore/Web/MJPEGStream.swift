@@ -8,12 +8,12 @@ import NIOCore
 /// The boundary follows each frame at once rather than preceding the next, so a
 /// browser shows a frame as soon as it has arrived, not one frame late. The part
 /// headers, plain or with ustreamer's options, are in `MJPEGStream+UStreamer.swift`.
-public enum MJPEGStream {
-    public static let boundary = "boundarydonotcross"
-    public static let contentType = "multipart/x-mixed-replace;boundary=\(boundary)"
+package enum MJPEGStream {
+    package static let boundary = "boundarydonotcross"
+    package static let contentType = "multipart/x-mixed-replace;boundary=\(boundary)"
 
     /// The headers ustreamer sends with every picture response: never cache, any origin.
-    public static var noCacheHeaders: HTTPFields {
+    package static var noCacheHeaders: HTTPFields {
         var fields = HTTPFields()
         fields[.accessControlAllowOrigin] = "*"
         fields[.cacheControl] = "no-store, no-cache, must-revalidate, proxy-revalidate, pre-check=0, post-check=0, max-age=0"
@@ -23,13 +23,13 @@ public enum MJPEGStream {
     }
 
     /// Sent once, right after the response head.
-    public static let opening = ByteBuffer(string: "--\(boundary)\r\n")
+    package static let opening = ByteBuffer(string: "--\(boundary)\r\n")
 
     /// Sent after each frame's bytes: ends the part and opens the next.
-    public static let closing = ByteBuffer(string: "\r\n--\(boundary)\r\n")
+    package static let closing = ByteBuffer(string: "\r\n--\(boundary)\r\n")
 
     /// Seconds with six decimals, as ustreamer's `%.06Lf`.
-    public static func timestamp(_ seconds: Double) -> String {
+    package static func timestamp(_ seconds: Double) -> String {
         // A clock or a driver can be wrong; a wrong stamp must not trap.
         guard seconds.isFinite, seconds > 0, seconds < 1e12 else { return "0.000000" }
         let micros = Int64((seconds * 1_000_000).rounded())

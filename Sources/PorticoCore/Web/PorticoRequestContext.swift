@@ -5,24 +5,24 @@ import NIOCore
 /// Hummingbird's basic context plus who sent the request: the connection's peer, or the
 /// client a configured TLS proxy names (`RequestClient`), which failed logins are counted
 /// by and the LAN and admin rules decide on.
-public struct PorticoRequestContext: RequestContext, RemoteAddressRequestContext {
-    public var coreContext: CoreRequestContextStorage
+package struct PorticoRequestContext: RequestContext, RemoteAddressRequestContext {
+    package var coreContext: CoreRequestContextStorage
     /// The connection's peer: the TLS proxy itself, for a request that came through one.
-    public let remoteAddress: SocketAddress?
+    package let remoteAddress: SocketAddress?
     /// The client, as `ProxiedClient` reads it from a TLS proxy's headers; else the peer.
-    public var client: RequestClient
+    package var client: RequestClient
 
-    public init(source: ApplicationRequestContextSource) {
+    package init(source: ApplicationRequestContextSource) {
         coreContext = .init(source: source)
         remoteAddress = source.channel.remoteAddress
         client = RequestClient(peer: remoteAddress?.ipAddress)
     }
 
     /// Who asked, as the log names them.
-    public var clientAddress: String { client.address ?? "unknown" }
+    package var clientAddress: String { client.address ?? "unknown" }
 
     /// Changes are small JSON documents; nothing bigger is read.
-    public var maxUploadSize: Int { 4096 }
+    package var maxUploadSize: Int { 4096 }
 }
 
 /// Reads the client a TLS proxy names (`RequestClient`) into the context, before any

@@ -13,28 +13,28 @@
 /// Of `X-Forwarded-For` only the last address counts: the one the proxy appended (the
 /// peer it saw). Those before it came from the client and prove nothing. A proxy
 /// that sends none leaves the client unknown, which counts as the internet.
-public struct RequestClient: Sendable, Equatable {
-    public enum Scheme: String, Sendable {
+package struct RequestClient: Sendable, Equatable {
+    package enum Scheme: String, Sendable {
         case http
         case https
     }
 
     /// The client's address; nil when the proxy did not say (or the socket has none).
-    public var address: String?
+    package var address: String?
     /// How the browser reached the camera: `https` only through the TLS proxy.
-    public var scheme: Scheme
+    package var scheme: Scheme
     /// Whether the request came through the configured TLS proxy.
-    public var viaProxy: Bool
+    package var viaProxy: Bool
 
     /// A client that connected directly.
-    public init(peer: String?) {
+    package init(peer: String?) {
         address = peer
         scheme = .http
         viaProxy = false
     }
 
     /// `forwardedFor` and `forwardedProto` are every value of those headers, in order.
-    public init(peer: String?, proxy: String?, forwardedFor: [String], forwardedProto: [String]) {
+    package init(peer: String?, proxy: String?, forwardedFor: [String], forwardedProto: [String]) {
         guard let proxy, let peer, Self.sameAddress(peer, proxy) else {
             self = RequestClient(peer: peer)
             return

@@ -2,7 +2,7 @@ extension SiteStatus {
     /// The site as a viewer at `place` gets it (page, `/directory.json`, the "all
     /// cameras" link): on the LAN every link goes to the camera's LAN address and port;
     /// on the internet to the router's external address, and no LAN address is left in it.
-    public func seen(from place: ViewerPlace) -> SiteStatus {
+    package func seen(from place: ViewerPlace) -> SiteStatus {
         var seen = self
         seen.directory.cameras = directory.cameras.map { $0.seen(from: place) }
         return seen
@@ -10,7 +10,7 @@ extension SiteStatus {
 }
 
 extension Directory.Entry {
-    public func seen(from place: ViewerPlace) -> Directory.Entry {
+    package func seen(from place: ViewerPlace) -> Directory.Entry {
         var seen = self
         switch place {
         case .lan:

@@ -6,7 +6,7 @@ extension StateReport {
     /// every IPv4 address taken out (a router's error names the router's or another
     /// camera's LAN address). Nothing else of the report holds an address: the pieces'
     /// details are the profile's settings in words, which name the interface, not its address.
-    public func seen(from place: ViewerPlace) -> StateReport {
+    package func seen(from place: ViewerPlace) -> StateReport {
         guard place == .internet else { return self }
         var seen = self
         seen.mapping = mapping?.seen(from: place)
@@ -16,7 +16,7 @@ extension StateReport {
 }
 
 extension RegistrationStatus {
-    public func seen(from place: ViewerPlace) -> RegistrationStatus {
+    package func seen(from place: ViewerPlace) -> RegistrationStatus {
         guard place == .internet else { return self }
         var seen = self
         seen.internalAddress = nil

@@ -1,71 +1,71 @@
 /// What `/state` answers: which pieces run, and how the camera is doing.
 ///
 /// Field names are snake_case and stable: bring-up scripts and monitoring read them.
-public struct StateReport: Codable, Sendable, Equatable {
-    public struct Piece: Codable, Sendable, Equatable {
-        public var section: String
+package struct StateReport: Codable, Sendable, Equatable {
+    package struct Piece: Codable, Sendable, Equatable {
+        package var section: String
         /// "started" or "absent".
-        public var status: String
-        public var plugin: String?
-        public var detail: String
+        package var status: String
+        package var plugin: String?
+        package var detail: String
     }
 
-    public struct Camera: Codable, Sendable, Equatable {
-        public var source: String
-        public var size: String
-        public var width: Int
-        public var height: Int
-        public var fps: Int
-        public var quality: Int
+    package struct Camera: Codable, Sendable, Equatable {
+        package var source: String
+        package var size: String
+        package var width: Int
+        package var height: Int
+        package var fps: Int
+        package var quality: Int
         /// "live", "no-signal" or "starting"; `signal_detail` says from what, or why not.
-        public var signal: String
-        public var signal_detail: String
+        package var signal: String
+        package var signal_detail: String
         /// Frames per second from the hardware, over the last few seconds.
-        public var captured_fps: Double
+        package var captured_fps: Double
         /// Frames per second out of the encoders (or passed through already compressed).
-        public var encoded_fps: Double
+        package var encoded_fps: Double
         /// Frames per second into the hub, "no signal" frames included.
-        public var published_fps: Double
+        package var published_fps: Double
         /// Frames published since start.
-        public var frames: UInt64
+        package var frames: UInt64
         /// Frames captured (or due from the hardware) and never published, since start.
-        public var dropped_frames: UInt64
+        package var dropped_frames: UInt64
         /// Frames from the hardware, and out of the encoders, since start.
-        public var captured_frames: UInt64
-        public var encoded_frames: UInt64
+        package var captured_frames: UInt64
+        package var encoded_frames: UInt64
         /// Frames sent to and skipped by all `/stream` clients since start, those gone included.
-        public var delivered_frames: UInt64
-        public var skipped_frames: UInt64
+        package var delivered_frames: UInt64
+        package var skipped_frames: UInt64
         /// Mean time to encode one frame over the last few seconds, in milliseconds.
-        public var encode_ms: Double
-        public var encoder_threads: Int
-        public var stream_clients: Int
+        package var encode_ms: Double
+        package var encoder_threads: Int
+        package var stream_clients: Int
         /// One entry per `/stream` connection, oldest first.
-        public var clients: [Client]
+        package var clients: [Client]
     }
 
-    public struct Client: Codable, Sendable, Equatable {
-        public var id: Int
-        public var delivered_fps: Double
-        public var delivered: UInt64
+    package struct Client: Codable, Sendable, Equatable {
+        package var id: Int
+        package var delivered_fps: Double
+        package var delivered: UInt64
         /// Frames published while connected that this client never got (it was too slow).
-        public var skipped: UInt64
-        public var connected_seconds: Double
+        package var skipped: UInt64
+        package var connected_seconds: Double
     }
 
-    public var name: String
-    public var profile: String
-    public var version: String
-    public var pieces: [Piece]
+    package var name: String
+    package var profile: String
+    package var version: String
+    package var pieces: [Piece]
     /// Nil when the board has no camera.
-    public var camera: Camera?
+    package var camera: Camera?
     /// Registration with the router; nil when the board maps no port (no `[mapping]`)
     /// or has not begun (waiting for its interface, or for the switch).
-    public var mapping: RegistrationStatus?
+    package var mapping: RegistrationStatus?
     /// The camera's site: role, term, representative, dropped datagrams, directory; nil without `[election]`.
-    public var site: SiteStatus?
+    package var site: SiteStatus?
     /// Where the camera points and what its motors do; nil without `[pan_tilt]`.
-    public var pan_tilt: PanTiltStatus?
+    package var pan_tilt: PanTiltStatus?
     /// The registration switch's presses and the status LED; nil without `[switch]`.
-    public var `switch`: SwitchStatus?
+    package var `switch`: SwitchStatus?
 }

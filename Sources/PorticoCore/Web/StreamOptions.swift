@@ -3,29 +3,29 @@
 ///
 /// A flag is on when its value starts with `1` or `y`, or is `true` or `yes` in any
 /// case; anything else, or no value, leaves it off.
-public struct StreamOptions: Sendable, Equatable {
+package struct StreamOptions: Sendable, Equatable {
     /// The viewer's own name for itself, sent back in the `stream_client` cookie
     /// beside the id `/state?format=ustreamer` lists it under. Percent-encoded, as
     /// ustreamer does, so it is safe in a header; cut at `maximumKeyLength` bytes.
-    public var key: String?
+    package var key: String?
     /// `X-UStreamer-*` headers with every frame: when it was grabbed, encoded, sent.
-    public var extraHeaders = false
+    package var extraHeaders = false
     /// A frame's part headers are sent right after the previous frame instead of with
     /// its own bytes (no `Content-Length` then), for Chromium, which otherwise shows
     /// a frame only when the next one's headers arrive.
-    public var advanceHeaders = false
+    package var advanceHeaders = false
     /// A Safari workaround for ustreamer's `--drop-same-frames`; Portico sends every
     /// frame anyway, so it is accepted and reported, and changes nothing.
-    public var dualFinalFrames = false
+    package var dualFinalFrames = false
     /// Headers only: `Content-Length: 0` and no picture, to watch timing without the bytes.
-    public var zeroData = false
+    package var zeroData = false
 
-    public static let maximumKeyLength = 64
+    package static let maximumKeyLength = 64
 
-    public init() {}
+    package init() {}
 
     /// `parameter` looks up a decoded query parameter by name.
-    public init(_ parameter: (String) -> String?) {
+    package init(_ parameter: (String) -> String?) {
         key = parameter("key").map(Self.encodedKey)
         extraHeaders = parameter("extra_headers").map(Self.isTrue) ?? false
         advanceHeaders = parameter("advance_headers").map(Self.isTrue) ?? false

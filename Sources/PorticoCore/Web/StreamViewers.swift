@@ -6,19 +6,19 @@ import Synchronization
 ///
 /// An entry lives exactly as long as its connection, so the table is bounded by the
 /// server's connection limit.
-public final class StreamViewers: Sendable {
-    public struct Viewer: Sendable {
-        public var client: StreamClient
-        public var options: StreamOptions
+package final class StreamViewers: Sendable {
+    package struct Viewer: Sendable {
+        package var client: StreamClient
+        package var options: StreamOptions
     }
 
     private let viewers = Mutex<[UInt64: Viewer]>([:])
 
-    public init() {}
+    package init() {}
 
     /// A fresh id, not in use: ids are shown to viewers, so they do not count up and
     /// tell one viewer how many others came before it.
-    public func newID() -> UInt64 {
+    package func newID() -> UInt64 {
         viewers.withLock { viewers in
             var id = UInt64.random(in: 1...UInt64.max)
             while viewers[id] != nil { id = UInt64.random(in: 1...UInt64.max) }
@@ -27,14 +27,14 @@ public final class StreamViewers: Sendable {
     }
 
     /// Lists `client` under `id` for as long as `body` runs.
-    public func with<T>(id: UInt64, client: StreamClient, options: StreamOptions, _ body: () async throws -> T) async rethrows -> T {
+    package func with<T>(id: UInt64, client: StreamClient, options: StreamOptions, _ body: () async throws -> T) async rethrows -> T {
         viewers.withLock { $0[id] = Viewer(client: client, options: options) }
         defer { viewers.withLock { _ = $0.removeValue(forKey: id) } }
         return try await body()
     }
 
-    public var all: [UInt64: Viewer] { viewers.withLock { $0 } }
+    package var all: [UInt64: Viewer] { viewers.withLock { $0 } }
 
     /// ustreamer writes ids as lower-case hex.
-    public static func hex(_ id: UInt64) -> String { String(id, radix: 16) }
+    package static func hex(_ id: UInt64) -> String { String(id, radix: 16) }
 }

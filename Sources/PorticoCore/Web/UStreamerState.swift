@@ -3,55 +3,55 @@
 ///
 /// Built from Portico's own `/state`; what ustreamer has and Portico has not is
 /// answered with Portico's nearest figure (see each field).
-public struct UStreamerState: Encodable, Sendable, Equatable {
-    public var ok = true
-    public var result: Result
+package struct UStreamerState: Encodable, Sendable, Equatable {
+    package var ok = true
+    package var result: Result
 
-    public struct Result: Encodable, Sendable, Equatable {
+    package struct Result: Encodable, Sendable, Equatable {
         /// ustreamer's `--instance-id`; Portico's is the camera's name.
-        public var instance_id: String
-        public var encoder: Encoder
-        public var source: Source
-        public var stream: Stream
+        package var instance_id: String
+        package var encoder: Encoder
+        package var source: Source
+        package var stream: Stream
     }
 
-    public struct Encoder: Encodable, Sendable, Equatable {
+    package struct Encoder: Encodable, Sendable, Equatable {
         /// "CPU": Portico encodes with libjpeg-turbo (a camera's own MJPEG passes
         /// through unchanged, which ustreamer would call "HW").
-        public var type: String
-        public var quality: Int
+        package var type: String
+        package var quality: Int
     }
 
-    public struct Source: Encodable, Sendable, Equatable {
-        public var resolution: Resolution
-        public var online: Bool
-        public var desired_fps: Int
-        public var captured_fps: Int
+    package struct Source: Encodable, Sendable, Equatable {
+        package var resolution: Resolution
+        package var online: Bool
+        package var desired_fps: Int
+        package var captured_fps: Int
     }
 
-    public struct Resolution: Encodable, Sendable, Equatable {
-        public var width: Int
-        public var height: Int
+    package struct Resolution: Encodable, Sendable, Equatable {
+        package var width: Int
+        package var height: Int
     }
 
-    public struct Stream: Encodable, Sendable, Equatable {
+    package struct Stream: Encodable, Sendable, Equatable {
         /// Frames per second handed to viewers (ustreamer: queued for its stream clients).
-        public var queued_fps: Int
-        public var clients: Int
+        package var queued_fps: Int
+        package var clients: Int
         /// By the hex id of the `stream_client` cookie.
-        public var clients_stat: [String: ClientStat]
+        package var clients_stat: [String: ClientStat]
     }
 
-    public struct ClientStat: Encodable, Sendable, Equatable {
-        public var fps: Int
-        public var extra_headers: Bool
-        public var advance_headers: Bool
-        public var dual_final_frames: Bool
-        public var zero_data: Bool
+    package struct ClientStat: Encodable, Sendable, Equatable {
+        package var fps: Int
+        package var extra_headers: Bool
+        package var advance_headers: Bool
+        package var dual_final_frames: Bool
+        package var zero_data: Bool
     }
 
     /// Nil when the board has no camera.
-    public init?(report: StateReport, viewers: [UInt64: StreamViewers.Viewer]) {
+    package init?(report: StateReport, viewers: [UInt64: StreamViewers.Viewer]) {
         guard let camera = report.camera else { return nil }
         var stats: [String: ClientStat] = [:]
         for (id, viewer) in viewers {

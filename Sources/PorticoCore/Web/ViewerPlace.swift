@@ -13,11 +13,11 @@
 ///   interface has no IPv4 address, an address that does not parse. When in doubt the
 ///   answer reveals nothing; a LAN viewer taken for an internet one only gets external
 ///   links, which work wherever the router loops back.
-public enum ViewerPlace: String, Sendable, Equatable {
+package enum ViewerPlace: String, Sendable, Equatable {
     case lan
     case internet
 
-    public static func of(client: String?, subnet: IPv4Subnet?) -> ViewerPlace {
+    package static func of(client: String?, subnet: IPv4Subnet?) -> ViewerPlace {
         guard var address = client?.lowercased() else { return .internet }
         if address == "::1" { return .lan }
         if address.hasPrefix("::ffff:") { address.removeFirst("::ffff:".count) }

@@ -7,14 +7,14 @@ import Logging
 /// Every change that succeeds is logged here, once, at notice, with the client's
 /// address: a person reading the journal sees who renamed, registered or withdrew the
 /// camera, whichever way the request arrived.
-public struct WebActions: Sendable {
+package struct WebActions: Sendable {
     private let renameCamera: @Sendable (String) async throws -> Void
     private let registerCamera: @Sendable () -> Bool
     private let withdrawCamera: @Sendable () -> Bool
     private let currentPanTilt: @Sendable () -> (any PanTiltDriver)?
     private let logger: Logger
 
-    public init(
+    package init(
         rename: @escaping @Sendable (String) async throws -> Void = { _ in throw WebActionError("renaming is not possible on this board") },
         register: @escaping @Sendable () -> Bool = { false },
         withdraw: @escaping @Sendable () -> Bool = { false },
@@ -29,30 +29,30 @@ public struct WebActions: Sendable {
     }
 
     /// Renames the camera; throws a message for the user when the name is refused.
-    public func rename(_ name: String, client: String) async throws {
+    package func rename(_ name: String, client: String) async throws {
         try await renameCamera(name)
         logger.notice("renamed", metadata: ["name": "\(name)", "client": "\(client)"])
     }
 
     /// The registration switch in software: false when the board has no `[mapping]`.
-    public func register(client: String) -> Bool {
+    package func register(client: String) -> Bool {
         guard registerCamera() else { return false }
         logger.notice("registration asked for", metadata: ["client": "\(client)"])
         return true
     }
 
     /// The long press in software: give the port back. False without `[mapping]`.
-    public func withdraw(client: String) -> Bool {
+    package func withdraw(client: String) -> Bool {
         guard withdrawCamera() else { return false }
         logger.notice("withdrawal asked for", metadata: ["client": "\(client)"])
         return true
     }
 
     /// The board's pan/tilt motors as they are now; nil when its profile has no `[pan_tilt]`.
-    public var panTilt: (any PanTiltDriver)? { currentPanTilt() }
+    package var panTilt: (any PanTiltDriver)? { currentPanTilt() }
 }
 
-public struct WebActionError: Error, Sendable, CustomStringConvertible {
-    public let description: String
-    public init(_ description: String) { self.description = description }
+package struct WebActionError: Error, Sendable, CustomStringConvertible {
+    package let description: String
+    package init(_ description: String) { self.description = description }
 }

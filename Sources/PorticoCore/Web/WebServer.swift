@@ -9,25 +9,25 @@ import ServiceLifecycle
 /// The camera's HTTP server: its page, `/snapshot`, `/stream` and `/state`.
 ///
 /// Paths and picture headers follow ustreamer's; see `MJPEGStream`.
-public struct WebServer: Sendable {
-    public struct Configuration: Sendable {
-        public var address: String
-        public var port: Int
+package struct WebServer: Sendable {
+    package struct Configuration: Sendable {
+        package var address: String
+        package var port: Int
         /// How long `/snapshot` waits for a first frame right after start before answering 503.
-        public var snapshotWait: Duration
+        package var snapshotWait: Duration
         /// Whether looking (pages, pictures, state) needs the admin password too.
-        public var views: HTTPSettings.Views
-        public var connections: ConnectionLimits
+        package var views: HTTPSettings.Views
+        package var connections: ConnectionLimits
         /// The LAN interface (`[mapping] interface`): a viewer inside its subnet is on the
         /// LAN (`ViewerPlace`); nil: only loopback is.
-        public var lanInterface: String?
+        package var lanInterface: String?
         /// How often the directory page reads `/directory.json` again: the inquiry interval.
-        public var directoryRefresh: Duration
+        package var directoryRefresh: Duration
         /// The reverse proxy that terminates TLS in front of the camera (`[http]
         /// tls_proxy`): its requests are taken as from the client it names (`RequestClient`).
-        public var tlsProxy: String?
+        package var tlsProxy: String?
 
-        public init(
+        package init(
             address: String, port: Int, snapshotWait: Duration = .seconds(3), views: HTTPSettings.Views = .open,
             connections: ConnectionLimits = ConnectionLimits(), lanInterface: String? = nil, directoryRefresh: Duration = .seconds(1),
             tlsProxy: String? = nil
@@ -51,7 +51,7 @@ public struct WebServer: Sendable {
     /// The site's directory, on boards with `[election]`.
     let directory: @Sendable () -> SiteStatus?
     /// Who is the admin: sessions, the password, the origin and LAN rules.
-    public let sessions: AdminSessions
+    package let sessions: AdminSessions
     let actions: WebActions
     /// The camera's current name (it can be renamed at run time).
     let currentName: @Sendable () -> String
@@ -61,7 +61,7 @@ public struct WebServer: Sendable {
     /// The `/stream` viewers with their ustreamer options, for `/state?format=ustreamer`.
     let viewers = StreamViewers()
 
-    public init(
+    package init(
         configuration: Configuration, name: @escaping @Sendable () -> String, hub: FrameHub?, logger: Logger,
         state: @escaping @Sendable () -> StateReport, directory: @escaping @Sendable () -> SiteStatus? = { nil },
         admin: AdminSessions = AdminSessions(), actions: WebActions = WebActions(),
@@ -84,7 +84,7 @@ public struct WebServer: Sendable {
     /// The server as a `Service`; `onListening` receives the bound port (useful with port 0).
     /// `port` overrides the configuration's: the same pages on a second port (see
     /// `SiteService.needsFixedPortListener`).
-    public func application(port: Int? = nil, onListening: @escaping @Sendable (Int) async -> Void = { _ in }) -> some Service {
+    package func application(port: Int? = nil, onListening: @escaping @Sendable (Int) async -> Void = { _ in }) -> some Service {
         let router = Router(context: PorticoRequestContext.self)
         // First: every route below goes by the client the proxy names.
         if let proxy = configuration.tlsProxy { router.add(middleware: ProxiedClient(proxy: proxy)) }

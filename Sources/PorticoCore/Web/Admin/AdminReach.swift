@@ -4,29 +4,29 @@
 ///
 /// "The LAN" is loopback and the IPv4 subnets of the camera's interface, read at each
 /// decision: a DHCP renewal may move the board to another subnet while it runs.
-public struct AdminReach: Sendable {
-    public let from: HTTPSettings.AdminFrom
+package struct AdminReach: Sendable {
+    package let from: HTTPSettings.AdminFrom
     /// The subnets that count as the LAN, loopback included where it should count.
-    public let lan: @Sendable () -> [IPv4Subnet]
+    package let lan: @Sendable () -> [IPv4Subnet]
 
-    public init(from: HTTPSettings.AdminFrom, lan: @escaping @Sendable () -> [IPv4Subnet]) {
+    package init(from: HTTPSettings.AdminFrom, lan: @escaping @Sendable () -> [IPv4Subnet]) {
         self.from = from
         self.lan = lan
     }
 
     /// Anywhere: for tests and boards that set `admin_from = "anywhere"`.
-    public static let anywhere = AdminReach(from: .anywhere, lan: { [] })
+    package static let anywhere = AdminReach(from: .anywhere, lan: { [] })
 
     /// Loopback and `interface`'s subnets; without an interface (a board with no
     /// `[mapping]`), the subnets of every interface: each is a network the board sits on.
-    public static func lan(of interface: String?, from: HTTPSettings.AdminFrom) -> AdminReach {
+    package static func lan(of interface: String?, from: HTTPSettings.AdminFrom) -> AdminReach {
         AdminReach(from: from, lan: {
             [IPv4Subnet.loopback] + (interface.map(NetworkInterface.ipv4Subnets(of:)) ?? NetworkInterface.ipv4Subnets())
         })
     }
 
     /// Whether `client` may log in and change the camera.
-    public func admits(_ client: RequestClient) -> Bool {
+    package func admits(_ client: RequestClient) -> Bool {
         switch from {
         case .anywhere: true
         case .lan: onLAN(client.address)
@@ -36,7 +36,7 @@ public struct AdminReach: Sendable {
     }
 
     /// Whether a client that connected directly from `address` may.
-    public func admits(_ address: String?) -> Bool {
+    package func admits(_ address: String?) -> Bool {
         admits(RequestClient(peer: address))
     }
 
@@ -46,7 +46,7 @@ public struct AdminReach: Sendable {
     }
 
     /// What a refused client is told.
-    public static let refusal = """
+    package static let refusal = """
         administration is allowed only from this camera's LAN; to allow it from anywhere, set \
         [http] admin_from = "anywhere" in the profile (without TLS the password and the session \
         cookie then cross the internet in clear text), or put an HTTPS proxy in front and set \

@@ -10,8 +10,8 @@ import Synchronization
 /// register` send the password with HTTP Basic auth on each request. Either way a
 /// change must come from a client the camera accepts administration from, and never
 /// from another site's page.
-public final class AdminSessions: Sendable {
-    public static let cookieName = "portico_session"
+package final class AdminSessions: Sendable {
+    package static let cookieName = "portico_session"
 
     /// Why a change is or is not allowed; `WebServer` turns each into its answer.
     enum Decision: Sendable, Equatable {
@@ -28,7 +28,7 @@ public final class AdminSessions: Sendable {
     }
 
     let passwords: AdminGuard
-    public let reach: AdminReach
+    package let reach: AdminReach
     private let store: Mutex<SessionStore>
     private let origin = ContinuousClock.now
 
@@ -38,32 +38,32 @@ public final class AdminSessions: Sendable {
         store = Mutex(SessionStore(limits: limits))
     }
 
-    public convenience init(passwords: AdminGuard, reach: AdminReach) {
+    package convenience init(passwords: AdminGuard, reach: AdminReach) {
         self.init(passwords: passwords, reach: reach, limits: .init())
     }
 
     /// Any admin: no password set, every client, default limits. For tests and tools.
-    public convenience init() {
+    package convenience init() {
         self.init(passwords: AdminGuard(credentialFile: nil), reach: .anywhere)
     }
 
     private var now: Duration { ContinuousClock.now - origin }
 
-    public var sessionLifetime: Duration { store.withLock { $0.limits.absolute } }
+    package var sessionLifetime: Duration { store.withLock { $0.limits.absolute } }
 
     // MARK: For pages
 
     /// Whether `request` carries a live admin session and comes from a client the
     /// camera accepts administration from: a page shows its admin controls then.
     /// Looking is not a change, so no origin is asked for.
-    public func isAdmin(_ request: Request, context: PorticoRequestContext) -> Bool {
+    package func isAdmin(_ request: Request, context: PorticoRequestContext) -> Bool {
         guard isAllowed(from: context) else { return false }
         let now = self.now
         return Self.sessionCookies(request).contains { id in store.withLock { $0.use(id, at: now) } }
     }
 
     /// Whether this client may log in and change the camera at all (`[http] admin_from`).
-    public func isAllowed(from context: PorticoRequestContext) -> Bool {
+    package func isAllowed(from context: PorticoRequestContext) -> Bool {
         reach.admits(context.client)
     }
 

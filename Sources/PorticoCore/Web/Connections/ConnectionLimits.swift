@@ -9,19 +9,19 @@
 /// board engineer has no reason to trade one against the other. A board running
 /// Portico outside the shipped unit needs a file limit of `total` plus about a hundred
 /// (the listener, the connections being shed, the camera and the mapping sockets).
-public struct ConnectionLimits: Sendable, Equatable {
+package struct ConnectionLimits: Sendable, Equatable {
     /// Connections from one address. A browser opens six to a host; a household or a
     /// carrier-grade NAT puts several viewers behind one address.
-    public var perClient: Int
+    package var perClient: Int
     /// Connections in all, at most; see `LimitNOFILE` in the unit.
-    public var total: Int
+    package var total: Int
     /// A request's headers (and its small body) must have arrived this long after its
     /// first byte.
-    public var headerTimeout: Duration
+    package var headerTimeout: Duration
     /// An open connection with no request is closed after this long.
-    public var idleTimeout: Duration
+    package var idleTimeout: Duration
 
-    public init(perClient: Int = 32, total: Int = 256, headerTimeout: Duration = .seconds(5), idleTimeout: Duration = .seconds(10)) {
+    package init(perClient: Int = 32, total: Int = 256, headerTimeout: Duration = .seconds(5), idleTimeout: Duration = .seconds(10)) {
         self.perClient = perClient
         self.total = total
         self.headerTimeout = headerTimeout
