@@ -22,8 +22,15 @@ import PorticoCore
 /// retransmission does, or it got no answer), an exchange opens two connections at once:
 /// at 20% loss each way that halves its time. Where it has not, one: on a clean LAN the
 /// second would only be work for the router, and queue the next exchange behind it.
+///
+/// An exchange that is on no failover's path (a read of the router's table for the
+/// directory, a question for the external address) opens one connection whatever the
+/// link did lately: at 20% loss two at once doubled what the representative cost the
+/// router each second, for answers that can as well come a few hundred milliseconds later.
 struct HedgePacing: Sendable, Equatable {
     static let minimum: Duration = .milliseconds(100)
+    /// The longest wait between two connections of one exchange.
+    static let ceiling: Duration = .seconds(1)
     static let factor = 4
     static let remembered = 8
 
@@ -37,12 +44,21 @@ struct HedgePacing: Sendable, Equatable {
         return max(Self.minimum, fastest * Self.factor)
     }
 
-    /// Connections to open at the start of an exchange.
-    var opening: Int { lossy.contains(true) ? 2 : 1 }
+    /// Connections to open at the start of an exchange; `urgent`: one a failover may wait for.
+    func opening(urgent: Bool = true) -> Int { urgent && lossy.contains(true) ? 2 : 1 }
+
+    /// The wait before the connection after the `n`th beyond the opening ones (0: the
+    /// first extra one): `first`, doubled for each one before it, at most `ceiling`
+    /// unless `first` is longer already (a slow router's stagger).
+    static func wait(after n: Int, first: Duration, ceiling: Duration = Self.ceiling) -> Duration {
+        var wait = first
+        for _ in 0..<max(0, min(n, 16)) where wait < ceiling { wait = wait * 2 }
+        return max(first, min(wait, ceiling))
+    }
 
     /// An answer, from the attempt that took `time`, after `attempts` connections were opened.
     mutating func answered(in time: Duration, attempts: Int = 1) {
-        let loss = attempts > opening || time > stagger
+        let loss = attempts > opening() || time > stagger
         recent.append(time)
         if recent.count > Self.remembered { recent.removeFirst() }
         remember(lossy: loss)

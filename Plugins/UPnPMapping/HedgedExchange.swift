@@ -4,8 +4,8 @@ import Glibc
 import PorticoCore
 
 /// One control request, sent over `opening` fresh TCP connections and, while none has
-/// answered, over another one every `stagger`; the first answer wins and the other
-/// connections are reset.
+/// answered, over another one after `stagger`, then after twice as long each time (up to
+/// a second); the first answer wins and the other connections are reset.
 ///
 /// Why not one connection and its timeout: on a lossy LAN a lost SYN costs a second
 /// (Linux's first SYN retransmission) and a lost segment a fifth of one, so a single
@@ -19,6 +19,9 @@ import PorticoCore
 /// connection is closed with a reset when the exchange ends, so none is retransmitted
 /// after that: what was not already on its way to the router by then never reaches it,
 /// and exchanges take effect in the order they were made.
+/// The waits grow as TCP's retransmissions do: a router that has not answered two or
+/// three connections is more likely busy than unlucky, and every further connection is
+/// one more request it carries out before the next camera's.
 /// Duplicates that the router did read are harmless, as every action Portico sends is
 /// idempotent (a second AddPortMapping of the same mapping renews it, a second
 /// DeletePortMapping answers 714, which counts as done).
@@ -26,7 +29,10 @@ struct HedgedExchange: Sendable {
     let request: ControlRequest
     /// The address to send from: the interface the gateway was found on.
     let localAddress: String
+    /// The wait before the first connection beyond `opening`; each further one waits
+    /// twice as long as the one before, up to `staggerCeiling`.
     let stagger: Duration
+    var staggerCeiling: Duration = HedgePacing.ceiling
     let maximumAttempts: Int
     let timeout: Duration
     /// Connections opened at once at the start.
@@ -74,7 +80,7 @@ struct HedgedExchange: Sendable {
                     lastError = error
                     attempts.append(Attempt(socket: -1, started: now, stage: .failed))
                 }
-                if attempts.count >= opening { nextStart = now + stagger }
+                if attempts.count >= opening { nextStart = now + HedgePacing.wait(after: attempts.count - opening, first: stagger, ceiling: staggerCeiling) }
                 continue
             }
             if live == 0 {

@@ -33,7 +33,7 @@ package struct UPnPMapping: MappingBackend {
     package var routerGeneration: Int { connection.generation }
 
     package func externalAddress() async throws(MappingError) -> String {
-        let reply = try await connection.perform(IGDActions.getExternalIPAddress)
+        let reply = try await connection.perform(IGDActions.getExternalIPAddress, urgent: false)
         return try IGDActions.externalAddress(from: reply)
     }
 
@@ -89,7 +89,7 @@ package struct UPnPMapping: MappingBackend {
         for index in 0..<Self.maximumEntries {
             let reply: SOAPReply
             do throws(MappingError) {
-                reply = try await connection.perform(IGDActions.getGenericPortMappingEntry(index: index))
+                reply = try await connection.perform(IGDActions.getGenericPortMappingEntry(index: index), urgent: false)
             } catch where error.routerCode == 713 || error.routerCode == 714 {
                 // 713 SpecifiedArrayIndexInvalid is how the table ends; some routers say 714.
                 return entries

@@ -123,21 +123,67 @@ struct UPnPExchangeTests {
     func openingAfterLoss() {
         var pacing = HedgePacing()
         pacing.answered(in: .milliseconds(20))
-        #expect(pacing.opening == 1)
+        #expect(pacing.opening() == 1)
         pacing.answered(in: .milliseconds(20), attempts: 2)  // the first connection lost a packet
-        #expect(pacing.opening == 2)
+        #expect(pacing.opening() == 2)
         for _ in 0..<7 { pacing.answered(in: .milliseconds(20), attempts: 2) }  // two opened, the first answered
-        #expect(pacing.opening == 2, "the lossy one is among the last eight")
+        #expect(pacing.opening() == 2, "the lossy one is among the last eight")
         pacing.answered(in: .milliseconds(20), attempts: 2)
-        #expect(pacing.opening == 1)
+        #expect(pacing.opening() == 1)
         pacing.answered(in: .milliseconds(230))  // a retransmitted segment: slower than the 100 ms stagger
-        #expect(pacing.opening == 2)
+        #expect(pacing.opening() == 2)
         var silent = HedgePacing()
         silent.unanswered()
-        #expect(silent.opening == 2)
+        #expect(silent.opening() == 2)
+    }
+
+    @Test("each further connection of an exchange waits twice as long as the one before, up to 1 s")
+    func doublingWaits() {
+        let waits = (0..<6).map { HedgePacing.wait(after: $0, first: .milliseconds(100)) }
+        #expect(waits == [.milliseconds(100), .milliseconds(200), .milliseconds(400), .milliseconds(800), .seconds(1), .seconds(1)])
+        // A slow router's stagger is over the ceiling already: it stays.
+        #expect(HedgePacing.wait(after: 3, first: .milliseconds(1600)) == .milliseconds(1600))
+    }
+
+    @Test("an exchange no failover waits for opens one connection, even after loss")
+    func notUrgent() {
+        var pacing = HedgePacing()
+        pacing.unanswered()
+        #expect(pacing.opening(urgent: true) == 2)
+        #expect(pacing.opening(urgent: false) == 1)
     }
 
     // MARK: - Over sockets
+
+    @Test("a router that reads nothing is sent further connections at doubling waits, not every stagger")
+    func doublingOverSockets() throws {
+        let server = try LoopbackServer()
+        let accepted = Mutex<[ContinuousClock.Instant]>([])
+        let serving = server.serve {
+            let end = ContinuousClock.now + .milliseconds(2200)
+            var open: [Int32] = []
+            while ContinuousClock.now < end {
+                var descriptor = pollfd(fd: server.socket, events: Int16(POLLIN), revents: 0)
+                guard poll(&descriptor, 1, 20) > 0 else { continue }
+                open.append(server.accept())
+                accepted.withLock { $0.append(.now) }
+            }
+            open.forEach { close($0) }
+        }
+        let exchange = HedgedExchange(
+            request: try server.request(), localAddress: "127.0.0.1", stagger: .milliseconds(100), maximumAttempts: 8,
+            timeout: .milliseconds(1650))
+        let error = try #require(throws: MappingError.self) { try exchange.runBlocking(stop: StopFlag()).get() }
+        serving.wait()
+        #expect(error.code == .unreachable)
+        // At 0, 100, 300, 700 and 1500 ms; a fixed 100 ms stagger would have opened all 8.
+        let times = accepted.withLock { $0 }
+        let gaps = zip(times.dropFirst(), times).map { $0 - $1 }
+        // Fewer only on a machine too busy to open the fifth before the timeout; the gaps
+        // as the server accepted them, which can shift one by the listener's jitter.
+        #expect((4...5).contains(times.count), "\(gaps)")
+        #expect(gaps.count >= 3 && gaps[2] >= .milliseconds(300), "\(gaps)")
+    }
 
     static let answer = "HTTP/1.1 200 OK\r\nContent-Length: 2\r\n\r\nok"
 
