@@ -71,7 +71,7 @@ final class GatewayConnection: Sendable {
         let pacing = state.withLock { $0.pacing }
         let hedged = HedgedExchange(
             request: try ControlRequest(action, to: gateway.service), localAddress: gateway.localAddress,
-            stagger: pacing.stagger, maximumAttempts: Self.maximumAttempts, timeout: settings.timeout,
+            stagger: pacing.firstWait(urgent: urgent), maximumAttempts: Self.maximumAttempts, timeout: settings.timeout,
             opening: pacing.opening(urgent: urgent))
         let outcome: Result<HedgedExchange.Answer, MappingError>
         do {

@@ -24,11 +24,16 @@ import PorticoCore
 /// second would only be work for the router, and queue the next exchange behind it.
 ///
 /// An exchange that is on no failover's path (a read of the router's table for the
-/// directory, a question for the external address) opens one connection whatever the
-/// link did lately: at 20% loss two at once doubled what the representative cost the
-/// router each second, for answers that can as well come a few hundred milliseconds later.
+/// directory, a question for the external address, the renewal of a lease that still
+/// runs for seconds) opens one connection whatever the link did lately, and waits
+/// `patient` before another: at 20% loss two at once doubled what the representative
+/// cost the router each second, for answers that can as well come a few hundred
+/// milliseconds later. 400 ms lets TCP resend a lost segment on the same connection
+/// (200 ms); a lost SYN, which costs it a second, is what the second connection is for.
 struct HedgePacing: Sendable, Equatable {
     static let minimum: Duration = .milliseconds(100)
+    /// The least wait before a second connection for an exchange no failover waits for.
+    static let patient: Duration = .milliseconds(400)
     /// The longest wait between two connections of one exchange.
     static let ceiling: Duration = .seconds(1)
     static let factor = 4
@@ -46,6 +51,9 @@ struct HedgePacing: Sendable, Equatable {
 
     /// Connections to open at the start of an exchange; `urgent`: one a failover may wait for.
     func opening(urgent: Bool = true) -> Int { urgent && lossy.contains(true) ? 2 : 1 }
+
+    /// The wait before the first connection beyond the opening ones.
+    func firstWait(urgent: Bool = true) -> Duration { urgent ? stagger : max(stagger, Self.patient) }
 
     /// The wait before the connection after the `n`th beyond the opening ones (0: the
     /// first extra one): `first`, doubled for each one before it, at most `ceiling`

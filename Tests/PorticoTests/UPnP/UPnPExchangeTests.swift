@@ -153,6 +153,17 @@ struct UPnPExchangeTests {
         #expect(pacing.opening(urgent: false) == 1)
     }
 
+    @Test("an exchange no failover waits for waits 400 ms before a second connection, or the stagger if longer")
+    func patientWait() {
+        var pacing = HedgePacing()
+        pacing.answered(in: .milliseconds(10))
+        #expect(pacing.firstWait(urgent: true) == .milliseconds(100))
+        #expect(pacing.firstWait(urgent: false) == .milliseconds(400))
+        var slow = HedgePacing()
+        slow.answered(in: .milliseconds(300))
+        #expect(slow.firstWait(urgent: false) == .milliseconds(1200))
+    }
+
     // MARK: - Over sockets
 
     @Test("a router that reads nothing is sent further connections at doubling waits, not every stagger")
