@@ -8,6 +8,7 @@ import PorticoCore
 /// answering. Every exchange is bounded by `[mapping] timeout`.
 package struct UPnPMapping: MappingBackend {
     let connection: GatewayConnection
+    private let leases = GrantedLeases.Shared()
 
     /// The most entries `mappings()` reads: the table is read one index at a time until the
     /// router says there are no more, and a broken router might never say so.
@@ -38,8 +39,19 @@ package struct UPnPMapping: MappingBackend {
     }
 
     package func map(_ request: PortMappingRequest) async throws(MappingError) -> PortMapping {
-        _ = try await connection.perform(IGDActions.addPortMapping(request))
-        let asked = PortMapping(
+        let asked = ContinuousClock.now
+        let generation = connection.generation
+        let urgent = !leases.withLock { $0.renewsWithTimeToSpare(request, generation: generation, at: asked) }
+        do throws(MappingError) {
+            _ = try await connection.perform(IGDActions.addPortMapping(request), urgent: urgent)
+        } catch {
+            // Refused: another host may hold the port now. Unanswered: the lease runs on as
+            // it did, and the next attempt is hurried once too little of it is left.
+            if error.code != .unreachable { leases.withLock { $0.removed(request.externalPort) } }
+            throw error
+        }
+        leases.withLock { $0.granted(request, generation: generation, askedAt: asked) }
+        let made = PortMapping(
             externalPort: request.externalPort, internalAddress: request.internalAddress, internalPort: request.internalPort,
             lease: .seconds(IGDActions.leaseSeconds(request.lease)), description: request.description)
         // A timed lease that AddPortMapping accepted is the lease asked for: IGD:2 changes
@@ -47,15 +59,15 @@ package struct UPnPMapping: MappingBackend {
         // read back; not reading it otherwise keeps a claim of the fixed port one exchange
         // short, which on a lossy LAN is most of the failover time. If reading fails, the
         // mapping was still made as asked.
-        guard request.lease == .zero || request.lease > .seconds(604_800) else { return asked }
+        guard request.lease == .zero || request.lease > .seconds(604_800) else { return made }
         let entry: PortMapping?
         do {
             entry = try await mapping(externalPort: request.externalPort)
         } catch {
             connection.logger.debug("mapping made, but not readable back", metadata: ["port": "\(request.externalPort)", "error": "\(error)"])
-            return asked
+            return made
         }
-        guard let entry else { return asked }
+        guard let entry else { return made }
         guard entry.internalAddress == request.internalAddress, entry.internalPort == request.internalPort else {
             throw MappingError(.conflict, message: "the router accepted port \(request.externalPort) but forwards it to \(entry.internalAddress):\(entry.internalPort)")
         }
@@ -74,6 +86,7 @@ package struct UPnPMapping: MappingBackend {
 
     /// A mapping that is already gone counts as removed.
     package func unmap(externalPort: Int) async throws(MappingError) {
+        leases.withLock { $0.removed(externalPort) }
         do throws(MappingError) {
             _ = try await connection.perform(IGDActions.deletePortMapping(externalPort: externalPort))
         } catch where error.routerCode == 714 {
