@@ -51,7 +51,7 @@ package final class GPIOButtonSwitch: RegistrationSwitch {
         _ input: GPIOInput, led: GPIOOutputs?, onPress: @Sendable (SwitchPress) -> Void,
         light: @Sendable () -> StatusLight, stop: StopFlag, logger: Logger
     ) {
-        func now() -> Duration { .nanoseconds(Int64(ThreadCondition.monotonicNow())) }
+        func now() -> Duration { MonotonicClock.now }
         let started = now()
         var detector = PressDetector(
             debounce: settings.debounce, longPress: settings.longPress, level: (try? input.isActive()) ?? false, at: started)

@@ -65,7 +65,7 @@ package final class GPIOStepperPanTilt: PanTiltDriver {
     }
 
     package func move(_ command: PanTiltCommand) throws(PanTiltError) {
-        let now = Duration.nanoseconds(Int64(ThreadCondition.monotonicNow()))
+        let now = MonotonicClock.now
         try shared.withLock { (shared) throws(PanTiltError) in
             guard shared.running else {
                 throw PanTiltError(.unavailable, "the motors are not running: see the log for why their lines could not be held")
@@ -107,7 +107,7 @@ package final class GPIOStepperPanTilt: PanTiltDriver {
                 }
                 wasBusy = busy
             }
-            let now = ThreadCondition.monotonicNow()
+            let now = MonotonicClock.nanoseconds
             guard let next else {
                 wake.wait(untilMonotonic: now + idleWake)
                 continue
@@ -126,7 +126,7 @@ package final class GPIOStepperPanTilt: PanTiltDriver {
                 continue
             }
             let output = shared.withLock {
-                $0.controller.step(next.axis, at: .nanoseconds(Int64(ThreadCondition.monotonicNow())), switchActive: switchActive)
+                $0.controller.step(next.axis, at: MonotonicClock.now, switchActive: switchActive)
             }
             guard case .step(let direction, let phase) = output else { continue }
             do {

@@ -40,7 +40,7 @@ package final class ThreadCondition: @unchecked Sendable {
     /// was waited for again.
     package func wait() { pthread_cond_wait(condition, mutex) }
 
-    /// Waits for a signal until `deadline` (CLOCK_MONOTONIC nanoseconds); call with the
+    /// Waits for a signal until `deadline` (`MonotonicClock.nanoseconds`); call with the
     /// lock held. Returns false when the deadline passed.
     package func wait(untilMonotonic deadline: UInt64) -> Bool {
         var until = timespec(tv_sec: Int(deadline / 1_000_000_000), tv_nsec: Int(deadline % 1_000_000_000))
@@ -50,12 +50,4 @@ package final class ThreadCondition: @unchecked Sendable {
     package func signal() { pthread_cond_signal(condition) }
 
     package func broadcast() { pthread_cond_broadcast(condition) }
-
-    /// CLOCK_MONOTONIC now, in nanoseconds: the clock of `wait(untilMonotonic:)` and of
-    /// GPIO edge stamps.
-    package static func monotonicNow() -> UInt64 {
-        var now = timespec()
-        clock_gettime(CLOCK_MONOTONIC, &now)
-        return UInt64(now.tv_sec) * 1_000_000_000 + UInt64(now.tv_nsec)
-    }
 }
