@@ -41,13 +41,13 @@ final class GatewayConnection: Sendable {
 
     var generation: Int { state.withLock { $0.restarts.generation } }
 
-    /// Sends `action` to the gateway, finding it first when needed. `urgency`: what waits
-    /// for the answer, which decides how hard the exchange is hurried (see `HedgePacing`).
-    func perform(_ action: SOAPAction, urgency: HedgePacing.Urgency = .failover) async throws(MappingError) -> SOAPReply {
+    /// Sends `action` to the gateway, finding it first when needed. Not `urgent`: no
+    /// failover waits for it (see `HedgePacing`).
+    func perform(_ action: SOAPAction, urgent: Bool = true) async throws(MappingError) -> SOAPReply {
         let gateway = try await currentGateway()
         let started = ContinuousClock.now
         do throws(MappingError) {
-            let reply = try await exchange(action, with: gateway, urgency: urgency)
+            let reply = try await exchange(action, with: gateway, urgent: urgent)
             logger.trace("action answered", metadata: ["action": "\(action.name)", "after": "\(ContinuousClock.now - started)"])
             state.withLock { $0.unanswered = 0 }
             return reply
@@ -67,12 +67,12 @@ final class GatewayConnection: Sendable {
 
     /// One action, over as many connections as it takes (`HedgedExchange`), on a thread
     /// of its own; cancelling the caller resets every connection.
-    private func exchange(_ action: SOAPAction, with gateway: Gateway, urgency: HedgePacing.Urgency = .failover) async throws(MappingError) -> SOAPReply {
+    private func exchange(_ action: SOAPAction, with gateway: Gateway, urgent: Bool = true) async throws(MappingError) -> SOAPReply {
         let pacing = state.withLock { $0.pacing }
         let hedged = HedgedExchange(
             request: try ControlRequest(action, to: gateway.service), localAddress: gateway.localAddress,
-            stagger: pacing.firstWait(urgency), maximumAttempts: Self.maximumAttempts, timeout: settings.timeout,
-            opening: pacing.opening(urgency))
+            stagger: pacing.firstWait(urgent: urgent), maximumAttempts: Self.maximumAttempts, timeout: settings.timeout,
+            opening: pacing.opening(urgent: urgent))
         let outcome: Result<HedgedExchange.Answer, MappingError>
         do {
             outcome = try await DedicatedThread.run(name: "upnp-control") { stop in hedged.runBlocking(stop: stop) }
@@ -207,7 +207,7 @@ final class GatewayConnection: Sendable {
             guard let self else { return }
             let uptime: Int
             do throws(MappingError) {
-                uptime = try IGDActions.uptime(from: try await exchange(IGDActions.getStatusInfo, with: gateway, urgency: .nothingSoon))
+                uptime = try IGDActions.uptime(from: try await exchange(IGDActions.getStatusInfo, with: gateway, urgent: false))
             } catch {
                 logger.debug("no uptime from the gateway", metadata: ["error": "\(error)"])
                 return

@@ -1,21 +1,20 @@
 import PorticoCore
 import Synchronization
 
-/// The leases the router granted this camera's requests, by external port: what tells
-/// how urgent a request is (`HedgePacing.Urgency`).
+/// The leases the router granted this camera's requests, by external port: what tells a
+/// renewal with time to spare from a request a failover waits for.
 ///
-/// A renewal comes well before its lease ends, so the router goes on forwarding
-/// whatever the renewal's exchange does, and the renewal needs no more than to arrive
-/// before then. Hurried like a claim (two connections at once where the link lost
-/// packets lately), each cost the router two connections at 20% loss. What is left of
-/// the lease says how long it may take: seconds or minutes for a member's port and a
-/// representative's own port kept beside the fixed one, a second or so for the fixed
-/// port's short lease, renewed a third into it. A request for a port not held, whose
-/// lease has ended, to forward to another address, or granted before the router
-/// restarted (and forgot it), is what a failover waits for.
+/// A renewal comes halfway into a lease, so the router goes on forwarding for seconds
+/// (a representative's own port kept beside the fixed one) or minutes (a member's port)
+/// whatever the renewal's exchange does, and it needs no more than to arrive before
+/// then. Hurried like a claim (two connections at once where the link lost packets
+/// lately, see `HedgePacing`), each such renewal cost the router two connections at 20%
+/// loss. A request for a port not held, for one whose lease is about to end (the fixed
+/// port's, renewed a third into a lease of seconds, always is), to forward to another
+/// address, or granted before the router restarted (and forgot it), is hurried as before.
 struct GrantedLeases: Sendable {
-    /// Left of a lease below which its renewal is before the lease's end: one exchange's
-    /// slowest usual time at 20% loss, with a SYN lost (TCP resends it after a second).
+    /// Left of a lease below which its renewal is hurried: one exchange's slowest usual
+    /// time at 20% loss, with a SYN lost (TCP resends it after a second).
     static let spare: Duration = .seconds(1)
     /// Routers count leases in whole seconds from when they read the request, so a lease
     /// may end up to a second before the time asked for.
@@ -33,15 +32,13 @@ struct GrantedLeases: Sendable {
     /// The ports with a grant on record.
     var count: Int { grants.count }
 
-    /// How urgent `request` is: a renewal of a lease granted to the same address and port
-    /// by the router as it is now (`generation`) is before its end, or, with more than
-    /// `spare` left of it at `now`, before nothing soon.
-    func urgency(of request: PortMappingRequest, generation: Int, at now: ContinuousClock.Instant) -> HedgePacing.Urgency {
+    /// Whether `request` renews a lease granted to the same address and port by the router
+    /// as it is now (`generation`) that still runs more than `spare` from `now`.
+    func renewsWithTimeToSpare(_ request: PortMappingRequest, generation: Int, at now: ContinuousClock.Instant) -> Bool {
         guard let grant = grants[request.externalPort], grant.internalAddress == request.internalAddress,
-              grant.internalPort == request.internalPort, grant.generation == generation else { return .failover }
-        guard let until = grant.until else { return .nothingSoon }
-        if until - now > Self.spare { return .nothingSoon }
-        return until > now ? .leaseEnd : .failover
+              grant.internalPort == request.internalPort, grant.generation == generation else { return false }
+        guard let until = grant.until else { return true }
+        return until - now > Self.spare
     }
 
     /// The router accepted `request`, sent at `asked`: its lease runs from then at the

@@ -23,13 +23,13 @@ import PorticoCore
 /// at 20% loss each way that halves its time. Where it has not, one: on a clean LAN the
 /// second would only be work for the router, and queue the next exchange behind it.
 ///
-/// Only an exchange a failover waits for opens two at once (`Urgency`): at 20% loss two
-/// at once doubled what the representative cost the router each second. One that is on
-/// no failover's path and before no lease's end (a read of the router's table for the
+/// An exchange that is on no failover's path (a read of the router's table for the
 /// directory, a question for the external address, the renewal of a lease that still
-/// runs for seconds) also waits `patient` before a second connection: 400 ms lets TCP
-/// resend a lost segment on the same connection (200 ms); a lost SYN, which costs it a
-/// second, is what the second connection is for.
+/// runs for seconds) opens one connection whatever the link did lately, and waits
+/// `patient` before another: at 20% loss two at once doubled what the representative
+/// cost the router each second, for answers that can as well come a few hundred
+/// milliseconds later. 400 ms lets TCP resend a lost segment on the same connection
+/// (200 ms); a lost SYN, which costs it a second, is what the second connection is for.
 struct HedgePacing: Sendable, Equatable {
     static let minimum: Duration = .milliseconds(100)
     /// The least wait before a second connection for an exchange no failover waits for.
@@ -49,24 +49,11 @@ struct HedgePacing: Sendable, Equatable {
         return max(Self.minimum, fastest * Self.factor)
     }
 
-    /// What waits for an exchange's answer.
-    enum Urgency: Sendable, Equatable {
-        /// A failover: a claim of the fixed port, a takeover, the leaver's give-back.
-        case failover
-        /// The end of a lease a second or so away: the fixed port's renewal.
-        case leaseEnd
-        /// Nothing soon: reads for the directory, the external address, the renewal of
-        /// a lease that runs for seconds yet.
-        case nothingSoon
-    }
-
-    /// Connections to open at the start of an exchange.
-    func opening(_ urgency: Urgency = .failover) -> Int { urgency == .failover && lossy.contains(true) ? 2 : 1 }
+    /// Connections to open at the start of an exchange; `urgent`: one a failover may wait for.
+    func opening(urgent: Bool = true) -> Int { urgent && lossy.contains(true) ? 2 : 1 }
 
     /// The wait before the first connection beyond the opening ones.
-    func firstWait(_ urgency: Urgency = .failover) -> Duration {
-        urgency == .nothingSoon ? max(stagger, Self.patient) : stagger
-    }
+    func firstWait(urgent: Bool = true) -> Duration { urgent ? stagger : max(stagger, Self.patient) }
 
     /// The wait before the connection after the `n`th beyond the opening ones (0: the
     /// first extra one): `first`, doubled for each one before it, at most `ceiling`

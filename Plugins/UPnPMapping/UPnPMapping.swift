@@ -34,16 +34,16 @@ package struct UPnPMapping: MappingBackend {
     package var routerGeneration: Int { connection.generation }
 
     package func externalAddress() async throws(MappingError) -> String {
-        let reply = try await connection.perform(IGDActions.getExternalIPAddress, urgency: .nothingSoon)
+        let reply = try await connection.perform(IGDActions.getExternalIPAddress, urgent: false)
         return try IGDActions.externalAddress(from: reply)
     }
 
     package func map(_ request: PortMappingRequest) async throws(MappingError) -> PortMapping {
         let asked = ContinuousClock.now
         let generation = connection.generation
-        let urgency = leases.withLock { $0.urgency(of: request, generation: generation, at: asked) }
+        let urgent = !leases.withLock { $0.renewsWithTimeToSpare(request, generation: generation, at: asked) }
         do throws(MappingError) {
-            _ = try await connection.perform(IGDActions.addPortMapping(request), urgency: urgency)
+            _ = try await connection.perform(IGDActions.addPortMapping(request), urgent: urgent)
         } catch {
             // Refused: another host may hold the port now. Unanswered: the lease runs on as
             // it did, and the next attempt is hurried once too little of it is left.
@@ -102,7 +102,7 @@ package struct UPnPMapping: MappingBackend {
         for index in 0..<Self.maximumEntries {
             let reply: SOAPReply
             do throws(MappingError) {
-                reply = try await connection.perform(IGDActions.getGenericPortMappingEntry(index: index), urgency: .nothingSoon)
+                reply = try await connection.perform(IGDActions.getGenericPortMappingEntry(index: index), urgent: false)
             } catch where error.routerCode == 713 || error.routerCode == 714 {
                 // 713 SpecifiedArrayIndexInvalid is how the table ends; some routers say 714.
                 return entries

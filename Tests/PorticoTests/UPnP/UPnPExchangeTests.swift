@@ -145,25 +145,23 @@ struct UPnPExchangeTests {
         #expect(HedgePacing.wait(after: 3, first: .milliseconds(1600)) == .milliseconds(1600))
     }
 
-    @Test("only an exchange a failover waits for opens two connections after loss")
+    @Test("an exchange no failover waits for opens one connection, even after loss")
     func notUrgent() {
         var pacing = HedgePacing()
         pacing.unanswered()
-        #expect(pacing.opening(.failover) == 2)
-        #expect(pacing.opening(.leaseEnd) == 1)
-        #expect(pacing.opening(.nothingSoon) == 1)
+        #expect(pacing.opening(urgent: true) == 2)
+        #expect(pacing.opening(urgent: false) == 1)
     }
 
-    @Test("an exchange nothing waits for soon waits 400 ms before a second connection, or the stagger if longer")
+    @Test("an exchange no failover waits for waits 400 ms before a second connection, or the stagger if longer")
     func patientWait() {
         var pacing = HedgePacing()
         pacing.answered(in: .milliseconds(10))
-        #expect(pacing.firstWait(.failover) == .milliseconds(100))
-        #expect(pacing.firstWait(.leaseEnd) == .milliseconds(100))
-        #expect(pacing.firstWait(.nothingSoon) == .milliseconds(400))
+        #expect(pacing.firstWait(urgent: true) == .milliseconds(100))
+        #expect(pacing.firstWait(urgent: false) == .milliseconds(400))
         var slow = HedgePacing()
         slow.answered(in: .milliseconds(300))
-        #expect(slow.firstWait(.nothingSoon) == .milliseconds(1200))
+        #expect(slow.firstWait(urgent: false) == .milliseconds(1200))
     }
 
     // MARK: - Over sockets
