@@ -82,8 +82,11 @@ struct WebServerTests {
                     let stamp = Double(part.header("X-Timestamp") ?? "") ?? 0
                     if stamp >= connected { fresh.append(WallClock.now) }
                 }
-                // 30 fps: one frame interval is 33 ms; the first fresh frame within two, and then the full rate.
-                #expect(fresh[0] - connected < 0.1, "first fresh frame after \(fresh[0] - connected) s")
+                // Idle, the next frame would be up to a second away: a fresh one well within
+                // that shows the first client woke the camera. How soon (one frame interval)
+                // is the board's figure (IdleSlowdownBoardTests); a loaded test machine
+                // delays this process by a few hundred milliseconds at times.
+                #expect(fresh[0] - connected < 0.5, "first fresh frame after \(fresh[0] - connected) s")
                 #expect(fresh[29] - fresh[0] < 1.5, "29 more frames in \(fresh[29] - fresh[0]) s")
             }
         }
