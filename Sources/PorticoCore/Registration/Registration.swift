@@ -277,6 +277,8 @@ package struct Registration: Sendable {
     /// one and the own port kept beside the fixed one, each made again on its own line.
     private var describedStale: Set<Int> = []
     private var lastAddressQuery: Duration?
+    /// When the main line's latest request went out: its renewal is timed from there.
+    private var mainAskedAt: Duration?
     private var permanentOnly = false
     private var failures = 0
 
@@ -637,8 +639,13 @@ package struct Registration: Sendable {
             // The fixed port's lease is short, and losing it unseats the representative:
             // renewed at a third, so a renewal slowed by a lossy link, and another try
             // after it, still land before it runs out (a router that counts whole seconds
-            // may end it up to a second early). Other ports at half.
-            nextStep = now + granted.lease / (granted.externalPort == configuration.fixedPort ? 3 : 2)
+            // may end it up to a second early). Other ports at half. Timed from the
+            // request, which the router's lease runs from: timed from a late answer (a
+            // segment resent, a second connection), each renewal came later after the
+            // router's idea of the lease than the last, until one came too late. The
+            // lease is still held from the answer (`HeldPorts`): that errs the safe way.
+            let asked = min(mainAskedAt ?? now, now)
+            nextStep = max(now, asked + granted.lease / (granted.externalPort == configuration.fixedPort ? 3 : 2))
         }
     }
 
@@ -696,6 +703,7 @@ package struct Registration: Sendable {
     private mutating func request(_ port: Int, at now: Duration) -> [Action] {
         phase = .requesting
         requestedPort = port
+        mainAskedAt = now
         unanswered.append(.port(port))
         // A request that is never answered still ends: the driver reports a failure, or this does.
         nextStep = now + .seconds(30)
