@@ -16,7 +16,16 @@ package final class NATPMPMapping: MappingBackend {
     let settings: MappingSettings
     /// Nil: the gateway of the default route, as libnatpmp finds it.
     let gateway: String?
+    /// Held for a whole exchange, which can wait for the gateway up to the profile's timeout.
     private let session = Mutex(NATPMPSession())
+    /// The router restarts the session has noticed, copied out after each exchange: the
+    /// site's loop reads it every turn, and must not wait for an exchange under way to
+    /// end (it would stop hearing its peers and sending inquiries for as long as the
+    /// gateway takes to answer).
+    private let restarts = Atomic<Int>(0)
+    /// External port → internal port of the mappings made, so they can be deleted; apart
+    /// from the session for the same reason.
+    private let internalPorts = Mutex<[Int: Int]>([:])
 
     package init(settings: MappingSettings, gateway: String?) {
         self.settings = settings
@@ -38,7 +47,7 @@ package final class NATPMPMapping: MappingBackend {
 
     package var canListMappings: Bool { false }
 
-    package var routerGeneration: Int { session.withLock { $0.epochs.restarts } }
+    package var routerGeneration: Int { restarts.load(ordering: .acquiring) }
 
     package func externalAddress() async throws(MappingError) -> String {
         let reply = try await exchange(expecting: UInt16(NATPMP_RESPTYPE_PUBLICADDRESS)) { sendpublicaddressrequest($0) }
@@ -56,20 +65,24 @@ package final class NATPMPMapping: MappingBackend {
         let reply = try await exchange(expecting: UInt16(NATPMP_RESPTYPE_TCPPORTMAPPING), answers: { $0.answers(mappingOf: request.internalPort) }) {
             sendnewportmappingrequest($0, NATPMP_PROTOCOL_TCP, UInt16(request.internalPort), UInt16(request.externalPort), seconds)
         }
-        return try reply.portMapping(for: request)
+        let granted = try reply.portMapping(for: request)
+        if granted.lease > .zero {
+            internalPorts.withLock { $0[granted.externalPort] = granted.internalPort }
+        }
+        return granted
     }
 
     /// RFC 6886 §3.4: a request with lifetime 0 (and external port 0) deletes the mapping
     /// of an internal port. NAT-PMP knows only the requesting host's own mappings, keyed
     /// by internal port, so a mapping this camera did not make cannot be deleted.
     package func unmap(externalPort: Int) async throws(MappingError) {
-        guard let internalPort = session.withLock({ $0.internalPorts[externalPort] }) else {
+        guard let internalPort = internalPorts.withLock({ $0[externalPort] }) else {
             throw MappingError(.notAuthorized, message: "NAT-PMP can delete only this camera's own mappings; port \(externalPort) is not one of them")
         }
         _ = try await exchange(expecting: UInt16(NATPMP_RESPTYPE_TCPPORTMAPPING), answers: { $0.answers(deletionOf: internalPort) }) {
             sendnewportmappingrequest($0, NATPMP_PROTOCOL_TCP, UInt16(internalPort), 0, 0)
         }
-        session.withLock { _ = $0.internalPorts.removeValue(forKey: externalPort) }
+        internalPorts.withLock { _ = $0.removeValue(forKey: externalPort) }
     }
 
     package func mappings() async throws(MappingError) -> [PortMapping] {
@@ -88,7 +101,8 @@ package final class NATPMPMapping: MappingBackend {
         do {
             outcome = try await DedicatedThread.run(name: "natpmp") { _ in
                 self.session.withLock { session in
-                    Result { () throws(MappingError) -> NATPMPReply in
+                    defer { self.restarts.store(session.epochs.restarts, ordering: .releasing) }
+                    return Result { () throws(MappingError) -> NATPMPReply in
                         try session.exchange(gateway: gateway, timeout: timeout, expecting: type, answers: answers, send)
                     }
                 }

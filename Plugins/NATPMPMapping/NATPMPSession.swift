@@ -11,8 +11,6 @@ struct NATPMPSession: ~Copyable {
     private var handle = natpmp_t()
     private var open = false
     var epochs = EpochWatch()
-    /// External port → internal port of the mappings made, so they can be deleted.
-    var internalPorts: [Int: Int] = [:]
 
     deinit {
         if open {
@@ -79,9 +77,6 @@ struct NATPMPSession: ~Copyable {
                 continue
             }
             epochs.observe(response.epoch, at: .now)
-            if case .mapping(let privatePort, let publicPort, let lifetime) = reply, lifetime > .zero {
-                internalPorts[publicPort] = privatePort
-            }
             return reply
         }
     }

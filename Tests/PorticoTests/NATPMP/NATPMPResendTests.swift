@@ -112,6 +112,29 @@ struct NATPMPResendTests {
         _ = try await arrivals
         #expect(granted.externalPort == 8080 && granted.internalPort == 8090)
     }
+
+    /// The site's loop reads the router's generation every turn; while an exchange waits
+    /// for a silent gateway that read must not wait with it, or the camera stops hearing
+    /// its peers and sending inquiries until the exchange times out.
+    @Test("the router's generation is read at once while an exchange waits for the gateway")
+    func generationWhileWaiting() async throws {
+        let (socket, serve) = try Self.gateway(on: "127.0.0.63", dropping: .max, limit: .seconds(3)) { _, _ in [] }
+        defer { close(socket) }
+        let backend = NATPMPMapping(settings: MappingSettings(timeout: .seconds(2)), gateway: "127.0.0.63")
+        let exchange = Task { () -> MappingError? in
+            do throws(MappingError) { _ = try await backend.map(Self.request()); return nil } catch { return error }
+        }
+        // Well into the exchange's 2 s of resends.
+        try await Task.sleep(for: .milliseconds(400))
+        let started = ContinuousClock.now
+        let generation = backend.routerGeneration
+        let took = ContinuousClock.now - started
+        let error = await exchange.value
+        _ = try await serve()
+        #expect(generation == 0)
+        #expect(took < .milliseconds(300), "reading the generation waited \(took) for the exchange")
+        #expect(error?.code == .unreachable, "\(String(describing: error))")
+    }
 }
 
 /// The arrivals the gateway's thread saw, handed over once it ends.
