@@ -34,6 +34,33 @@ package final class SiteService: MappingService {
         case tick
     }
 
+    /// Asks the loop for a turn: at most one tick waits in the stream, so a loop held up
+    /// for a moment finds its peers' datagrams there, not pushed out by ticks that all
+    /// mean "turn now".
+    private final class Waker: Sendable {
+        private let queued = Atomic<Bool>(false)
+        private let continuation: AsyncStream<Input>.Continuation
+
+        init(_ continuation: AsyncStream<Input>.Continuation) { self.continuation = continuation }
+
+        func wake() {
+            if !queued.exchange(true, ordering: .acquiringAndReleasing) { continuation.yield(.tick) }
+        }
+
+        /// The loop took the tick; called before it reads what is due, so whatever
+        /// arrives from then on asks for another turn.
+        func woke() { queued.store(false, ordering: .releasing) }
+
+        /// A peer's datagram for the loop. A flood that pushes the waiting tick out of the
+        /// stream must not leave the loop without one: it is queued again.
+        func deliver(_ datagram: [UInt8]) {
+            if case .dropped(.tick) = continuation.yield(.datagram(datagram)) {
+                woke()
+                wake()
+            }
+        }
+    }
+
     private enum Returned: Sendable {
         case exchangeEnded(Registration.Event?)
         case tableRead([PortMapping]?)
@@ -132,18 +159,19 @@ package final class SiteService: MappingService {
         logger.info("joining the site", metadata: ["id": "\(id)", "group": "\(transport.group):\(transport.port)", "address": "\(address)"])
 
         let (inputs, continuation) = AsyncStream.makeStream(of: Input.self, bufferingPolicy: .bufferingNewest(256))
+        let waker = Waker(continuation)
         let stop = StopFlag()
         let receiver = Task {
             try? await DedicatedThread.run(name: "peers") { threadStop in
                 while !threadStop.isSet && !stop.isSet {
-                    if let datagram = transport.receive(timeout: .milliseconds(100)) { continuation.yield(.datagram(datagram)) }
+                    if let datagram = transport.receive(timeout: .milliseconds(100)) { waker.deliver(datagram) }
                 }
             }
         }
         let ticker = Task {
             while !Task.isCancelled {
                 try? await Task.sleep(for: .milliseconds(20))
-                continuation.yield(.tick)
+                waker.wake()
             }
         }
         defer {
@@ -166,7 +194,7 @@ package final class SiteService: MappingService {
                 let stillWanted: @Sendable () -> Bool = { [self] in claim == nil || shared.withLock { $0.activeClaim } == claim }
                 let outcome = await routerBackend.perform(exchange.action, logger: routerLogger, stillWanted: stillWanted)
                 shared.withLock { $0.returned.append(.exchangeEnded(outcome)) }
-                continuation.yield(.tick)
+                waker.wake()
             }
         }
         defer {
@@ -214,6 +242,7 @@ package final class SiteService: MappingService {
                     logger.debug("datagram dropped", metadata: ["reason": "\(error)"])
                 }
             case .tick:
+                waker.woke()
                 let (requests, returned) = shared.withLock { shared in
                     defer { shared.pending.removeAll(); shared.returned.removeAll() }
                     return (shared.pending, shared.returned)
