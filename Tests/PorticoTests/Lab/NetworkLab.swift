@@ -65,10 +65,11 @@ final class NetworkLab: @unchecked Sendable {
         return process
     }
 
-    /// What a failing lab test saw last: the router's table, the directory from `wan`
-    /// and the end of each camera's log.
+    /// What a failing lab test saw last: the router's table, the requests the router
+    /// logged last, the directory from `wan` and the end of each camera's log.
     func report(_ cameras: [Subprocess], lines: Int = 12) -> String {
         var text = "router's table:\n" + ((try? run(["mappings"]).output) ?? "unreadable")
+        text += "\nrouter's log, its requests and errors:\n" + routerLog(lines: 2 * lines)
         let directory = (try? getFromWAN("http://\(NetworkLab.externalAddress):8080/directory.json", timeout: 3)).map {
             $0.status == 0 ? String(decoding: $0.body, as: UTF8.self) : "curl exit \($0.status)"
         }
@@ -78,6 +79,17 @@ final class NetworkLab: @unchecked Sendable {
             text += "\ncam\(index + 1)\(camera.exited().map { " (exited \($0))" } ?? ""):\n\(log)"
         }
         return text
+    }
+
+    /// The last `lines` of miniupnpd's log that say what it was asked and what failed
+    /// (its debug lines about its own rule cache left out).
+    func routerLog(lines: Int) -> String {
+        let state = getenv("NETLAB_STATE").map { String(cString: $0) } ?? "/run/portico-netlab-\(prefix.hasSuffix("-") ? String(prefix.dropLast()) : prefix)"
+        guard let log = try? Repository.readBytes("\(state)/miniupnpd.log") else { return "unreadable" }
+        let wanted = ["request", "removed", "expired", "error", "fail", "STUN", "warning", "refus"]
+        return String(decoding: log, as: UTF8.self).split(separator: "\n")
+            .filter { line in wanted.contains { line.contains($0) } }
+            .suffix(lines).joined(separator: "\n")
     }
 
     /// GET from the `wan` host, through the router's real forwarding. A refused
