@@ -32,44 +32,47 @@ struct ElectionSimulationTests {
     }
 
     @Test("randomized sites settle: exactly one representative, every live camera listed, no dead one", arguments: policies.map(\.0))
-    func randomizedSites(policy name: String) {
-        let policy = Self.policies.first { $0.0 == name }!.1
-        var failures: [String] = []
-        for run in 0..<Self.runs {
-            let seed = UInt64(run) &* 0x9E37_79B9 &+ UInt64(name.utf8.reduce(0) { $0 &* 31 &+ UInt64($1) })
-            var dice = SplitMix64(seed: seed ^ 0xABCD)
-            var settings = SiteSimulation.Settings()
-            settings.cameras = Int(dice.next() % 4) + 2
-            settings.loss = [0, 0.05, 0.2, 0.3][Int(dice.next() % 4)]
-            settings.duplication = dice.nextDouble() * 0.1
-            settings.maximumDelay = .milliseconds(Int64(dice.next() % 100) + 1)
-            settings.secureRouter = dice.next() % 2 == 0
-            settings.keepOwnPort = dice.next() % 2 == 0
-            var site = SiteSimulation(settings: settings, policy: policy, seed: seed)
-            site.boot(within: .seconds(2))
+    func randomizedSites(policy name: String) async throws {
+        let failures = try await SimulationThread.run { () -> [String] in
+            let policy = Self.policies.first { $0.0 == name }!.1
+            var failures: [String] = []
+            for run in 0..<Self.runs {
+                let seed = UInt64(run) &* 0x9E37_79B9 &+ UInt64(name.utf8.reduce(0) { $0 &* 31 &+ UInt64($1) })
+                var dice = SplitMix64(seed: seed ^ 0xABCD)
+                var settings = SiteSimulation.Settings()
+                settings.cameras = Int(dice.next() % 4) + 2
+                settings.loss = [0, 0.05, 0.2, 0.3][Int(dice.next() % 4)]
+                settings.duplication = dice.nextDouble() * 0.1
+                settings.maximumDelay = .milliseconds(Int64(dice.next() % 100) + 1)
+                settings.secureRouter = dice.next() % 2 == 0
+                settings.keepOwnPort = dice.next() % 2 == 0
+                var site = SiteSimulation(settings: settings, policy: policy, seed: seed)
+                site.boot(within: .seconds(2))
 
-            // Chaos: crashes, a departure, a partition, in the first 30 s.
-            var chaos = Duration.seconds(3)
-            let events = Int(dice.next() % 4)
-            for _ in 0..<events {
-                chaos += .milliseconds(Int64(dice.next() % 8000))
-                site.run(until: chaos)
-                let live = site.cameras.indices.filter { site.cameras[$0].alive }
-                guard live.count > 1 else { break }
-                let target = live[Int(dice.next() % UInt64(live.count))]
-                switch dice.next() % 3 {
-                case 0: site.crash(target)
-                case 1: site.leave(target)
-                default: site.partition(site.cameras.indices.map { _ in Int(dice.next() % 2) })
+                // Chaos: crashes, a departure, a partition, in the first 30 s.
+                var chaos = Duration.seconds(3)
+                let events = Int(dice.next() % 4)
+                for _ in 0..<events {
+                    chaos += .milliseconds(Int64(dice.next() % 8000))
+                    site.run(until: chaos)
+                    let live = site.cameras.indices.filter { site.cameras[$0].alive }
+                    guard live.count > 1 else { break }
+                    let target = live[Int(dice.next() % UInt64(live.count))]
+                    switch dice.next() % 3 {
+                    case 0: site.crash(target)
+                    case 1: site.leave(target)
+                    default: site.partition(site.cameras.indices.map { _ in Int(dice.next() % 2) })
+                    }
+                }
+                site.run(until: chaos + .seconds(5))
+                // Settle: the network heals and becomes reliable.
+                site.heal()
+                site.run(until: chaos + .seconds(40))
+                if let problem = site.settledProblem() {
+                    failures.append("seed \(seed), \(settings.cameras) cameras, loss \(settings.loss), secure \(settings.secureRouter): \(problem)")
                 }
             }
-            site.run(until: chaos + .seconds(5))
-            // Settle: the network heals and becomes reliable.
-            site.heal()
-            site.run(until: chaos + .seconds(40))
-            if let problem = site.settledProblem() {
-                failures.append("seed \(seed), \(settings.cameras) cameras, loss \(settings.loss), secure \(settings.secureRouter): \(problem)")
-            }
+            return failures
         }
         #expect(failures.isEmpty, "\(failures.count) of \(Self.runs) runs did not settle:\n\(failures.prefix(5).joined(separator: "\n"))")
     }

@@ -35,58 +35,64 @@ struct LossySiteTests {
     }
 
     @Test("two minutes at 20% loss: the same representative throughout", arguments: ElectionSimulationTests.policies.map(\.0))
-    func noChurn(policy name: String) {
-        var churned: [String] = []
-        for seed in UInt64(1)...12 {
-            let seed = seed &* 7919 &+ UInt64(name.utf8.count)
-            var site = SiteSimulation(settings: Self.lossy, policy: Self.policy(name, seed: seed), seed: seed)
-            site.boot(within: .seconds(1))
-            site.run(until: .seconds(30))
-            guard let first = site.representative else {
-                churned.append("seed \(seed): no representative after 30 s")
-                continue
+    func noChurn(policy name: String) async throws {
+        let churned = try await SimulationThread.run { () -> [String] in
+            var churned: [String] = []
+            for seed in UInt64(1)...12 {
+                let seed = seed &* 7919 &+ UInt64(name.utf8.count)
+                var site = SiteSimulation(settings: Self.lossy, policy: Self.policy(name, seed: seed), seed: seed)
+                site.boot(within: .seconds(1))
+                site.run(until: .seconds(30))
+                guard let first = site.representative else {
+                    churned.append("seed \(seed): no representative after 30 s")
+                    continue
+                }
+                var changes: [String] = []
+                var now = Duration.seconds(30)
+                while now < .seconds(150) {
+                    now += .milliseconds(100)
+                    site.run(until: now)
+                    let holders = site.cameras.filter { $0.alive && $0.node.election.role == .representative }.map(\.id)
+                    if holders != [first] { changes.append("\(now): representatives \(holders)") }
+                    if !changes.isEmpty { break }
+                }
+                if !changes.isEmpty { churned.append("seed \(seed): \(changes.prefix(3).joined(separator: "; "))") }
             }
-            var changes: [String] = []
-            var now = Duration.seconds(30)
-            while now < .seconds(150) {
-                now += .milliseconds(100)
-                site.run(until: now)
-                let holders = site.cameras.filter { $0.alive && $0.node.election.role == .representative }.map(\.id)
-                if holders != [first] { changes.append("\(now): representatives \(holders)") }
-                if !changes.isEmpty { break }
-            }
-            if !changes.isEmpty { churned.append("seed \(seed): \(changes.prefix(3).joined(separator: "; "))") }
+            return churned
         }
         #expect(churned.isEmpty, "\(churned.count) of 12 sites churned:\n\(churned.joined(separator: "\n"))")
     }
 
     @Test("the representative crashes at 20% loss: one other takes over, and then stays", arguments: ElectionSimulationTests.policies.map(\.0))
-    func failoverThenStable(policy name: String) {
-        var problems: [String] = []
-        for seed in UInt64(1)...12 {
-            let seed = seed &* 104_729 &+ UInt64(name.utf8.count)
-            var site = SiteSimulation(settings: Self.lossy, policy: Self.policy(name, seed: seed), seed: seed)
-            site.boot(within: .seconds(1))
-            site.run(until: .seconds(30))
-            guard let first = site.representative, let index = site.cameras.firstIndex(where: { $0.id == first }) else {
-                problems.append("seed \(seed): no representative after 30 s")
-                continue
-            }
-            site.crash(index)
-            site.run(until: .seconds(60))
-            guard let second = site.representative else {
-                problems.append("seed \(seed): no representative 30 s after the crash")
-                continue
-            }
-            var now = Duration.seconds(60)
-            while now < .seconds(120) {
-                now += .milliseconds(100)
-                site.run(until: now)
-                if site.representative != second {
-                    problems.append("seed \(seed): \(second) lost the role at \(now)")
-                    break
+    func failoverThenStable(policy name: String) async throws {
+        let problems = try await SimulationThread.run { () -> [String] in
+            var problems: [String] = []
+            for seed in UInt64(1)...12 {
+                let seed = seed &* 104_729 &+ UInt64(name.utf8.count)
+                var site = SiteSimulation(settings: Self.lossy, policy: Self.policy(name, seed: seed), seed: seed)
+                site.boot(within: .seconds(1))
+                site.run(until: .seconds(30))
+                guard let first = site.representative, let index = site.cameras.firstIndex(where: { $0.id == first }) else {
+                    problems.append("seed \(seed): no representative after 30 s")
+                    continue
+                }
+                site.crash(index)
+                site.run(until: .seconds(60))
+                guard let second = site.representative else {
+                    problems.append("seed \(seed): no representative 30 s after the crash")
+                    continue
+                }
+                var now = Duration.seconds(60)
+                while now < .seconds(120) {
+                    now += .milliseconds(100)
+                    site.run(until: now)
+                    if site.representative != second {
+                        problems.append("seed \(seed): \(second) lost the role at \(now)")
+                        break
+                    }
                 }
             }
+            return problems
         }
         #expect(problems.isEmpty, "\(problems.count) of 12:\n\(problems.joined(separator: "\n"))")
     }

@@ -39,17 +39,20 @@ struct RefusedTakeOverTests {
 
     @Test("secure router: every crash is over within the 3 s lease and the detection, never two representatives",
           arguments: ElectionSimulationTests.policies.map(\.0))
-    func crashOnARefusingRouter(policy name: String) {
-        let policy = ElectionSimulationTests.policies.first { $0.0 == name }!
-        var times: [Duration] = []
-        var problems: [String] = []
-        for seed in UInt64(1)...200 {
-            let (time, site) = Self.failover(secure: true, policy: policy, seed: seed)
-            guard let time else {
-                problems.append("seed \(seed): \(site.settledProblem() ?? "did not settle before the crash")")
-                continue
+    func crashOnARefusingRouter(policy name: String) async throws {
+        let (times, problems) = try await SimulationThread.run { () -> ([Duration], [String]) in
+            let policy = ElectionSimulationTests.policies.first { $0.0 == name }!
+            var times: [Duration] = []
+            var problems: [String] = []
+            for seed in UInt64(1)...200 {
+                let (time, site) = Self.failover(secure: true, policy: policy, seed: seed)
+                guard let time else {
+                    problems.append("seed \(seed): \(site.settledProblem() ?? "did not settle before the crash")")
+                    continue
+                }
+                times.append(time)
             }
-            times.append(time)
+            return (times, problems)
         }
         #expect(problems.isEmpty, "\(problems.prefix(5).joined(separator: "\n"))")
         // Detection (1.35 inquiries of silence) overlaps the lease; the lease left is at most
